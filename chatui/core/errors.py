@@ -1,0 +1,73 @@
+"""Error types every layer understands: a user-facing title, the detail, and whether retry helps."""
+
+from __future__ import annotations
+
+
+class ChatError(Exception):
+    """Base for errors shown to the user as `title: message`."""
+
+    title = "Error"
+    retryable = False
+
+    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.retry_after = retry_after
+
+    def __str__(self) -> str:
+        return f"{self.title}: {self.message}"
+
+
+class ConfigError(ChatError):
+    title = "Configuration problem"
+
+
+class AuthenticationError(ChatError):
+    title = "Authentication failed"
+
+
+class PermissionDenied(ChatError):
+    title = "Permission denied"
+
+
+class ModelNotFound(ChatError):
+    title = "Model not found"
+
+
+class BadRequest(ChatError):
+    title = "Request rejected"
+
+
+class RateLimited(ChatError):
+    title = "Rate limited"
+    retryable = True
+
+
+class Overloaded(ChatError):
+    title = "Provider overloaded"
+    retryable = True
+
+
+class ServerError(ChatError):
+    title = "Provider server error"
+    retryable = True
+
+
+class ConnectionFailed(ChatError):
+    title = "Cannot connect"
+    retryable = True
+
+
+class StreamTimeout(ChatError):
+    title = "Timed out"
+    retryable = True
+
+
+class ConnectionDropped(ChatError):
+    title = "Connection dropped"
+    retryable = True
+
+
+class MalformedStream(ChatError):
+    title = "Malformed response"
+    retryable = True

@@ -1,0 +1,68 @@
+"""Conversation data handed to providers: roles, messages, model references, options, usage."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    """Who said a message."""
+
+    USER = "user"
+    ASSISTANT = "assistant"
+
+
+@dataclass(frozen=True, slots=True)
+class ChatMessage:
+    """One turn of a conversation as a provider sees it."""
+
+    role: Role
+    content: str
+
+
+@dataclass(frozen=True, slots=True)
+class ModelRef:
+    """A model on a provider, written `provider/model` (the model part may contain slashes)."""
+
+    provider: str
+    model: str
+
+    @classmethod
+    def parse(cls, text: str) -> ModelRef:
+        provider, sep, model = text.strip().partition("/")
+        if not sep or not provider or not model:
+            raise ValueError(
+                f"{text!r} is not a model reference: write provider/model, e.g. openai/gpt-4o"
+            )
+        return cls(provider, model)
+
+    def __str__(self) -> str:
+        return f"{self.provider}/{self.model}"
+
+
+@dataclass(frozen=True, slots=True)
+class GenerationOptions:
+    """Sampling options for one request."""
+
+    max_tokens: int = 4096
+    temperature: float | None = None
+    seed: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ChatRequest:
+    """Everything a provider needs to stream one reply."""
+
+    model: str
+    messages: tuple[ChatMessage, ...]
+    system: str = ""
+    options: GenerationOptions = field(default_factory=GenerationOptions)
+
+
+@dataclass(frozen=True, slots=True)
+class Usage:
+    """Token counts reported by a provider for one reply."""
+
+    input_tokens: int = 0
+    output_tokens: int = 0
