@@ -13,6 +13,7 @@ from chatui.core.errors import (
     PermissionDenied,
     RateLimited,
     ServerError,
+    StoreError,
     StreamTimeout,
 )
 from chatui.core.events import Finished, ReasoningDelta, StreamEvent, TextDelta, UsageReport
@@ -45,6 +46,7 @@ __all__ = [
     "ReasoningDelta",
     "Role",
     "ServerError",
+    "StoreError",
     "StreamEvent",
     "StreamTimeout",
     "TextDelta",

@@ -71,3 +71,7 @@ class ConnectionDropped(ChatError):
 class MalformedStream(ChatError):
     title = "Malformed response"
     retryable = True
+
+
+class StoreError(ChatError):
+    title = "Storage problem"

@@ -1,0 +1,108 @@
+"""Anthropic Messages streaming through `AsyncAnthropic.messages.stream`."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING, Any
+
+from chatui.core import (
+    ChatMessage,
+    ChatRequest,
+    ConnectionDropped,
+    Finished,
+    ReasoningDelta,
+    StreamEvent,
+    TextDelta,
+    Usage,
+    UsageReport,
+)
+from chatui.providers.base import Provider, merge_models
+from chatui.providers.errors import map_exception
+
+if TYPE_CHECKING:
+    from anthropic import AsyncAnthropic
+
+
+def anthropic_messages(messages: tuple[ChatMessage, ...]) -> list[dict[str, str]]:
+    """Drop empty messages and merge consecutive same-role ones so roles alternate."""
+    merged: list[dict[str, str]] = []
+    for message in messages:
+        if not message.content.strip():
+            continue
+        if merged and merged[-1]["role"] == message.role.value:
+            merged[-1]["content"] += "\n\n" + message.content
+        else:
+            merged.append({"role": message.role.value, "content": message.content})
+    return merged
+
+
+class AnthropicProvider(Provider):
+    """Streams from the Anthropic Messages API (or a server speaking it)."""
+
+    _client: AsyncAnthropic | None = None
+
+    def client(self) -> AsyncAnthropic:
+        """The SDK client, built once (importing the SDK on first use)."""
+        if self._client is None:
+            import anthropic
+            import httpx2
+
+            times = self.config.timeouts
+            self._client = anthropic.AsyncAnthropic(
+                api_key=self.config.api_key() or "missing",
+                base_url=self.config.base_url,
+                timeout=httpx2.Timeout(times.read, connect=times.connect),
+                max_retries=0,
+            )
+        return self._client
+
+    async def prepare(self) -> None:
+        self.client()
+
+    async def _stream(self, request: ChatRequest) -> AsyncIterator[StreamEvent]:
+        try:
+            async for event in self._run(request):
+                yield event
+        except Exception as exc:
+            raise map_exception(exc, self.config) from exc
+
+    async def _run(self, request: ChatRequest) -> AsyncIterator[StreamEvent]:
+        extra: dict[str, Any] = {}
+        if request.options.temperature is not None:
+            extra["temperature"] = request.options.temperature
+        args: dict[str, Any] = {"extra_body": extra} if extra else {}
+        if request.system:
+            args["system"] = request.system
+        manager = self.client().messages.stream(
+            model=request.model,
+            max_tokens=request.options.max_tokens,
+            messages=anthropic_messages(request.messages),  # type: ignore[arg-type]
+            **args,
+        )
+        async with manager as stream:
+            stopped = False
+            async for event in stream:
+                if event.type == "content_block_delta":
+                    if event.delta.type == "text_delta":
+                        yield TextDelta(event.delta.text)
+                    elif event.delta.type == "thinking_delta":
+                        yield ReasoningDelta(event.delta.thinking)
+                elif event.type == "message_stop":
+                    stopped = True
+            if not stopped:
+                raise ConnectionDropped("the connection closed before the reply was complete")
+            final = await stream.get_final_message()
+            yield UsageReport(Usage(final.usage.input_tokens, final.usage.output_tokens))
+            yield Finished(final.stop_reason)
+
+    async def list_models(self) -> list[str]:
+        try:
+            live = [model.id async for model in self.client().models.list()]
+        except Exception as exc:
+            raise map_exception(exc, self.config) from exc
+        return merge_models(live, self.config.models)
+
+    async def aclose(self) -> None:
+        if self._client is not None:
+            await self._client.close()
+            self._client = None

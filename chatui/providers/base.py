@@ -1,0 +1,71 @@
+"""The streaming contract every provider implements, and retry-before-first-token around it."""
+
+from __future__ import annotations
+
+import asyncio
+from abc import ABC, abstractmethod
+from collections.abc import AsyncIterator
+
+from chatui.config import ProviderConfig
+from chatui.core import ChatError, ChatRequest, StreamEvent
+
+MAX_RETRY_WAIT = 8.0
+
+
+class Provider(ABC):
+    """Streams replies from one configured endpoint as core events."""
+
+    retry_base_delay = 0.5
+
+    def __init__(self, config: ProviderConfig) -> None:
+        self.config = config
+
+    @property
+    def name(self) -> str:
+        return self.config.name
+
+    async def stream(self, request: ChatRequest) -> AsyncIterator[StreamEvent]:
+        """Yield the reply's events; retry with backoff only while nothing has been yielded."""
+        attempt = 0
+        while True:
+            started = False
+            try:
+                async for event in self._stream(request):
+                    started = True
+                    yield event
+                return
+            except ChatError as exc:
+                wait = self._retry_wait(exc, attempt)
+                if started or wait is None:
+                    raise
+            attempt += 1
+            await asyncio.sleep(wait)
+
+    def _retry_wait(self, exc: ChatError, attempt: int) -> float | None:
+        if not exc.retryable or attempt >= self.config.max_retries:
+            return None
+        wait = (
+            exc.retry_after if exc.retry_after is not None else self.retry_base_delay * 2**attempt
+        )
+        return wait if wait <= MAX_RETRY_WAIT else None
+
+    @abstractmethod
+    def _stream(self, request: ChatRequest) -> AsyncIterator[StreamEvent]:
+        """One attempt: yield events, raise ChatError subclasses, close the stream on exit."""
+
+    @abstractmethod
+    async def list_models(self) -> list[str]:
+        """Model ids the endpoint offers (live where it can), configured ones included."""
+
+    async def prepare(self) -> None:  # noqa: B027 - optional hook
+        """Build clients ahead of the first request (optional)."""
+
+    async def aclose(self) -> None:  # noqa: B027 - optional hook
+        """Release network resources."""
+
+
+def merge_models(live: list[str], configured: tuple[str, ...]) -> list[str]:
+    """Configured models first, then live ones not already listed."""
+    seen = dict.fromkeys(configured)
+    seen.update(dict.fromkeys(live))
+    return list(seen)

@@ -1,0 +1,89 @@
+"""OpenAI protocol: the Responses API on api.openai.com, Chat Completions everywhere else."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlparse
+
+from chatui.core import ChatRequest, StreamEvent
+from chatui.providers.base import Provider, merge_models
+from chatui.providers.errors import map_exception
+
+if TYPE_CHECKING:
+    from openai import AsyncOpenAI
+
+OFFICIAL_HOST = "api.openai.com"
+REASONING_MODELS = re.compile(r"^(o\d|gpt-5|codex)|-(pro|codex)\b")
+
+
+class OpenAIProvider(Provider):
+    """Streams from an OpenAI-protocol endpoint through `AsyncOpenAI`."""
+
+    _client: AsyncOpenAI | None = None
+
+    @property
+    def official(self) -> bool:
+        base = self.config.base_url
+        return base is None or urlparse(base).hostname == OFFICIAL_HOST
+
+    @property
+    def api(self) -> str:
+        return self.config.api or ("responses" if self.official else "chat")
+
+    def client(self) -> AsyncOpenAI:
+        """The SDK client, built once (importing the SDK on first use)."""
+        if self._client is None:
+            import httpx2
+            import openai
+
+            from chatui.providers.openai_sse import DoneAwareDecoder
+
+            times = self.config.timeouts
+            self._client = openai.AsyncOpenAI(
+                api_key=self.config.api_key() or "missing",
+                base_url=self.config.base_url,
+                timeout=httpx2.Timeout(times.read, connect=times.connect),
+                max_retries=0,
+            )
+            # Chat Completions: remember whether `data: [DONE]` arrived, to tell a cut-off stream
+            # from a finished one when a compatible server omits finish_reason.
+            setattr(self._client, "_make_sse_decoder", DoneAwareDecoder)  # noqa: B010
+        return self._client
+
+    async def prepare(self) -> None:
+        self.client()
+
+    async def _stream(self, request: ChatRequest) -> AsyncIterator[StreamEvent]:
+        if self.api == "responses":
+            from chatui.providers.openai_responses import stream_responses as run
+        else:
+            from chatui.providers.openai_chat import stream_chat as run
+        try:
+            async for event in run(self.client(), request, self.official):
+                yield event
+        except Exception as exc:
+            raise map_exception(exc, self.config) from exc
+
+    async def list_models(self) -> list[str]:
+        try:
+            live = [model.id async for model in self.client().models.list()]
+        except Exception as exc:
+            raise map_exception(exc, self.config) from exc
+        return merge_models(sorted(live), self.config.models)
+
+    async def aclose(self) -> None:
+        if self._client is not None:
+            await self._client.close()
+            self._client = None
+
+
+def sampling_args(request: ChatRequest) -> dict[str, Any]:
+    """temperature / seed when set."""
+    args: dict[str, Any] = {}
+    if request.options.temperature is not None:
+        args["temperature"] = request.options.temperature
+    if request.options.seed is not None:
+        args["seed"] = request.options.seed
+    return args

@@ -1,0 +1,1 @@
+"""Services between providers/store and the interfaces: sessions that stream and persist."""

@@ -1,0 +1,151 @@
+"""Typed records the transcript store returns: conversations, messages, summaries, search hits."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from typing import Any, Final
+
+ROLES: Final = ("system", "user", "assistant")
+STATUSES: Final = ("complete", "streaming", "stopped", "error", "interrupted")
+
+#: Highlight markers around matched text in `SearchHit.snippet`.
+MATCH_START: Final = "\x02"
+MATCH_END: Final = "\x03"
+
+CONVERSATION_COLUMNS: Final = (
+    "id",
+    "title",
+    "system_prompt",
+    "settings",
+    "created_at",
+    "updated_at",
+)
+MESSAGE_COLUMNS: Final = (
+    "id",
+    "conversation_id",
+    "parent_id",
+    "role",
+    "content",
+    "reasoning",
+    "provider",
+    "model",
+    "status",
+    "error",
+    "input_tokens",
+    "output_tokens",
+    "cost",
+    "ttft",
+    "duration",
+    "created_at",
+    "updated_at",
+    "writer_pid",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationRecord:
+    """One stored conversation (without its messages)."""
+
+    id: str
+    title: str
+    system_prompt: str
+    settings: dict[str, Any]
+    created_at: float
+    updated_at: float
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> ConversationRecord:
+        settings = json.loads(row["settings"] or "{}")
+        return cls(
+            id=row["id"],
+            title=row["title"],
+            system_prompt=row["system_prompt"],
+            settings=settings if isinstance(settings, dict) else {},
+            created_at=row["created_at"],
+            updated_at=row["updated_at"],
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class MessageRecord:
+    """One stored message; assistant messages record the provider and model that wrote them."""
+
+    id: str
+    conversation_id: str
+    parent_id: str | None
+    role: str
+    content: str
+    reasoning: str
+    provider: str | None
+    model: str | None
+    status: str
+    error: str | None
+    input_tokens: int | None
+    output_tokens: int | None
+    cost: float | None
+    ttft: float | None
+    duration: float | None
+    created_at: float
+    updated_at: float
+    writer_pid: int | None
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> MessageRecord:
+        return cls(**{name: row[name] for name in MESSAGE_COLUMNS})
+
+
+@dataclass(frozen=True, slots=True)
+class Transcript:
+    """A conversation with all its messages, oldest first."""
+
+    conversation: ConversationRecord
+    messages: tuple[MessageRecord, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationSummary:
+    """A row of the conversation list: counts, a one-line preview and the models used."""
+
+    id: str
+    title: str
+    created_at: float
+    updated_at: float
+    message_count: int
+    preview: str
+    models: tuple[str, ...]  # "provider/model", in order of first use
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """A full-text match; `message_id` is None when the conversation title matched."""
+
+    conversation_id: str
+    title: str
+    message_id: str | None
+    role: str | None
+    snippet: str  # matched text wrapped in MATCH_START ... MATCH_END
+    score: float  # higher is better (negated bm25)
+
+    def segments(self) -> list[tuple[str, bool]]:
+        """The snippet as (text, is_match) pieces, markers removed, for the UI to style."""
+        return split_marked(self.snippet)
+
+
+def split_marked(text: str) -> list[tuple[str, bool]]:
+    """Split text holding MATCH_START/MATCH_END markers into (text, is_match) pieces."""
+    pieces: list[tuple[str, bool]] = []
+    matching = False
+    current: list[str] = []
+    for char in text:
+        if char in (MATCH_START, MATCH_END):
+            if current:
+                pieces.append(("".join(current), matching))
+                current = []
+            matching = char == MATCH_START
+        else:
+            current.append(char)
+    if current:
+        pieces.append(("".join(current), matching))
+    return pieces
