@@ -4,21 +4,16 @@ from __future__ import annotations
 
 import argparse
 import sys
+from contextlib import aclosing
 from typing import TextIO
 
 from chatui.config import load_config
-from chatui.core import (
-    ChatError,
-    ChatMessage,
-    ChatRequest,
-    Finished,
-    GenerationOptions,
-    Role,
-    TextDelta,
-)
+from chatui.core import Finished, GenerationOptions, TextDelta
 from chatui.core.text import inert
-from chatui.providers import create_provider
+from chatui.services.chat import ChatSession, NotSaved, ReplyEnded
 from chatui.services.models import list_all_models, no_provider_message, resolve_model
+from chatui.services.pool import ProviderPool
+from chatui.store import TranscriptStore
 
 CUT_SHORT = {"length", "max_tokens", "max_output_tokens"}
 
@@ -49,33 +44,41 @@ class Printer:
 async def run_ask(args: argparse.Namespace, prompt: str) -> int:
     config = load_config()
     ref = resolve_model(config, args.model)
-    provider = create_provider(config.provider(ref.provider))
+    config.provider(ref.provider)  # unknown provider: a clear error before anything is saved
     options = GenerationOptions(
         max_tokens=args.max_tokens or config.max_tokens,
         temperature=args.temperature if args.temperature is not None else config.temperature,
     )
-    request = ChatRequest(
-        model=ref.model,
-        messages=(ChatMessage(Role.USER, prompt),),
-        system=args.system if args.system is not None else config.system_prompt,
-        options=options,
-    )
+    store = None if args.no_save else TranscriptStore.open()
+    if store is not None and store.recovered_from is not None:
+        print(f"chatui: {store.path} was damaged; it was moved to {store.recovered_from}",
+              file=sys.stderr)  # fmt: skip
+    pool = ProviderPool(config)
+    system = args.system if args.system is not None else config.system_prompt
+    session = ChatSession(pool, store, ref, system=system, options=options)
     printer = Printer(sys.stdout)
+    code = 0
     try:
-        async for event in provider.stream(request):
-            if isinstance(event, TextDelta):
-                printer.write(event.text)
-            elif isinstance(event, Finished) and event.stop_reason in CUT_SHORT:
-                printer.finish()
-                print(f"chatui: the reply was cut at {options.max_tokens} tokens", file=sys.stderr)
-    except ChatError as exc:
-        printer.finish()
-        print(f"chatui: {exc}", file=sys.stderr)
-        return 1
+        async with aclosing(session.send(prompt)) as events:
+            async for event in events:
+                if isinstance(event, TextDelta):
+                    printer.write(event.text)
+                elif isinstance(event, Finished) and event.stop_reason in CUT_SHORT:
+                    printer.finish()
+                    print(f"chatui: the reply was cut at {options.max_tokens} tokens",
+                          file=sys.stderr)  # fmt: skip
+                elif isinstance(event, NotSaved):
+                    print(f"chatui: not saved: {event.error.message}", file=sys.stderr)
+                elif isinstance(event, ReplyEnded) and event.error is not None:
+                    printer.finish()
+                    print(f"chatui: {event.error}", file=sys.stderr)
+                    code = 1
     finally:
         printer.finish()
-        await provider.aclose()
-    return 0
+        await pool.aclose()
+        if store is not None:
+            store.close()
+    return code
 
 
 async def run_models() -> int:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
+from contextlib import aclosing
 from typing import TYPE_CHECKING, Any
 
 from chatui.core import (
@@ -59,14 +60,15 @@ class AnthropicProvider(Provider):
     async def prepare(self) -> None:
         self.client()
 
-    async def _stream(self, request: ChatRequest) -> AsyncIterator[StreamEvent]:
+    async def _stream(self, request: ChatRequest) -> AsyncGenerator[StreamEvent, None]:
         try:
-            async for event in self._run(request):
-                yield event
+            async with aclosing(self._run(request)) as events:
+                async for event in events:
+                    yield event
         except Exception as exc:
             raise map_exception(exc, self.config) from exc
 
-    async def _run(self, request: ChatRequest) -> AsyncIterator[StreamEvent]:
+    async def _run(self, request: ChatRequest) -> AsyncGenerator[StreamEvent, None]:
         extra: dict[str, Any] = {}
         if request.options.temperature is not None:
             extra["temperature"] = request.options.temperature

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 from abc import ABC, abstractmethod
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
+from contextlib import aclosing
 
 from chatui.config import ProviderConfig
 from chatui.core import ChatError, ChatRequest, StreamEvent
@@ -24,15 +25,16 @@ class Provider(ABC):
     def name(self) -> str:
         return self.config.name
 
-    async def stream(self, request: ChatRequest) -> AsyncIterator[StreamEvent]:
+    async def stream(self, request: ChatRequest) -> AsyncGenerator[StreamEvent, None]:
         """Yield the reply's events; retry with backoff only while nothing has been yielded."""
         attempt = 0
         while True:
             started = False
             try:
-                async for event in self._stream(request):
-                    started = True
-                    yield event
+                async with aclosing(self._stream(request)) as events:
+                    async for event in events:
+                        started = True
+                        yield event
                 return
             except ChatError as exc:
                 wait = self._retry_wait(exc, attempt)
@@ -50,7 +52,7 @@ class Provider(ABC):
         return wait if wait <= MAX_RETRY_WAIT else None
 
     @abstractmethod
-    def _stream(self, request: ChatRequest) -> AsyncIterator[StreamEvent]:
+    def _stream(self, request: ChatRequest) -> AsyncGenerator[StreamEvent, None]:
         """One attempt: yield events, raise ChatError subclasses, close the stream on exit."""
 
     @abstractmethod

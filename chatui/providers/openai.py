@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
+from contextlib import aclosing
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
@@ -55,14 +56,15 @@ class OpenAIProvider(Provider):
     async def prepare(self) -> None:
         self.client()
 
-    async def _stream(self, request: ChatRequest) -> AsyncIterator[StreamEvent]:
+    async def _stream(self, request: ChatRequest) -> AsyncGenerator[StreamEvent, None]:
         if self.api == "responses":
             from chatui.providers.openai_responses import stream_responses as run
         else:
             from chatui.providers.openai_chat import stream_chat as run
         try:
-            async for event in run(self.client(), request, self.official):
-                yield event
+            async with aclosing(run(self.client(), request, self.official)) as events:
+                async for event in events:
+                    yield event
         except Exception as exc:
             raise map_exception(exc, self.config) from exc
 

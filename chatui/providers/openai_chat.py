@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from typing import TYPE_CHECKING, Any
 
 from chatui.core import (
@@ -32,7 +32,7 @@ def chat_messages(request: ChatRequest) -> list[dict[str, str]]:
 
 async def stream_chat(
     client: AsyncOpenAI, request: ChatRequest, official: bool
-) -> AsyncIterator[StreamEvent]:
+) -> AsyncGenerator[StreamEvent, None]:
     """Yield events from one Chat Completions stream; always close it."""
     limit = "max_completion_tokens" if official else "max_tokens"
     args: dict[str, Any] = {limit: request.options.max_tokens, **sampling_args(request)}

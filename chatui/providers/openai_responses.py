@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from typing import TYPE_CHECKING, Any
 
 from chatui.core import (
@@ -39,9 +39,10 @@ def _usage(response: Any) -> Usage | None:
 
 async def stream_responses(
     client: AsyncOpenAI, request: ChatRequest, official: bool
-) -> AsyncIterator[StreamEvent]:
+) -> AsyncGenerator[StreamEvent, None]:
     """Yield events from one Responses stream; `error`/`response.failed` become exceptions."""
-    args: dict[str, Any] = {"max_output_tokens": request.options.max_tokens}
+    # the Responses API rejects a limit under 16 tokens
+    args: dict[str, Any] = {"max_output_tokens": max(16, request.options.max_tokens)}
     args.update({k: v for k, v in sampling_args(request).items() if k != "seed"})
     if request.system:
         args["instructions"] = request.system

@@ -51,13 +51,17 @@ V1_BASE_TABLES: tuple[str, ...] = (
 )
 
 # v2: reasoning text, and full-text search over message content and conversation titles.
-# Messages still streaming are kept out of the index so a flush is one cheap UPDATE; they are
-# indexed when they reach a final status.
+# Messages still streaming are kept out of the index (the FTS content is a view without them), so
+# a streaming flush is one cheap UPDATE; they are indexed when they reach a final status.
 V2_REASONING_AND_SEARCH: tuple[str, ...] = (
     "ALTER TABLE messages ADD COLUMN reasoning TEXT NOT NULL DEFAULT ''",
     """
+    CREATE VIEW searchable_messages AS
+    SELECT seq, content FROM messages WHERE status != 'streaming'
+    """,
+    """
     CREATE VIRTUAL TABLE messages_fts USING fts5 (
-        content, content='messages', content_rowid='seq',
+        content, content='searchable_messages', content_rowid='seq',
         tokenize='unicode61 remove_diacritics 2'
     )
     """,
@@ -108,11 +112,8 @@ V2_REASONING_AND_SEARCH: tuple[str, ...] = (
     END
     """,
     # Index what a version-1 database already holds.
-    """
-    INSERT INTO messages_fts (rowid, content)
-    SELECT seq, content FROM messages WHERE status != 'streaming'
-    """,
-    "INSERT INTO conversations_fts (rowid, title) SELECT seq, title FROM conversations",
+    "INSERT INTO messages_fts (messages_fts) VALUES ('rebuild')",
+    "INSERT INTO conversations_fts (conversations_fts) VALUES ('rebuild')",
 )
 
 #: Migration N (1-based) brings a database from user_version N-1 to N. Append only; never edit

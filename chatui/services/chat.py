@@ -1,0 +1,239 @@
+"""ChatSession: sends a conversation to a provider, streams its events, and persists as it goes."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncGenerator
+from contextlib import aclosing
+from dataclasses import dataclass
+
+from chatui.core import (
+    ChatError,
+    ChatRequest,
+    Finished,
+    GenerationOptions,
+    ModelRef,
+    ReasoningDelta,
+    Role,
+    StoreError,
+    StreamEvent,
+    TextDelta,
+    UsageReport,
+)
+from chatui.services.pool import ProviderPool
+from chatui.services.pricing import cost_of
+from chatui.services.recorder import Recorder
+from chatui.services.turns import ReplyStats, Turn, history
+from chatui.store import TranscriptStore
+
+TITLE_LENGTH = 80
+
+
+@dataclass(frozen=True, slots=True)
+class ReplyStarted:
+    """The request is on its way; `turn` is the (empty) reply."""
+
+    turn: Turn
+
+
+@dataclass(frozen=True, slots=True)
+class ReplyEnded:
+    """The reply ended: `turn.status` is complete, stopped or error (then `error` is set)."""
+
+    turn: Turn
+    error: ChatError | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NotSaved:
+    """Saving failed; the conversation goes on in memory only."""
+
+    error: StoreError
+
+
+SessionEvent = StreamEvent | ReplyStarted | ReplyEnded | NotSaved
+
+
+def make_title(prompt: str) -> str:
+    line = " ".join(prompt.split())
+    return line if len(line) <= TITLE_LENGTH else line[: TITLE_LENGTH - 1].rstrip() + "…"
+
+
+class ChatSession:
+    """One conversation: its turns, the model for the next reply, and one reply at a time."""
+
+    def __init__(
+        self,
+        pool: ProviderPool,
+        store: TranscriptStore | None,
+        model: ModelRef,
+        *,
+        system: str = "",
+        options: GenerationOptions | None = None,
+    ) -> None:
+        self.pool = pool
+        self.recorder = Recorder(store)
+        self.model = model
+        self.system = system
+        self.options = options or GenerationOptions()
+        self.turns: list[Turn] = []
+        self.conversation_id: str | None = None
+        self.stats: ReplyStats | None = None
+        self.busy = False
+        self._reported_failure = False
+
+    @property
+    def store(self) -> TranscriptStore | None:
+        return self.recorder.store
+
+    async def send(self, prompt: str) -> AsyncGenerator[SessionEvent, None]:
+        """Save the user's message, then stream (and save) the reply."""
+        if self.busy:
+            raise RuntimeError("a reply is already streaming")
+        user = Turn(Role.USER, prompt)
+        self.turns.append(user)
+        await self._save_user(user)
+        async for event in self._reply():
+            yield event
+
+    async def retry(self) -> AsyncGenerator[SessionEvent, None]:
+        """Drop a failed or stopped last reply from the branch and ask again."""
+        if self.turns and self.turns[-1].role is Role.ASSISTANT:
+            if self.turns[-1].status == "complete":
+                return
+            self.turns.pop()
+        if not self.turns:
+            return
+        async for event in self._reply():
+            yield event
+
+    async def _save_user(self, user: Turn) -> None:
+        store = self.store
+        if store is None:
+            return
+        if self.conversation_id is None:
+            record = await self.recorder.call(
+                store.create_conversation, title=make_title(user.content), system_prompt=self.system
+            )
+            self.conversation_id = record.id if record else None
+        if self.conversation_id is not None:
+            saved = await self.recorder.call(
+                store.add_message,
+                self.conversation_id,
+                "user",
+                user.content,
+                parent_id=self._parent_id(user),
+            )
+            user.id = saved.id if saved else None
+
+    def _parent_id(self, turn: Turn) -> str | None:
+        index = self.turns.index(turn)
+        return self.turns[index - 1].id if index else None
+
+    def _not_saved(self) -> NotSaved | None:
+        if self.recorder.failure is not None and not self._reported_failure:
+            self._reported_failure = True
+            return NotSaved(self.recorder.failure)
+        return None
+
+    async def _reply(self) -> AsyncGenerator[SessionEvent, None]:
+        self.busy = True
+        model = self.model
+        request = ChatRequest(model.model, history(self.turns), self.system, self.options)
+        reply = Turn(Role.ASSISTANT, "", provider=model.provider, model=model.model)
+        self.turns.append(reply)
+        self.stats = stats = ReplyStats(state="waiting")
+        parts: list[str] = []
+        reasoning: list[str] = []
+        error: ChatError | None = None
+        try:
+            if (note := self._not_saved()) is not None:
+                yield note
+            yield ReplyStarted(reply)
+            provider = self.pool.get(model.provider)
+            async with aclosing(provider.stream(request)) as events:
+                async for event in events:
+                    if isinstance(event, TextDelta | ReasoningDelta):
+                        if stats.first_token is None:
+                            stats.first_token = time.monotonic()
+                            stats.state = "streaming"
+                            self._create_reply(reply)
+                        (parts if isinstance(event, TextDelta) else reasoning).append(event.text)
+                        stats.chars += len(event.text)
+                        if self.recorder.flush_due() and reply.id:
+                            self._flush(reply, parts, reasoning)
+                    elif isinstance(event, UsageReport):
+                        stats.usage = reply.usage = event.usage
+                        stats.cost = reply.cost = cost_of(model.provider, model.model, event.usage)
+                    elif isinstance(event, Finished):
+                        reply.status = "complete"
+                    yield event
+        except ChatError as exc:
+            error, reply.status, reply.error = exc, "error", str(exc)
+        except asyncio.CancelledError:
+            reply.status = "stopped"
+            await asyncio.shield(self._finish(reply, parts, reasoning, stats))
+            raise
+        finally:
+            self.busy = False
+        await self._finish(reply, parts, reasoning, stats)
+        if (note := self._not_saved()) is not None:
+            yield note
+        yield ReplyEnded(reply, error)
+
+    def _create_reply(self, reply: Turn) -> None:
+        store, conversation = self.store, self.conversation_id
+        if store is None or conversation is None:
+            return
+
+        def create() -> None:
+            record = store.add_message(
+                conversation,
+                "assistant",
+                "",
+                parent_id=self._parent_id(reply),
+                provider=reply.provider,
+                model=reply.model,
+                status="streaming",
+            )
+            reply.id = record.id
+
+        self.recorder.later(create)
+
+    def _flush(self, reply: Turn, parts: list[str], reasoning: list[str]) -> None:
+        store = self.store
+        if store is not None and reply.id is not None:
+            self.recorder.later(
+                store.update_streaming, reply.id, "".join(parts), "".join(reasoning)
+            )
+
+    async def _finish(
+        self, reply: Turn, parts: list[str], reasoning: list[str], stats: ReplyStats
+    ) -> None:
+        stats.finished = time.monotonic()
+        stats.state = reply.status if reply.status != "complete" else "done"
+        reply.content, reply.reasoning = "".join(parts), "".join(reasoning)
+        if reply.status not in ("complete", "stopped", "error"):
+            reply.status = "complete"
+        store = self.store
+        if store is None or self.conversation_id is None:
+            return
+        if stats.first_token is None:  # failed or stopped before any text: record it anyway
+            self._create_reply(reply)
+        await self.recorder.drain()
+        if reply.id is None:
+            return
+        await self.recorder.call(
+            store.finish_message,
+            reply.id,
+            reply.content,
+            reply.reasoning,
+            reply.status,
+            error=reply.error,
+            input_tokens=stats.usage.input_tokens if stats.usage else None,
+            output_tokens=stats.usage.output_tokens if stats.usage else None,
+            cost=stats.cost,
+            ttft=stats.ttft,
+            duration=stats.duration,
+        )

@@ -1,0 +1,29 @@
+"""Keeps one provider client per configured endpoint, built ahead of the first request."""
+
+from __future__ import annotations
+
+from chatui.config import Config
+from chatui.providers import Provider, create_provider
+
+
+class ProviderPool:
+    """Providers by name, created on first use and closed together."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.providers: dict[str, Provider] = {}
+
+    def get(self, name: str) -> Provider:
+        """The provider named `name` (raises ChatError if unknown or missing its key)."""
+        if name not in self.providers:
+            self.providers[name] = create_provider(self.config.provider(name))
+        return self.providers[name]
+
+    async def prepare(self, name: str) -> None:
+        """Import the SDK and build the client now, so the first send is fast."""
+        await self.get(name).prepare()
+
+    async def aclose(self) -> None:
+        for provider in self.providers.values():
+            await provider.aclose()
+        self.providers.clear()

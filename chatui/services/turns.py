@@ -1,0 +1,73 @@
+"""The session's view of a conversation: turns on the active branch, and live reply statistics."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from chatui.core import ChatError, ChatMessage, Role, Usage
+
+SENDABLE = ("complete", "stopped", "interrupted")
+
+
+@dataclass(slots=True)
+class Turn:
+    """One message on the conversation's active branch."""
+
+    role: Role
+    content: str
+    id: str | None = None
+    provider: str | None = None
+    model: str | None = None
+    status: str = "complete"
+    error: str | None = None
+    reasoning: str = ""
+    usage: Usage | None = None
+    cost: float | None = None
+
+    @property
+    def model_label(self) -> str:
+        return f"{self.provider}/{self.model}" if self.provider else ""
+
+
+def history(turns: list[Turn]) -> tuple[ChatMessage, ...]:
+    """What is sent to a model: every turn with text, except failed replies."""
+    return tuple(
+        ChatMessage(turn.role, turn.content)
+        for turn in turns
+        if turn.content and (turn.role is Role.USER or turn.status in SENDABLE)
+    )
+
+
+@dataclass(slots=True)
+class ReplyStats:
+    """Timing and counts of the reply in progress (or just finished)."""
+
+    started: float = field(default_factory=time.monotonic)
+    first_token: float | None = None
+    finished: float | None = None
+    chars: int = 0
+    usage: Usage | None = None
+    cost: float | None = None
+    state: str = "waiting"
+    error: ChatError | None = None
+
+    @property
+    def ttft(self) -> float | None:
+        return None if self.first_token is None else self.first_token - self.started
+
+    @property
+    def duration(self) -> float:
+        return (self.finished or time.monotonic()) - self.started
+
+    @property
+    def output_tokens(self) -> int:
+        """Reported output tokens, else an estimate (4 characters a token)."""
+        return self.usage.output_tokens if self.usage else max(1, self.chars // 4)
+
+    @property
+    def tokens_per_second(self) -> float | None:
+        if self.first_token is None:
+            return None
+        elapsed = (self.finished or time.monotonic()) - self.first_token
+        return self.output_tokens / elapsed if elapsed > 0.05 else None

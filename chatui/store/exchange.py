@@ -1,0 +1,176 @@
+"""Export a transcript as readable Markdown or lossless JSON, and read that JSON back."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from typing import Any, Final
+
+from chatui.core import StoreError
+from chatui.store.ids import new_id
+from chatui.store.records import (
+    CONVERSATION_COLUMNS,
+    MESSAGE_COLUMNS,
+    ROLES,
+    STATUSES,
+    ConversationRecord,
+    MessageRecord,
+    Transcript,
+)
+
+EXPORT_FORMAT: Final = "chatui-transcript"
+EXPORT_VERSION: Final = 1
+
+# Column -> accepted JSON types (None means null is allowed).
+_CONVERSATION_TYPES: Final[dict[str, tuple[type | None, ...]]] = {
+    "id": (str,),
+    "title": (str,),
+    "system_prompt": (str,),
+    "settings": (dict,),
+    "created_at": (float, int),
+    "updated_at": (float, int),
+}
+_MESSAGE_TYPES: Final[dict[str, tuple[type | None, ...]]] = {
+    "id": (str,),
+    "conversation_id": (str,),
+    "parent_id": (str, None),
+    "role": (str,),
+    "content": (str,),
+    "reasoning": (str,),
+    "provider": (str, None),
+    "model": (str, None),
+    "status": (str,),
+    "error": (str, None),
+    "input_tokens": (int, None),
+    "output_tokens": (int, None),
+    "cost": (float, int, None),
+    "ttft": (float, int, None),
+    "duration": (float, int, None),
+    "created_at": (float, int),
+    "updated_at": (float, int),
+    "writer_pid": (int, None),
+}
+assert tuple(_CONVERSATION_TYPES) == CONVERSATION_COLUMNS
+assert tuple(_MESSAGE_TYPES) == MESSAGE_COLUMNS
+
+
+def _when(timestamp: float) -> str:
+    return time.strftime("%Y-%m-%d %H:%M", time.localtime(timestamp))
+
+
+def _heading(message: MessageRecord) -> str:
+    heading = f"## {message.role.capitalize()}"
+    if message.provider and message.model:
+        heading += f" ({message.provider}/{message.model})"
+    elif message.model:
+        heading += f" ({message.model})"
+    return heading
+
+
+def to_markdown(transcript: Transcript) -> str:
+    """A readable Markdown rendering: title, system prompt, then one heading per message."""
+    conv = transcript.conversation
+    lines = [f"# {conv.title or 'Untitled conversation'}", ""]
+    lines += [f"*Conversation {conv.id}, started {_when(conv.created_at)}*", ""]
+    if conv.system_prompt:
+        lines += ["## System prompt", "", conv.system_prompt, ""]
+    for message in transcript.messages:
+        lines += [_heading(message), ""]
+        if message.reasoning:
+            lines += [
+                "<details><summary>Reasoning</summary>",
+                "",
+                message.reasoning,
+                "",
+                "</details>",
+            ]
+            lines += [""]
+        lines += [message.content, ""]
+        if message.status != "complete":
+            note = f"*[{message.status}"
+            note += f": {message.error}]*" if message.error else "]*"
+            lines += [note, ""]
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def to_json(transcript: Transcript) -> dict[str, Any]:
+    """Every column of the conversation and its messages, with a format/version marker."""
+    return {
+        "format": EXPORT_FORMAT,
+        "version": EXPORT_VERSION,
+        "conversation": dataclasses.asdict(transcript.conversation),
+        "messages": [dataclasses.asdict(message) for message in transcript.messages],
+    }
+
+
+def _check_fields(
+    where: str, data: Any, types: dict[str, tuple[type | None, ...]]
+) -> dict[str, Any]:
+    if not isinstance(data, dict):
+        raise StoreError(f"not a chatui export: {where} is not an object")
+    values: dict[str, Any] = {}
+    for name, accepted in types.items():
+        if name not in data:
+            raise StoreError(f"not a chatui export: {where} has no {name!r}")
+        value = data[name]
+        ok = any(
+            value is None
+            if kind is None
+            else isinstance(value, kind) and not isinstance(value, bool)
+            for kind in accepted
+        )
+        if not ok:
+            raise StoreError(f"not a chatui export: {where}.{name} has the wrong type")
+        if float in accepted and isinstance(value, int):
+            value = float(value)
+        values[name] = value
+    return values
+
+
+def parse_json(data: Any) -> Transcript:
+    """Validate an export document and turn it back into a Transcript (StoreError if invalid)."""
+    if not isinstance(data, dict) or data.get("format") != EXPORT_FORMAT:
+        raise StoreError(f'not a chatui export (expected "format": "{EXPORT_FORMAT}")')
+    version = data.get("version")
+    if not isinstance(version, int) or version < 1:
+        raise StoreError('not a chatui export: missing or invalid "version"')
+    if version > EXPORT_VERSION:
+        raise StoreError(
+            f"this export was made by a newer chatui (export version {version}); upgrade chatui"
+        )
+    conversation = ConversationRecord(**_check_fields("conversation", data.get("conversation"),
+                                                      _CONVERSATION_TYPES))  # fmt: skip
+    raw_messages = data.get("messages")
+    if not isinstance(raw_messages, list):
+        raise StoreError('not a chatui export: "messages" is not a list')
+    messages = []
+    for index, raw in enumerate(raw_messages):
+        message = MessageRecord(**_check_fields(f"messages[{index}]", raw, _MESSAGE_TYPES))
+        if message.conversation_id != conversation.id:
+            raise StoreError(f"messages[{index}] belongs to another conversation")
+        if message.role not in ROLES or message.status not in STATUSES:
+            raise StoreError(f"messages[{index}] has an unknown role or status")
+        messages.append(message)
+    ids = {message.id for message in messages}
+    if len(ids) != len(messages):
+        raise StoreError("not a chatui export: two messages share an id")
+    for message in messages:
+        if message.parent_id is not None and message.parent_id not in ids:
+            raise StoreError(f"message {message.id} refers to a parent that is not in the file")
+    return Transcript(conversation, tuple(messages))
+
+
+def with_new_ids(transcript: Transcript) -> Transcript:
+    """The same transcript under fresh conversation and message ids (parents remapped)."""
+    conversation = dataclasses.replace(transcript.conversation, id=new_id())
+    mapping = {message.id: new_id() for message in transcript.messages}
+    messages = tuple(
+        dataclasses.replace(
+            message,
+            id=mapping[message.id],
+            conversation_id=conversation.id,
+            parent_id=mapping.get(message.parent_id) if message.parent_id else None,
+        )
+        for message in transcript.messages
+    )
+    return Transcript(conversation, messages)

@@ -1,0 +1,87 @@
+"""The multi-line prompt: Enter sends, Shift+Enter / Ctrl+J add a line, Up recalls history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import events
+from textual.message import Message
+from textual.widgets import TextArea
+
+MAX_RECALL = 200
+
+
+class PromptInput(TextArea):
+    """A TextArea that submits on Enter and recalls earlier prompts with Up when empty."""
+
+    DEFAULT_CSS = """
+    PromptInput {
+        height: auto;
+        min-height: 3;
+        max-height: 12;
+    }
+    """
+
+    @dataclass
+    class Submitted(Message):
+        """The user pressed Enter on a non-empty prompt."""
+
+        prompt: PromptInput
+        text: str
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
+        self.recall: list[str] = []
+        self._recall_index: int | None = None
+
+    def remember(self, text: str) -> None:
+        if text and (not self.recall or self.recall[-1] != text):
+            self.recall.append(text)
+            del self.recall[:-MAX_RECALL]
+        self._recall_index = None
+
+    async def _on_key(self, event: events.Key) -> None:
+        key = event.key
+        if key == "enter":
+            event.stop()
+            event.prevent_default()
+            self._submit()
+            return
+        if key in ("shift+enter", "ctrl+j", "newline"):
+            event.stop()
+            event.prevent_default()
+            self.insert("\n")
+            return
+        if key in ("up", "down") and self._recalling(key):
+            event.stop()
+            event.prevent_default()
+            return
+        await super()._on_key(event)
+
+    def _recalling(self, key: str) -> bool:
+        """Step through earlier prompts when the prompt is empty or showing a recalled one."""
+        showing_recalled = self._recall_index is not None and (
+            self.text == self.recall[self._recall_index]
+        )
+        if not self.recall or (self.text and not showing_recalled):
+            self._recall_index = None
+            return False
+        if key == "up":
+            index = len(self.recall) if self._recall_index is None else self._recall_index
+            self._recall_index = max(0, index - 1)
+        elif self._recall_index is None:
+            return False
+        elif self._recall_index + 1 >= len(self.recall):
+            self._recall_index = None
+            self.text = ""
+            return True
+        else:
+            self._recall_index += 1
+        self.text = self.recall[self._recall_index]
+        self.move_cursor(self.document.end)
+        return True
+
+    def _submit(self) -> None:
+        text = self.text
+        if text.strip():
+            self.post_message(self.Submitted(self, text))
