@@ -28,7 +28,9 @@ MODELS = [("openai", "gpt-4o"), ("anthropic", "claude-sonnet-4"), ("local", "smo
 def vocabulary(size: int, rng: random.Random) -> list[str]:
     letters = "abcdefghijklmnopqrstuvwxyz"
     words = {"".join(rng.choice(letters) for _ in range(rng.randint(2, 9))) for _ in range(size)}
-    return sorted(words)
+    ordered = sorted(words)
+    rng.shuffle(ordered)  # so that frequency (by position) is unrelated to spelling
+    return ordered
 
 
 def make_text(rng: random.Random, words: list[str], weights: list[float], n: int) -> str:
@@ -41,13 +43,16 @@ def build(store: TranscriptStore, conversations: int, messages: int, rng: random
     weights = [1.0 / (rank + 1) for rank in range(len(words))]  # Zipf-like word frequencies
     conn = store._connection()
     big_id = ""
-    per_conversation = max(1, (messages - 1000) // max(1, conversations - 1))
+    others = max(1, conversations - 1)
+    per_conversation, extra = divmod(max(0, messages - 1000), others)
     start = time.time() - 86400 * 365
     conn.execute("BEGIN")
     for index in range(conversations):
         conv = store_conversation(conn, rng, words, weights, start + index * 60)
-        count = 1000 if index == conversations // 2 else per_conversation
-        if count == 1000:
+        other_index = index if index < conversations // 2 else index - 1
+        count = per_conversation + (1 if other_index < extra else 0)
+        if index == conversations // 2:
+            count = 1000
             big_id = conv
         batch = []
         parent = None
@@ -126,6 +131,8 @@ def main() -> int:
                 lambda: store.search(f"{words[50]} {words[120][:3]}"), args.runs
             ),
             "search, most common word": median_ms(lambda: store.search(words[0]), args.runs),
+            "search as you type: 2 letters": median_ms(lambda: store.search("ab"), args.runs),
+            "search as you type: 3 letters": median_ms(lambda: store.search("abc"), args.runs),
             "load 1,000-message conversation": median_ms(
                 lambda: store.get_conversation(big_id), args.runs
             ),

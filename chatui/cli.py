@@ -26,6 +26,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"chatui {__version__}")
     parser.add_argument("--config", type=Path, help="config file (default: $CHATUI_CONFIG)")
+    parser.add_argument("-m", "--model", help="start on this provider/model")
+    parser.add_argument(
+        "-c", "--continue", dest="continue_", action="store_true",
+        help="reopen the last conversation",
+    )  # fmt: skip
+    parser.add_argument("prompt", nargs="*", help="open the app and send this prompt")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     ask = commands.add_parser(
@@ -57,9 +63,17 @@ def read_prompt(words: list[str]) -> str:
     return " ".join(words)
 
 
+COMMANDS = ("ask", "models", "history")
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
     parser = build_parser()
-    args = parser.parse_args(argv)
+    if tui_invocation(argv):
+        args = build_tui_parser(parser).parse_args(argv)
+        args.command = None
+    else:
+        args = parser.parse_args(argv)
     if args.config is not None:
         os.environ["CHATUI_CONFIG"] = str(args.config)
     try:
@@ -94,8 +108,34 @@ def dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         from chatui import history_cmd
 
         return history_cmd.run(args)
-    parser.print_help()
-    return EXIT_OK
+    from chatui.launch import run_tui
+
+    return run_tui(args)
+
+
+def tui_invocation(argv: list[str]) -> bool:
+    """True unless the first positional word names a subcommand, or help/version is asked."""
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg in ("-m", "--model", "--config"):
+            skip = True
+        elif arg in ("-h", "--help", "--version"):
+            return False
+        elif not arg.startswith("-"):
+            return arg not in COMMANDS
+    return True
+
+
+def build_tui_parser(main_parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """`chatui [options] [PROMPT...]` without subcommands, so a prompt can be any words."""
+    parser = argparse.ArgumentParser(prog="chatui", add_help=False)
+    parser.add_argument("--config", type=Path)
+    parser.add_argument("-m", "--model")
+    parser.add_argument("-c", "--continue", dest="continue_", action="store_true")
+    parser.add_argument("prompt", nargs="*")
+    return parser
 
 
 if __name__ == "__main__":

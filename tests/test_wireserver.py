@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import ssl
 import subprocess
 import sys
 import threading
@@ -48,18 +49,39 @@ from openai.types.responses import (
 
 from tests.wireserver import Reply, WireServer
 
-USER = [{"role": "user", "content": "hi"}]
+USER: Any = [{"role": "user", "content": "hi"}]  # typed loosely: valid for both SDKs
+# Building an httpx2 client loads the CA bundle (~50 ms); share one TLS context instead.
+TLS = ssl.create_default_context()
+
+
+def make_oai(server: WireServer, api_key: str = "k", **kwargs: Any) -> openai.AsyncOpenAI:
+    return openai.AsyncOpenAI(
+        base_url=server.base_url + "/v1",
+        api_key=api_key,
+        max_retries=0,
+        http_client=openai.DefaultAsyncHttpxClient(verify=TLS),
+        **kwargs,
+    )
+
+
+def make_claude(server: WireServer, api_key: str = "k", **kwargs: Any) -> anthropic.AsyncAnthropic:
+    return anthropic.AsyncAnthropic(
+        base_url=server.base_url,
+        api_key=api_key,
+        max_retries=0,
+        http_client=anthropic.DefaultAsyncHttpxClient(verify=TLS),
+        **kwargs,
+    )
+
+
+def raw_client() -> httpx2.AsyncClient:
+    return httpx2.AsyncClient(verify=TLS)
 
 
 @pytest.fixture
 async def oai(wire_server: WireServer) -> AsyncIterator[openai.AsyncOpenAI]:
     """OpenAI client that validates every parsed object strictly against the SDK types."""
-    client = openai.AsyncOpenAI(
-        base_url=wire_server.base_url + "/v1",
-        api_key="k",
-        max_retries=0,
-        _strict_response_validation=True,
-    )
+    client = make_oai(wire_server, _strict_response_validation=True)
     yield client
     await client.close()
 
@@ -67,12 +89,7 @@ async def oai(wire_server: WireServer) -> AsyncIterator[openai.AsyncOpenAI]:
 @pytest.fixture
 async def claude(wire_server: WireServer) -> AsyncIterator[anthropic.AsyncAnthropic]:
     """Anthropic client that validates every parsed object strictly against the SDK types."""
-    client = anthropic.AsyncAnthropic(
-        base_url=wire_server.base_url,
-        api_key="k",
-        max_retries=0,
-        _strict_response_validation=True,
-    )
+    client = make_claude(wire_server, _strict_response_validation=True)
     yield client
     await client.close()
 
@@ -125,7 +142,7 @@ async def test_chat_raw_sse_framing(wire_server: WireServer) -> None:
     wire_server.enqueue(Reply(pieces=["a"]))
     body = {"model": "m", "messages": USER, "stream": True}
     async with (
-        httpx2.AsyncClient() as client,
+        raw_client() as client,
         client.stream("POST", wire_server.base_url + "/v1/chat/completions", json=body) as resp,
     ):
         assert resp.headers["content-type"].startswith("text/event-stream")
@@ -245,7 +262,7 @@ async def test_responses_stream_event_sequence(
 
 async def test_responses_raw_has_event_lines(wire_server: WireServer) -> None:
     body = {"model": "m", "input": "hi", "stream": True}
-    async with httpx2.AsyncClient() as client:
+    async with raw_client() as client:
         resp = await client.post(wire_server.base_url + "/v1/responses", json=body)
     blocks = [b for b in resp.text.split("\n\n") if b]
     for block in blocks:
@@ -338,7 +355,8 @@ async def test_anthropic_stream_with_thinking(
     assert events[10].delta.stop_reason == "end_turn"
     assert events[10].usage.output_tokens == 4
     req = wire_server.last_request
-    assert req.headers["x-api-key"] == "k" and "anthropic-version" in req.headers
+    assert "anthropic-version" in req.headers
+    assert "k" in (req.headers.get("x-api-key"), req.headers.get("authorization", "")[7:])
 
 
 async def test_anthropic_raw_pings_and_helper(
@@ -346,7 +364,7 @@ async def test_anthropic_raw_pings_and_helper(
 ) -> None:
     wire_server.enqueue(Reply(reasoning=["deep"], pieces=["ok"]))
     body = {"model": "m", "max_tokens": 5, "messages": USER, "stream": True}
-    async with httpx2.AsyncClient() as client:
+    async with raw_client() as client:
         resp = await client.post(wire_server.base_url + "/v1/messages", json=body)
     names = [line.removeprefix("event: ") for line in resp.text.split("\n") if "event:" in line]
     assert names[:3] == ["message_start", "content_block_start", "ping"]
@@ -361,10 +379,10 @@ async def test_anthropic_raw_pings_and_helper(
     assert message.content[1].text == "ok"  # type: ignore[union-attr]
     assert message.stop_reason == "max_tokens"
 
-    message = await claude.messages.create(model="test-model", max_tokens=9, messages=USER)
-    assert message.content[0].text == "Hello world"  # type: ignore[union-attr]
-    assert message.stop_reason == "end_turn"
-    assert message.usage.output_tokens == 2
+    plain = await claude.messages.create(model="test-model", max_tokens=9, messages=USER)
+    assert plain.content[0].text == "Hello world"  # type: ignore[union-attr]
+    assert plain.stop_reason == "end_turn"
+    assert plain.usage.output_tokens == 2
 
 
 async def test_anthropic_mid_stream_error(
@@ -469,8 +487,9 @@ async def test_disconnect_mid_stream(
             seen.append(chunk.choices[0].delta.content or "")
     assert "".join(seen) == "ab"
 
+    # anthropic 2.x does not wrap transport errors raised while iterating a stream
     wire_server.enqueue(Reply(pieces=["a", "b", "c"], disconnect_after=1))
-    with pytest.raises(anthropic.APIConnectionError):
+    with pytest.raises(httpx2.RemoteProtocolError, match="incomplete chunked read"):
         await messages_stream(claude)
 
     wire_server.enqueue(Reply(disconnect_after=0))  # non-stream: no response at all
@@ -493,10 +512,13 @@ async def test_stall_times_out_and_server_sees_hangup(
     assert await asyncio.to_thread(wire_server.wait_for_disconnect, 2.0)
     assert wire_server.generation_requests[0].client_disconnected
 
-    wire_server.enqueue(Reply(stall_after=0))
+    wire_server.enqueue(Reply(stall_after=0))  # non-stream: the SDK maps the timeout
     with pytest.raises(anthropic.APITimeoutError):
+        await claude.messages.create(model="m", max_tokens=5, messages=USER, timeout=0.5)
+    wire_server.enqueue(Reply(stall_after=1))  # mid-stream: a raw httpx2 timeout escapes
+    with pytest.raises(httpx2.ReadTimeout):
         await messages_stream(claude, timeout=0.5)
-    assert await asyncio.to_thread(wire_server.wait_for_disconnect, 2.0, 2)
+    assert await asyncio.to_thread(wire_server.wait_for_disconnect, 2.0, 3)
 
 
 async def test_client_cancel_is_recorded(wire_server: WireServer, oai: openai.AsyncOpenAI) -> None:
@@ -522,12 +544,36 @@ async def test_malformed_line(wire_server: WireServer, oai: openai.AsyncOpenAI) 
 async def test_sse_comments_and_extra_fields_on_the_wire(wire_server: WireServer) -> None:
     wire_server.enqueue(Reply(sse_comments=True, extra_fields=True, omit_done=True))
     body = {"model": "m", "messages": USER, "stream": True}
-    async with httpx2.AsyncClient() as client:
+    async with raw_client() as client:
         resp = await client.post(wire_server.base_url + "/v1/chat/completions", json=body)
     assert ": keep-alive\n\n" in resp.text
     assert "[DONE]" not in resp.text
     first = next(line for line in resp.text.split("\n") if line.startswith("data: "))
     assert "x_wire" in json.loads(first.removeprefix("data: "))
+
+
+async def test_delay_headers_model_and_omit_done(
+    wire_server: WireServer, oai: openai.AsyncOpenAI, claude: anthropic.AsyncAnthropic
+) -> None:
+    wire_server.enqueue(
+        Reply(delay=0.2, headers={"x-ratelimit-remaining-requests": "9"}, model="served-model"),
+        Reply(omit_done=True),
+        Reply(omit_done=True),
+    )
+    started = time.monotonic()
+    response = await oai.chat.completions.with_raw_response.create(
+        model="test-model", messages=USER
+    )
+    assert time.monotonic() - started >= 0.2
+    assert response.headers["x-ratelimit-remaining-requests"] == "9"
+    assert response.parse().model == "served-model"
+
+    stream = await oai.responses.create(model="test-model", input="hi", stream=True)
+    events = [e async for e in stream]
+    assert isinstance(events[-1], ResponseOutputItemDoneEvent)  # no response.completed
+
+    claude_events = await messages_stream(claude)
+    assert claude_events[-1].type == "message_delta"  # no message_stop
 
 
 # --------------------------------------------------------------------------- validation, auth
@@ -569,7 +615,7 @@ async def test_validation_rejects_like_the_real_api(
     wire_server: WireServer, path: str, body: dict[str, Any]
 ) -> None:
     wire_server.expect_invalid()
-    async with httpx2.AsyncClient() as client:
+    async with raw_client() as client:
         resp = await client.post(wire_server.base_url + path, json=body)
     assert resp.status_code == 400
     data = resp.json()
@@ -592,7 +638,7 @@ async def test_validation_through_sdks(
         await claude.messages.create(
             model="test-model",
             max_tokens=5,
-            messages=[{"role": "system", "content": "be brief"}, *USER],  # type: ignore[list-item]
+            messages=[{"role": "system", "content": "be brief"}, *USER],
         )
     with pytest.raises(openai.BadRequestError):
         await oai.chat.completions.create(model="test-model", messages=[])
@@ -612,10 +658,13 @@ async def test_valid_requests_pass(wire_server: WireServer) -> None:
                 "metadata": {"user_id": "u"},
             },
         ),
-        ("/v1/chat/completions", {"model": "m", "messages": [{"role": "developer", "content": ""}]}),
+        (
+            "/v1/chat/completions",
+            {"model": "m", "messages": [{"role": "developer", "content": ""}]},
+        ),
         ("/v1/responses", {"model": "m", "input": USER, "instructions": "x"}),
     ]
-    async with httpx2.AsyncClient() as client:
+    async with raw_client() as client:
         for path, body in bodies:
             resp = await client.post(wire_server.base_url + path, json=body)
             assert resp.status_code == 200, resp.text
@@ -624,11 +673,8 @@ async def test_valid_requests_pass(wire_server: WireServer) -> None:
 async def test_api_key_and_known_models(wire_server: WireServer) -> None:
     wire_server.api_key = "secret"
     wire_server.known_models = {"good-model"}
-    url = wire_server.base_url
-    bad_oai = openai.AsyncOpenAI(base_url=url + "/v1", api_key="wrong", max_retries=0)
-    good_oai = openai.AsyncOpenAI(base_url=url + "/v1", api_key="secret", max_retries=0)
-    bad_claude = anthropic.AsyncAnthropic(base_url=url, api_key="wrong", max_retries=0)
-    good_claude = anthropic.AsyncAnthropic(base_url=url, api_key="secret", max_retries=0)
+    bad_oai, good_oai = make_oai(wire_server, "wrong"), make_oai(wire_server, "secret")
+    bad_claude, good_claude = make_claude(wire_server, "wrong"), make_claude(wire_server, "secret")
     try:
         with pytest.raises(openai.AuthenticationError) as oai_info:
             await bad_oai.chat.completions.create(model="good-model", messages=USER)
@@ -666,7 +712,7 @@ async def test_models_in_both_formats(
     claude_models = [m async for m in claude.models.list()]
     assert [(m.id, m.type) for m in claude_models] == [("alpha", "model"), ("beta", "model")]
     assert claude_models[0].display_name == "Alpha"
-    async with httpx2.AsyncClient() as client:
+    async with raw_client() as client:
         raw = (await client.get(wire_server.base_url + "/v1/models")).json()
         assert raw["object"] == "list"
         raw = (
@@ -702,7 +748,7 @@ async def test_pacing_is_accurate(wire_server: WireServer, oai: openai.AsyncOpen
 
 
 async def test_fast_long_stream_keeps_schedule(wire_server: WireServer) -> None:
-    client = openai.AsyncOpenAI(base_url=wire_server.base_url + "/v1", api_key="k", max_retries=0)
+    client = make_oai(wire_server)  # not strict: measure the SDK's ordinary parsing
     wire_server.enqueue(Reply(pieces=["tok "] * 3000, interval=1 / 3000))
     stream = await client.chat.completions.create(model="test-model", messages=USER, stream=True)
     stamps = [time.monotonic() async for c in stream if c.choices and c.choices[0].delta.content]
@@ -715,7 +761,7 @@ async def test_large_reply_is_quick(wire_server: WireServer) -> None:
     text = "".join(f"word{i} " for i in range(30_000))[:200_000]
     wire_server.enqueue(Reply.from_text(text, size=64))
     started = time.monotonic()
-    async with httpx2.AsyncClient() as client:
+    async with raw_client() as client:
         body = {"model": "m", "max_tokens": 5, "messages": USER, "stream": True}
         resp = await client.post(wire_server.base_url + "/v1/messages", json=body)
     got = "".join(
@@ -738,7 +784,7 @@ def test_stop_is_prompt_while_stalling() -> None:
     def client() -> None:
         body = {"model": "m", "messages": USER, "stream": True}
         try:
-            with httpx2.Client(timeout=10) as http:
+            with httpx2.Client(timeout=10, verify=TLS) as http:
                 resp = http.post(server.base_url + "/v1/chat/completions", json=body)
                 outcome.append(f"status {resp.status_code}")
         except httpx2.HTTPError as exc:
@@ -758,7 +804,7 @@ def test_stop_is_prompt_while_stalling() -> None:
 
 def test_sync_client_and_subprocess(wire_server: WireServer) -> None:
     with openai.OpenAI(base_url=wire_server.base_url + "/v1", api_key="k", max_retries=0) as oai:
-        stream = oai.chat.completions.create(model="test-model", messages=USER, stream=True)  # type: ignore[arg-type]
+        stream = oai.chat.completions.create(model="test-model", messages=USER, stream=True)
         assert "".join(c.choices[0].delta.content or "" for c in stream) == "Hello world"
     code = (
         "import json, sys, urllib.request\n"

@@ -20,7 +20,7 @@ import uuid
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
-from typing import Any, ClassVar, Literal, NamedTuple
+from typing import Any, Literal, NamedTuple, TypeGuard
 from urllib.parse import urlsplit
 
 CHAT_PATH = "/v1/chat/completions"
@@ -41,7 +41,11 @@ Kind = Literal["reasoning", "text"]
 class Reply:
     """One scripted answer to a generation request (chat, responses or messages).
 
-    Fault positions (`*_after`) count emitted deltas: reasoning pieces first, then text pieces.
+    Fault positions (`*_after`) count emitted deltas: reasoning pieces first, then text pieces;
+    N = len(deltas) faults after the last delta, before the closing events. `stop_reason` is
+    translated per protocol: "length"/"max_tokens"/"max_output_tokens" mean truncation
+    (chat "length", Anthropic "max_tokens", Responses `response.incomplete`); other values
+    pass through ("content_filter" <-> "refusal", "tool_calls" <-> "tool_use" are mapped).
     """
 
     pieces: list[str] = field(default_factory=lambda: ["Hello", " world"])
@@ -131,11 +135,11 @@ def _uid(prefix: str, n: int = 24) -> str:
     return prefix + uuid.uuid4().hex[:n]
 
 
-def _is_int(v: object) -> bool:
+def _is_int(v: object) -> TypeGuard[int]:
     return isinstance(v, int) and not isinstance(v, bool)
 
 
-def _is_num(v: object) -> bool:
+def _is_num(v: object) -> TypeGuard[int | float]:
     return isinstance(v, int | float) and not isinstance(v, bool)
 
 
@@ -146,336 +150,225 @@ def _dumps(data: Any) -> str:
 # --------------------------------------------------------------------------- validation
 
 
-def _check_range(body: dict[str, Any], key: str, lo: float, hi: float, out: list[Problem]) -> None:
-    v = body.get(key)
-    if v is None:
-        return
-    if not _is_num(v):
-        out.append(Problem(f"{key}: Input should be a valid number", key, "invalid_type"))
-    elif v < lo:
-        out.append(
-            Problem(f"{key}: Input should be >= {lo}, got {v}", key, "decimal_below_min_value")
-        )
-    elif v > hi:
-        out.append(
-            Problem(f"{key}: Input should be <= {hi}, got {v}", key, "decimal_above_max_value")
-        )
+class Problems(list[Problem]):
+    """What a real API would reject a request for, as `param: message` lines."""
 
+    def add(self, param: str | None, message: str, code: str | None = None) -> None:
+        self.append(Problem(f"{param}: {message}" if param else message, param, code))
 
-def _check_min_int(body: dict[str, Any], key: str, lo: int, out: list[Problem]) -> None:
-    v = body.get(key)
-    if v is None:
-        return
-    if not _is_int(v):
-        out.append(Problem(f"{key}: Input should be a valid integer", key, "invalid_type"))
-    elif v < lo:
-        out.append(
-            Problem(f"{key}: Input should be >= {lo}, got {v}", key, "integer_below_min_value")
-        )
+    def number(self, body: dict[str, Any], key: str, lo: float, hi: float) -> None:
+        v = body.get(key)
+        if v is not None and not _is_num(v):
+            self.add(key, "Input should be a valid number", "invalid_type")
+        elif v is not None and not lo <= v <= hi:
+            self.add(key, f"Input should be between {lo} and {hi}, got {v}", "invalid_value")
 
+    def integer(self, body: dict[str, Any], key: str, lo: int) -> None:
+        v = body.get(key)
+        if v is not None and not _is_int(v):
+            self.add(key, "Input should be a valid integer", "invalid_type")
+        elif v is not None and v < lo:
+            self.add(key, f"Input should be >= {lo}, got {v}", "integer_below_min_value")
 
-def _check_model(body: dict[str, Any], out: list[Problem]) -> None:
-    model = body.get("model")
-    if not isinstance(model, str) or not model:
-        out.append(Problem("model: you must provide a model parameter", "model", None))
+    def model_and_stream(self, body: dict[str, Any], message: str) -> None:
+        if not isinstance(body.get("model"), str) or not body["model"]:
+            self.add("model", message, "missing_required_parameter")
+        if body.get("stream") is not None and not isinstance(body["stream"], bool):
+            self.add("stream", "Input should be a valid boolean", "invalid_type")
 
-
-def _check_stream(body: dict[str, Any], out: list[Problem]) -> None:
-    if body.get("stream") is not None and not isinstance(body["stream"], bool):
-        out.append(Problem("stream: Input should be a valid boolean", "stream", "invalid_type"))
+    def parts(self, content: list[Any], where: str, allowed: tuple[str, ...]) -> None:
+        """OpenAI content parts: a known `type` and a string `text` for text parts."""
+        if not content:
+            self.add(where, "empty array, expected at least 1 item", "empty_array")
+        for j, part in enumerate(content):
+            kind = part.get("type") if isinstance(part, dict) else None
+            if kind not in allowed:
+                self.add(f"{where}[{j}].type", f"{kind!r} is not one of {allowed}", "invalid_value")
+            elif "text" in kind and not isinstance(part.get("text"), str):
+                self.add(f"{where}[{j}].text", "missing", "missing_required_parameter")
 
 
 CHAT_ROLES = ("system", "developer", "user", "assistant", "tool")
-
-
-def _check_chat_parts(content: Any, role: str, param: str, out: list[Problem]) -> None:
-    if isinstance(content, str):
-        return
-    if not isinstance(content, list):
-        out.append(Problem(f"{param}: expected a string or an array", param, "invalid_type"))
-        return
-    if not content:
-        out.append(Problem(f"{param}: empty array, expected at least 1 item", param, "empty_array"))
-    if role == "assistant":
-        allowed: tuple[str, ...] = ("text", "refusal")
-    elif role == "user":
-        allowed = ("text", "image_url", "input_audio", "file")
-    else:
-        allowed = ("text",)
-    for j, part in enumerate(content):
-        where = f"{param}[{j}]"
-        kind = part.get("type") if isinstance(part, dict) else None
-        if kind not in allowed:
-            out.append(Problem(f"{where}.type: invalid value {kind!r}", where, "invalid_value"))
-        elif kind == "text" and not isinstance(part.get("text"), str):
-            out.append(Problem(f"{where}.text: missing", where, "missing_required_parameter"))
-        elif kind == "image_url" and not isinstance((part.get("image_url") or {}).get("url"), str):
-            out.append(
-                Problem(f"{where}.image_url.url: missing", where, "missing_required_parameter")
-            )
+CHAT_PARTS = {
+    "assistant": ("text", "refusal"),
+    "user": ("text", "image_url", "input_audio", "file"),
+}
 
 
 def validate_chat(body: Any) -> list[Problem]:
     """Problems the Chat Completions API would reject `body` for."""
+    out = Problems()
     if not isinstance(body, dict):
-        return [Problem("request body must be a JSON object")]
-    out: list[Problem] = []
-    _check_model(body, out)
+        out.add(None, "request body must be a JSON object")
+        return out
+    out.model_and_stream(body, "you must provide a model parameter")
     messages = body.get("messages")
-    if messages is None:
-        out.append(
-            Problem(
-                "Missing required parameter: 'messages'.", "messages", "missing_required_parameter"
-            )
-        )
-    elif not isinstance(messages, list):
-        out.append(Problem("messages: expected an array", "messages", "invalid_type"))
-    elif not messages:
-        out.append(
-            Problem("messages: empty array, expected at least 1 item", "messages", "empty_array")
-        )
-    else:
-        for i, msg in enumerate(messages):
-            param = f"messages[{i}]"
-            role = msg.get("role") if isinstance(msg, dict) else None
-            if not isinstance(msg, dict) or role not in CHAT_ROLES:
-                out.append(
-                    Problem(
-                        f"{param}.role: invalid value {role!r}", f"{param}.role", "invalid_value"
-                    )
-                )
-                continue
-            content = msg.get("content")
-            if content is None:
-                if role != "assistant" or not (msg.get("tool_calls") or msg.get("function_call")):
-                    out.append(
-                        Problem(
-                            f"{param}.content: expected a string, got null",
-                            f"{param}.content",
-                            "invalid_type",
-                        )
-                    )
-            else:
-                _check_chat_parts(content, role, f"{param}.content", out)
-            if role == "tool" and not isinstance(msg.get("tool_call_id"), str):
-                out.append(
-                    Problem(
-                        f"{param}.tool_call_id: missing",
-                        f"{param}.tool_call_id",
-                        "missing_required_parameter",
-                    )
-                )
-    _check_range(body, "temperature", 0, 2, out)
-    _check_range(body, "top_p", 0, 1, out)
+    if not isinstance(messages, list) or not messages:
+        out.add("messages", "expected a non-empty array", "empty_array")
+    for i, msg in enumerate(messages if isinstance(messages, list) else []):
+        role = msg.get("role") if isinstance(msg, dict) else None
+        if role not in CHAT_ROLES:
+            out.add(f"messages[{i}].role", f"{role!r} is not one of {CHAT_ROLES}", "invalid_value")
+            continue
+        content = msg.get("content")
+        if isinstance(content, list):
+            out.parts(content, f"messages[{i}].content", CHAT_PARTS.get(role, ("text",)))
+        elif content is None:
+            if role != "assistant" or not (msg.get("tool_calls") or msg.get("function_call")):
+                out.add(f"messages[{i}].content", "expected a string, got null", "invalid_type")
+        elif not isinstance(content, str):
+            out.add(f"messages[{i}].content", "expected a string or array", "invalid_type")
+        if role == "tool" and not isinstance(msg.get("tool_call_id"), str):
+            out.add(f"messages[{i}].tool_call_id", "missing", "missing_required_parameter")
+    out.number(body, "temperature", 0, 2)
+    out.number(body, "top_p", 0, 1)
     for key in ("max_tokens", "max_completion_tokens", "n"):
-        _check_min_int(body, key, 1, out)
-    _check_stream(body, out)
+        out.integer(body, key, 1)
     if body.get("stream_options") is not None and body.get("stream") is not True:
-        out.append(
-            Problem(
-                "The 'stream_options' parameter is only allowed when 'stream' is enabled.",
-                "stream_options",
-                "invalid_value",
-            )
-        )
+        out.add("stream_options", "only allowed when 'stream' is enabled", "invalid_value")
     return out
 
 
 RESPONSES_ROLES = ("system", "developer", "user", "assistant")
+INPUT_PARTS = ("input_text", "input_image", "input_file", "input_audio")
 
 
 def validate_responses(body: Any) -> list[Problem]:
     """Problems the Responses API would reject `body` for."""
+    out = Problems()
     if not isinstance(body, dict):
-        return [Problem("request body must be a JSON object")]
-    out: list[Problem] = []
-    _check_model(body, out)
-    inp = body.get("input")
-    if isinstance(inp, str):
-        if not inp:
-            out.append(Problem("input: empty string", "input", "empty_string"))
-    elif not isinstance(inp, list) or not inp:
-        out.append(Problem("input: expected a non-empty string or array", "input", "invalid_value"))
-    else:
-        for i, item in enumerate(inp):
-            param = f"input[{i}]"
-            if not isinstance(item, dict):
-                out.append(Problem(f"{param}: expected an object", param, "invalid_type"))
-                continue
-            kind = item.get("type", "message" if "role" in item else None)
-            if kind != "message":
-                if not isinstance(kind, str):
-                    out.append(
-                        Problem(f"{param}.type: missing", param, "missing_required_parameter")
-                    )
-                continue
-            role = item.get("role")
-            if role not in RESPONSES_ROLES:
-                out.append(
-                    Problem(
-                        f"{param}.role: invalid value {role!r}", f"{param}.role", "invalid_value"
-                    )
-                )
-                continue
-            content = item.get("content")
-            if isinstance(content, str):
-                continue
-            if not isinstance(content, list) or not content:
-                out.append(
-                    Problem(
-                        f"{param}.content: expected a string or non-empty array",
-                        f"{param}.content",
-                        "invalid_value",
-                    )
-                )
-                continue
-            allowed = (
-                ("output_text", "refusal")
-                if role == "assistant"
-                else ("input_text", "input_image", "input_file", "input_audio")
+        out.add(None, "request body must be a JSON object")
+        return out
+    out.model_and_stream(body, "Missing required parameter: 'model'.")
+    items = body.get("input")
+    if not isinstance(items, str | list) or not items:
+        out.add("input", "expected a non-empty string or array", "invalid_value")
+    for i, item in enumerate(items if isinstance(items, list) else []):
+        kind = (
+            item.get("type", "message" if "role" in item else None)
+            if isinstance(item, dict)
+            else None
+        )
+        if not isinstance(kind, str):
+            out.add(f"input[{i}].type", "missing", "missing_required_parameter")
+        if kind != "message":
+            continue  # other item types (function_call_output, reasoning, ...) pass as is
+        role = item.get("role")
+        content = item.get("content")
+        if role not in RESPONSES_ROLES:
+            out.add(
+                f"input[{i}].role", f"{role!r} is not one of {RESPONSES_ROLES}", "invalid_value"
             )
-            for j, part in enumerate(content):
-                where = f"{param}.content[{j}]"
-                ptype = part.get("type") if isinstance(part, dict) else None
-                if ptype not in allowed:
-                    supported = ", ".join(allowed)
-                    message = f"{where}.type: invalid value {ptype!r}; supported: {supported}"
-                    out.append(Problem(message, where, "invalid_value"))
-                elif ptype in ("input_text", "output_text") and not isinstance(
-                    part.get("text"), str
-                ):
-                    out.append(
-                        Problem(f"{where}.text: missing", where, "missing_required_parameter")
-                    )
+        elif isinstance(content, list):
+            allowed = ("output_text", "refusal") if role == "assistant" else INPUT_PARTS
+            out.parts(content, f"input[{i}].content", allowed)
+        elif not isinstance(content, str):
+            out.add(f"input[{i}].content", "expected a string or array", "invalid_type")
     if body.get("instructions") is not None and not isinstance(body["instructions"], str):
-        out.append(Problem("instructions: expected a string", "instructions", "invalid_type"))
-    _check_range(body, "temperature", 0, 2, out)
-    _check_range(body, "top_p", 0, 1, out)
-    _check_min_int(body, "max_output_tokens", 16, out)
-    _check_stream(body, out)
+        out.add("instructions", "expected a string", "invalid_type")
+    out.number(body, "temperature", 0, 2)
+    out.number(body, "top_p", 0, 1)
+    out.integer(body, "max_output_tokens", 16)
     return out
 
 
-ANTHROPIC_BLOCKS = frozenset(
-    {"text", "image", "document", "tool_use", "tool_result", "thinking", "redacted_thinking",
-     "search_result", "server_tool_use", "web_search_tool_result", "container_upload"}
-)  # fmt: skip
-NON_EMPTY_MESSAGE = (
+ANTHROPIC_BLOCKS: dict[str, tuple[str, ...]] = {  # block type -> its required string fields
+    "text": ("text",), "thinking": ("thinking", "signature"), "redacted_thinking": ("data",),
+    "tool_use": ("id", "name"), "tool_result": ("tool_use_id",), "image": (), "document": (),
+    "search_result": (), "server_tool_use": ("id", "name"), "web_search_tool_result": (),
+    "container_upload": (),
+}  # fmt: skip
+NON_EMPTY = (
     "messages: all messages must have non-empty content except for the optional final "
     "assistant message"
 )
-SYSTEM_ROLE_MESSAGE = (
+SYSTEM_ROLE = (
     'Unexpected role "system". The Messages API accepts a top-level `system` parameter, '
     'not "system" as an input message role.'
 )
 
 
-def _check_anthropic_block(block: Any, where: str, out: list[Problem]) -> None:
+def _check_block(block: Any, where: str, out: Problems) -> None:
     kind = block.get("type") if isinstance(block, dict) else None
-    if kind not in ANTHROPIC_BLOCKS:
-        out.append(Problem(f"{where}.type: Input tag {kind!r} does not match the expected tags"))
+    if not isinstance(block, dict) or kind not in ANTHROPIC_BLOCKS:
+        out.add(f"{where}.type", f"Input tag {kind!r} does not match any of the expected tags")
         return
-    assert isinstance(block, dict)
-    required: dict[str, tuple[str, ...]] = {
-        "text": ("text",), "thinking": ("thinking", "signature"), "redacted_thinking": ("data",),
-        "tool_use": ("id", "name"), "tool_result": ("tool_use_id",),
-    }  # fmt: skip
-    for key in required.get(kind, ()):
+    for key in ANTHROPIC_BLOCKS[kind]:
         if not isinstance(block.get(key), str):
-            out.append(Problem(f"{where}.{key}: Field required"))
+            out.add(f"{where}.{key}", "Field required")
     if kind in ("image", "document") and not isinstance(block.get("source"), dict):
-        out.append(Problem(f"{where}.source: Field required"))
-    if kind == "tool_use" and not isinstance(block.get("input"), dict):
-        out.append(Problem(f"{where}.input: Field required"))
-    if kind == "text" and block.get("text") == "":
-        out.append(Problem("messages: text content blocks must be non-empty"))
+        out.add(f"{where}.source", "Field required")
+    if kind == "text" and isinstance(block.get("text"), str) and not block["text"].strip():
+        out.add("messages", "text content blocks must contain non-whitespace text")
+
+
+def _check_anthropic_message(msg: Any, i: int, last: bool, out: Problems) -> None:
+    role = msg.get("role") if isinstance(msg, dict) else None
+    if role == "system":
+        out.add(None, SYSTEM_ROLE)
+        return
+    if role not in ("user", "assistant"):
+        out.add(f"messages.{i}.role", "Input should be 'user' or 'assistant'")
+        return
+    prefill = last and role == "assistant"
+    content = msg.get("content")
+    if not isinstance(content, str | list):
+        out.add(f"messages.{i}.content", "Field required")
+    elif not content:
+        if not prefill:
+            out.add(None, NON_EMPTY)
+    elif isinstance(content, list):
+        for j, block in enumerate(content):
+            _check_block(block, f"messages.{i}.content.{j}", out)
+    elif not content.strip():
+        out.add("messages", "text content blocks must contain non-whitespace text")
+    elif prefill and content != content.rstrip():
+        out.add("messages", "final assistant content cannot end with trailing whitespace")
 
 
 def validate_messages(body: Any) -> list[Problem]:
     """Problems the Anthropic Messages API would reject `body` for."""
+    out = Problems()
     if not isinstance(body, dict):
-        return [Problem("request body must be a JSON object")]
-    out: list[Problem] = []
-    if not isinstance(body.get("model"), str) or not body["model"]:
-        out.append(Problem("model: Field required"))
+        out.add(None, "request body must be a JSON object")
+        return out
+    out.model_and_stream(body, "Field required")
     max_tokens = body.get("max_tokens")
     if max_tokens is None:
-        out.append(Problem("max_tokens: Field required"))
-    elif not _is_int(max_tokens):
-        out.append(Problem("max_tokens: Input should be a valid integer"))
-    elif max_tokens < 1:
-        out.append(Problem("max_tokens: Input should be greater than or equal to 1"))
+        out.add("max_tokens", "Field required")
+    out.integer(body, "max_tokens", 1)
     messages = body.get("messages")
-    if messages is None:
-        out.append(Problem("messages: Field required"))
-    elif not isinstance(messages, list):
-        out.append(Problem("messages: Input should be a valid list"))
-    elif not messages:
-        out.append(Problem("messages: at least one message is required"))
+    if not isinstance(messages, list) or not messages:
+        out.add("messages", "at least one message is required")
     else:
         for i, msg in enumerate(messages):
-            role = msg.get("role") if isinstance(msg, dict) else None
-            if role == "system":
-                out.append(Problem(SYSTEM_ROLE_MESSAGE))
-                continue
-            if not isinstance(msg, dict) or role not in ("user", "assistant"):
-                out.append(Problem(f"messages.{i}.role: Input should be 'user' or 'assistant'"))
-                continue
-            is_prefill = i == len(messages) - 1 and role == "assistant"
-            content = msg.get("content")
-            if content is None:
-                out.append(Problem(f"messages.{i}.content: Field required"))
-            elif isinstance(content, str):
-                if content == "" and not is_prefill:
-                    out.append(Problem(NON_EMPTY_MESSAGE))
-                elif content and not content.strip():
-                    out.append(
-                        Problem("messages: text content blocks must contain non-whitespace text")
-                    )
-                elif is_prefill and content != content.rstrip():
-                    out.append(
-                        Problem(
-                            "messages: final assistant content cannot end with trailing whitespace"
-                        )
-                    )
-            elif isinstance(content, list):
-                if not content and not is_prefill:
-                    out.append(Problem(NON_EMPTY_MESSAGE))
-                for j, block in enumerate(content):
-                    _check_anthropic_block(block, f"messages.{i}.content.{j}", out)
-            else:
-                out.append(Problem(f"messages.{i}.content: Input should be a valid string or list"))
-        first = messages[0]
-        if isinstance(first, dict) and first.get("role") == "assistant":
-            out.append(Problem('messages: first message must use the "user" role'))
+            _check_anthropic_message(msg, i, i == len(messages) - 1, out)
+        if isinstance(messages[0], dict) and messages[0].get("role") == "assistant":
+            out.add("messages", 'first message must use the "user" role')
     system = body.get("system")
-    if system is not None:
-        if isinstance(system, list):
-            for j, block in enumerate(system):
-                if not isinstance(block, dict) or block.get("type") != "text":
-                    out.append(Problem(f"system.{j}.type: Input should be 'text'"))
-                else:
-                    _check_anthropic_block(block, f"system.{j}", out)
-        elif not isinstance(system, str):
-            out.append(Problem("system: Input should be a valid string or list"))
-    _check_range(body, "temperature", 0, 1, out)
-    _check_range(body, "top_p", 0, 1, out)
-    _check_stream(body, out)
+    if isinstance(system, list):
+        for j, block in enumerate(system):
+            if not isinstance(block, dict) or block.get("type") != "text":
+                out.add(f"system.{j}.type", "Input should be 'text'")
+            else:
+                _check_block(block, f"system.{j}", out)
+    elif system is not None and not isinstance(system, str):
+        out.add("system", "Input should be a valid string or list")
+    out.number(body, "temperature", 0, 1)
+    out.number(body, "top_p", 0, 1)
     thinking = body.get("thinking")
-    if thinking is not None:
-        kind = thinking.get("type") if isinstance(thinking, dict) else None
-        if kind not in ("enabled", "disabled", "adaptive"):
-            out.append(Problem(f"thinking.type: invalid value {kind!r}"))
-        elif kind == "enabled":
-            assert isinstance(thinking, dict)
-            budget = thinking.get("budget_tokens")
-            if not _is_int(budget) or budget < 1024:
-                message = "thinking.enabled.budget_tokens: Input should be greater than or equal to"
-                out.append(Problem(f"{message} 1024"))
-            elif _is_int(max_tokens) and max_tokens <= budget:
-                out.append(Problem("`max_tokens` must be greater than `thinking.budget_tokens`."))
-            if body.get("temperature") not in (None, 1):
-                out.append(Problem("`temperature` may only be set to 1 when thinking is enabled."))
+    kind = thinking.get("type") if isinstance(thinking, dict) else thinking
+    if kind not in (None, "enabled", "disabled", "adaptive"):
+        out.add("thinking.type", f"invalid value {kind!r}")
+    if kind == "enabled":
+        assert isinstance(thinking, dict)
+        budget = thinking.get("budget_tokens")
+        if not _is_int(budget) or budget < 1024:
+            out.add("thinking.enabled.budget_tokens", "Input should be >= 1024")
+        elif _is_int(max_tokens) and max_tokens <= budget:
+            out.add(None, "`max_tokens` must be greater than `thinking.budget_tokens`.")
+        if body.get("temperature") not in (None, 1):
+            out.add(None, "`temperature` may only be set to 1 when thinking is enabled.")
     return out
 
 
@@ -752,12 +645,12 @@ class ResponsesEmitter(Emitter):
         self.item_id = ""
         self.text_started = False
 
-    def ev(self, data: dict[str, Any]) -> bytes:
-        data["sequence_number"] = self.seq
+    def ev(self, type_: str, **fields: Any) -> bytes:
+        data = {"type": type_, **fields, "sequence_number": self.seq}
         self.seq += 1
         if self.reply.extra_fields:
             data["x_wire"] = {"seq": self.seq}
-        return self.sse(data, event=data["type"])
+        return self.sse(data, event=type_)
 
     def outcome(self) -> tuple[str, dict[str, str] | None]:
         reason = self.reply.stop_reason
@@ -812,114 +705,66 @@ class ResponsesEmitter(Emitter):
         return data
 
     def start(self) -> bytes:
-        return self.ev(
-            {"type": "response.created", "response": self.response("in_progress")}
-        ) + self.ev({"type": "response.in_progress", "response": self.response("in_progress")})
+        created = self.ev("response.created", response=self.response("in_progress"))
+        return created + self.ev("response.in_progress", response=self.response("in_progress"))
 
-    def item_ref(self) -> dict[str, Any]:
-        return {"item_id": self.item_id, "output_index": len(self.output)}
+    def item_event(self, type_: str, item: dict[str, Any]) -> bytes:
+        return self.ev(type_, output_index=len(self.output), item=item)
+
+    def part_event(self, type_: str, **fields: Any) -> bytes:
+        """An event about the open item's part 0 (summary part or content part)."""
+        index = "summary_index" if "reasoning" in type_ else "content_index"
+        return self.ev(
+            type_, item_id=self.item_id, output_index=len(self.output), **{index: 0}, **fields
+        )
 
     def reasoning_begin(self) -> bytes:
         self.item_id = _uid("rs_", 40)
         item = {"id": self.item_id, "type": "reasoning", "summary": []}
         part = {"type": "summary_text", "text": ""}
-        return self.ev(
-            {"type": "response.output_item.added", "output_index": len(self.output), "item": item}
-        ) + self.ev(
-            {
-                "type": "response.reasoning_summary_part.added",
-                **self.item_ref(),
-                "summary_index": 0,
-                "part": part,
-            }
+        return self.item_event("response.output_item.added", item) + self.part_event(
+            "response.reasoning_summary_part.added", part=part
         )
 
     def reasoning_delta(self, piece: str) -> bytes:
-        return self.ev(
-            {
-                "type": "response.reasoning_summary_text.delta",
-                **self.item_ref(),
-                "summary_index": 0,
-                "delta": piece,
-            }
-        )
+        return self.part_event("response.reasoning_summary_text.delta", delta=piece)
 
     def reasoning_end(self) -> bytes:
-        text = "".join(self.reasoning_parts)
-        part = {"type": "summary_text", "text": text}
+        part = {"type": "summary_text", "text": "".join(self.reasoning_parts)}
         item = {"id": self.item_id, "type": "reasoning", "summary": [part]}
-        out = self.ev(
-            {
-                "type": "response.reasoning_summary_text.done",
-                **self.item_ref(),
-                "summary_index": 0,
-                "text": text,
-            }
-        )
-        out += self.ev(
-            {
-                "type": "response.reasoning_summary_part.done",
-                **self.item_ref(),
-                "summary_index": 0,
-                "part": part,
-            }
-        )
-        out += self.ev(
-            {"type": "response.output_item.done", "output_index": len(self.output), "item": item}
-        )
+        out = self.part_event("response.reasoning_summary_text.done", text=part["text"])
+        out += self.part_event("response.reasoning_summary_part.done", part=part)
+        out += self.item_event("response.output_item.done", item)
         self.output.append(item)
         return out
+
+    def message_item(self, status: str, content: list[dict[str, Any]]) -> dict[str, Any]:
+        return {
+            "id": self.item_id,
+            "type": "message",
+            "status": status,
+            "content": content,
+            "role": "assistant",
+        }
 
     def text_begin(self) -> bytes:
         self.text_started = True
         self.item_id = _uid("msg_", 40)
-        item = {
-            "id": self.item_id,
-            "type": "message",
-            "status": "in_progress",
-            "content": [],
-            "role": "assistant",
-        }
         part = {"type": "output_text", "annotations": [], "logprobs": [], "text": ""}
-        return self.ev(
-            {"type": "response.output_item.added", "output_index": len(self.output), "item": item}
-        ) + self.ev(
-            {
-                "type": "response.content_part.added",
-                **self.item_ref(),
-                "content_index": 0,
-                "part": part,
-            }
-        )
+        return self.item_event(
+            "response.output_item.added", self.message_item("in_progress", [])
+        ) + self.part_event("response.content_part.added", part=part)
 
     def text_delta(self, piece: str) -> bytes:
-        return self.ev(
-            {
-                "type": "response.output_text.delta",
-                **self.item_ref(),
-                "content_index": 0,
-                "delta": piece,
-                "logprobs": [],
-            }
-        )
+        return self.part_event("response.output_text.delta", delta=piece, logprobs=[])
 
     def text_end(self) -> bytes:
         text = "".join(self.text_parts)
         part = {"type": "output_text", "annotations": [], "logprobs": [], "text": text}
-        status = "completed" if self.outcome()[0] == "completed" else "incomplete"
-        item = {
-            "id": self.item_id,
-            "type": "message",
-            "status": status,
-            "content": [part],
-            "role": "assistant",
-        }
-        ref = {**self.item_ref(), "content_index": 0}
-        out = self.ev({"type": "response.output_text.done", **ref, "text": text, "logprobs": []})
-        out += self.ev({"type": "response.content_part.done", **ref, "part": part})
-        out += self.ev(
-            {"type": "response.output_item.done", "output_index": len(self.output), "item": item}
-        )
+        item = self.message_item(self.outcome()[0], [part])
+        out = self.part_event("response.output_text.done", text=text, logprobs=[])
+        out += self.part_event("response.content_part.done", part=part)
+        out += self.item_event("response.output_item.done", item)
         self.output.append(item)
         return out
 
@@ -933,8 +778,7 @@ class ResponsesEmitter(Emitter):
         if self.reply.omit_done:
             return out
         response = self.final_response()
-        kind = "response.completed" if response["status"] == "completed" else "response.incomplete"
-        return out + self.ev({"type": kind, "response": response})
+        return out + self.ev(f"response.{response['status']}", response=response)
 
     def error_event(self) -> bytes:
         r = self.reply
@@ -942,10 +786,8 @@ class ResponsesEmitter(Emitter):
         code = r.error_code or "server_error"
         if r.error_event_kind == "failed":
             error = {"code": code, "message": message}
-            return self.ev(
-                {"type": "response.failed", "response": self.response("failed", error=error)}
-            )
-        return self.ev({"type": "error", "code": code, "message": message, "param": None})
+            return self.ev("response.failed", response=self.response("failed", error=error))
+        return self.ev("error", code=code, message=message, param=None)
 
     def malformed(self) -> bytes:
         return b'event: response.output_text.delta\ndata: {"type":"response.output_text.delta",\n\n'
@@ -971,10 +813,11 @@ class MessagesEmitter(Emitter):
         self.pinged = False
         self.signature = "EqQBCkYIBxgCKkB" + uuid.uuid4().hex
 
-    def ev(self, data: dict[str, Any]) -> bytes:
+    def ev(self, type_: str, **fields: Any) -> bytes:
+        data = {"type": type_, **fields}
         if self.reply.extra_fields:
             data["x_wire"] = {"id": self.id}
-        return self.sse(data, event=data["type"])
+        return self.sse(data, event=type_)
 
     def stop_reason(self) -> str:
         reason = self.reply.stop_reason
@@ -1007,18 +850,18 @@ class MessagesEmitter(Emitter):
         }
 
     def start(self) -> bytes:
-        return self.ev({"type": "message_start", "message": self.message([], None, 1)})
+        return self.ev("message_start", message=self.message([], None, 1))
 
     def block_start(self, block: dict[str, Any]) -> bytes:
         self.index += 1
-        out = self.ev({"type": "content_block_start", "index": self.index, "content_block": block})
+        out = self.ev("content_block_start", index=self.index, content_block=block)
         if not self.pinged:
             self.pinged = True
-            out += self.ev({"type": "ping"})
+            out += self.ev("ping")
         return out
 
     def block_delta(self, delta: dict[str, Any]) -> bytes:
-        return self.ev({"type": "content_block_delta", "index": self.index, "delta": delta})
+        return self.ev("content_block_delta", index=self.index, delta=delta)
 
     def reasoning_begin(self) -> bytes:
         return self.block_start({"type": "thinking", "thinking": "", "signature": ""})
@@ -1027,9 +870,8 @@ class MessagesEmitter(Emitter):
         return self.block_delta({"type": "thinking_delta", "thinking": piece})
 
     def reasoning_end(self) -> bytes:
-        return self.block_delta({"type": "signature_delta", "signature": self.signature}) + self.ev(
-            {"type": "content_block_stop", "index": self.index}
-        )
+        signature = self.block_delta({"type": "signature_delta", "signature": self.signature})
+        return signature + self.ev("content_block_stop", index=self.index)
 
     def text_begin(self) -> bytes:
         return self.block_start({"type": "text", "text": ""})
@@ -1038,25 +880,24 @@ class MessagesEmitter(Emitter):
         return self.block_delta({"type": "text_delta", "text": piece})
 
     def text_end(self) -> bytes:
-        return self.ev({"type": "content_block_stop", "index": self.index})
+        return self.ev("content_block_stop", index=self.index)
 
     def finish(self) -> bytes:
-        out = b"" if self.pinged else self.ev({"type": "ping"})
+        out = b"" if self.pinged else self.ev("ping")
         stop = None if self.reply.omit_finish_reason else self.stop_reason()
         delta = {"stop_reason": stop, "stop_sequence": None}
         usage = {"output_tokens": self.reply.completion_tokens}
-        out += self.ev({"type": "message_delta", "delta": delta, "usage": usage})
+        out += self.ev("message_delta", delta=delta, usage=usage)
         if not self.reply.omit_done:
-            out += self.ev({"type": "message_stop"})
+            out += self.ev("message_stop")
         return out
 
     def error_event(self) -> bytes:
         r = self.reply
-        error = {
-            "type": r.error_type or "overloaded_error",
-            "message": r.error_message or "Overloaded",
-        }
-        return self.sse({"type": "error", "error": error}, event="error")
+        message = r.error_message or "Overloaded"
+        return self.ev(
+            "error", error={"type": r.error_type or "overloaded_error", "message": message}
+        )
 
     def malformed(self) -> bytes:
         return b'event: content_block_delta\ndata: {"type":"content_block_delta","index":\n\n'
@@ -1064,13 +905,8 @@ class MessagesEmitter(Emitter):
     def complete_body(self) -> dict[str, Any]:
         content: list[dict[str, Any]] = []
         if self.reply.reasoning_text:
-            content.append(
-                {
-                    "type": "thinking",
-                    "thinking": self.reply.reasoning_text,
-                    "signature": self.signature,
-                }
-            )
+            thinking = self.reply.reasoning_text
+            content.append({"type": "thinking", "thinking": thinking, "signature": self.signature})
         if self.reply.text:
             content.append({"type": "text", "text": self.reply.text})
         stop = None if self.reply.omit_finish_reason else self.stop_reason()
@@ -1110,10 +946,16 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
     def do_GET(self) -> None:
-        self._handle()
+        self._serve()
 
     def do_POST(self) -> None:
-        self._handle()
+        self._serve()
+
+    def _serve(self) -> None:
+        try:
+            self._handle()
+        except _ClientGone:
+            self.close_connection = True
 
     # ---- request
 
@@ -1139,10 +981,10 @@ class _Handler(BaseHTTPRequestHandler):
         self.anthropic = anthropic
         if not self._authorized(headers):
             if anthropic:
-                return self._error(401, anthropic_error(401))
+                return self._json(401, anthropic_error(401))
             key = headers.get("authorization", "").removeprefix("Bearer ")
             message = f"Incorrect API key provided: {key or '(none)'}."
-            return self._error(401, openai_error(401, message))
+            return self._json(401, openai_error(401, message))
         if self.command == "GET" and path == MODELS_PATH:
             return self._json(200, self.wire._models_body(anthropic))
         if self.command == "GET" and path.startswith(MODELS_PATH + "/"):
@@ -1161,8 +1003,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.wire._invalid(path, problems)
             first = problems[0]
             if anthropic:
-                return self._error(400, anthropic_error(400, first.message))
-            return self._error(
+                return self._json(400, anthropic_error(400, first.message))
+            return self._json(
                 400, openai_error(400, first.message, code=first.code, param=first.param)
             )
         model = body["model"]
@@ -1170,20 +1012,17 @@ class _Handler(BaseHTTPRequestHandler):
         if known is not None and model not in known:
             message = f"The model `{model}` does not exist or you do not have access to it."
             return self._not_found(f"model: {model}" if anthropic else message, "model_not_found")
-        reply = self.wire._next_reply()
-        rec.reply = reply
-        try:
-            self._generate(path, body, reply)
-        except _ClientGone:
-            self.close_connection = True
+        rec.reply = self.wire._next_reply()
+        self._generate(path, body, rec.reply)
 
     def _authorized(self, headers: dict[str, str]) -> bool:
         key = self.wire.api_key
         if key is None:
             return True
-        if self.anthropic:
-            return headers.get("x-api-key") == key
-        return headers.get("authorization") == f"Bearer {key}"
+        bearer = headers.get("authorization") == f"Bearer {key}"
+        if self.anthropic:  # Anthropic SDKs send `x-api-key` or, since 2.x, a Bearer token
+            return bearer or headers.get("x-api-key") == key
+        return bearer
 
     # ---- plain responses
 
@@ -1200,14 +1039,11 @@ class _Handler(BaseHTTPRequestHandler):
         self.rec.status = status
         self.rec.completed = True
 
-    def _error(self, status: int, data: Any, extra: dict[str, str] | None = None) -> None:
-        self._json(status, data, extra)
-
     def _not_found(self, message: str, code: str) -> None:
         if self.anthropic:
-            self._error(404, anthropic_error(404, message))
+            self._json(404, anthropic_error(404, message))
         else:
-            self._error(404, openai_error(404, message, code=code))
+            self._json(404, openai_error(404, message, code=code))
 
     # ---- socket helpers
 
@@ -1243,10 +1079,8 @@ class _Handler(BaseHTTPRequestHandler):
                 if not peek:
                     self.wire._gone(self.rec)
                     raise _ClientGone
-                # The client sent more bytes (pipelining): fall back to a plain sleep.
-                if self.wire._stopping.wait(max(0.0, deadline - time.monotonic())):
-                    raise _ClientGone
-                return
+                # The client sent more bytes (pipelining): they hide a hang-up; just sleep.
+                self.wire._stopping.wait(min(max(0.0, deadline - time.monotonic()), 0.1))
 
     def _hold(self) -> None:
         """Stall: keep the connection open until the client hangs up or the server stops."""
@@ -1276,7 +1110,7 @@ class _Handler(BaseHTTPRequestHandler):
                 data = openai_error(
                     reply.status, reply.error_message, reply.error_type, reply.error_code
                 )
-            return self._error(reply.status, data, extra)
+            return self._json(reply.status, data, extra)
         emitter = EMITTERS[path](reply, body)
         if body.get("stream") is True:
             return self._stream(emitter, reply, extra)
@@ -1356,8 +1190,6 @@ class _HTTPServer(ThreadingHTTPServer):
 class WireServer:
     """A scripted OpenAI + Anthropic API on 127.0.0.1, served from a background thread."""
 
-    GENERATION_PATHS: ClassVar[frozenset[str]] = GENERATION_PATHS
-
     def __init__(
         self,
         *,
@@ -1389,7 +1221,7 @@ class WireServer:
         self._httpd = _HTTPServer(self)
         self._thread = threading.Thread(
             target=self._httpd.serve_forever,
-            kwargs={"poll_interval": 0.05},
+            kwargs={"poll_interval": 0.01},
             name="wireserver",
             daemon=True,
         )

@@ -57,7 +57,7 @@ class AnthropicProvider(Provider):
             )
         return self._client
 
-    async def prepare(self) -> None:
+    def warm(self) -> None:
         self.client()
 
     async def _stream(self, request: ChatRequest) -> AsyncGenerator[StreamEvent, None]:

@@ -59,8 +59,9 @@ class Provider(ABC):
     async def list_models(self) -> list[str]:
         """Model ids the endpoint offers (live where it can), configured ones included."""
 
-    async def prepare(self) -> None:  # noqa: B027 - optional hook
-        """Build clients ahead of the first request (optional)."""
+    def warm(self) -> None:  # noqa: B027 - optional hook
+        """Import the SDK and build the client ahead of the first request (may block: use a
+        thread)."""
 
     async def aclose(self) -> None:  # noqa: B027 - optional hook
         """Release network resources."""

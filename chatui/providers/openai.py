@@ -53,7 +53,7 @@ class OpenAIProvider(Provider):
             setattr(self._client, "_make_sse_decoder", DoneAwareDecoder)  # noqa: B010
         return self._client
 
-    async def prepare(self) -> None:
+    def warm(self) -> None:
         self.client()
 
     async def _stream(self, request: ChatRequest) -> AsyncGenerator[StreamEvent, None]:

@@ -24,8 +24,9 @@ from chatui.core import (
 from chatui.services.pool import ProviderPool
 from chatui.services.pricing import cost_of
 from chatui.services.recorder import Recorder
-from chatui.services.turns import ReplyStats, Turn, history
+from chatui.services.turns import ReplyStats, Turn, active_branch, history, turn_from_record
 from chatui.store import TranscriptStore
+from chatui.store.records import Transcript
 
 TITLE_LENGTH = 80
 
@@ -82,6 +83,15 @@ class ChatSession:
         self.stats: ReplyStats | None = None
         self.busy = False
         self._reported_failure = False
+
+    def load(self, transcript: Transcript) -> None:
+        """Continue a saved conversation: its active branch becomes the session's turns."""
+        self.conversation_id = transcript.conversation.id
+        self.system = transcript.conversation.system_prompt
+        self.turns = [turn_from_record(m) for m in active_branch(transcript.messages)]
+        last = next((t for t in reversed(self.turns) if t.provider and t.model), None)
+        if last is not None and last.provider in self.pool.config.providers:
+            self.model = ModelRef(last.provider, str(last.model))
 
     @property
     def store(self) -> TranscriptStore | None:

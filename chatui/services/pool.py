@@ -19,9 +19,9 @@ class ProviderPool:
             self.providers[name] = create_provider(self.config.provider(name))
         return self.providers[name]
 
-    async def prepare(self, name: str) -> None:
-        """Import the SDK and build the client now, so the first send is fast."""
-        await self.get(name).prepare()
+    def warm(self, name: str) -> None:
+        """Import the SDK and build the client now (blocking: call from a thread)."""
+        self.get(name).warm()
 
     async def aclose(self) -> None:
         for provider in self.providers.values():

@@ -6,6 +6,7 @@ import time
 from dataclasses import dataclass, field
 
 from chatui.core import ChatError, ChatMessage, Role, Usage
+from chatui.store.records import MessageRecord
 
 SENDABLE = ("complete", "stopped", "interrupted")
 
@@ -28,6 +29,37 @@ class Turn:
     @property
     def model_label(self) -> str:
         return f"{self.provider}/{self.model}" if self.provider else ""
+
+
+def turn_from_record(record: MessageRecord) -> Turn:
+    usage = None
+    if record.input_tokens is not None or record.output_tokens is not None:
+        usage = Usage(record.input_tokens or 0, record.output_tokens or 0)
+    return Turn(
+        Role(record.role) if record.role != "system" else Role.USER,
+        record.content,
+        id=record.id,
+        provider=record.provider,
+        model=record.model,
+        status=record.status,
+        error=record.error,
+        reasoning=record.reasoning,
+        usage=usage,
+        cost=record.cost,
+    )
+
+
+def active_branch(messages: tuple[MessageRecord, ...]) -> list[MessageRecord]:
+    """The branch ending at the newest message, following parent links back to the root."""
+    if not messages or not any(m.parent_id for m in messages):
+        return list(messages)
+    by_id = {m.id: m for m in messages}
+    branch: list[MessageRecord] = []
+    current: MessageRecord | None = messages[-1]
+    while current is not None:
+        branch.append(current)
+        current = by_id.get(current.parent_id) if current.parent_id else None
+    return branch[::-1]
 
 
 def history(turns: list[Turn]) -> tuple[ChatMessage, ...]:

@@ -62,13 +62,13 @@ V2_REASONING_AND_SEARCH: tuple[str, ...] = (
     """
     CREATE VIRTUAL TABLE messages_fts USING fts5 (
         content, content='searchable_messages', content_rowid='seq',
-        tokenize='unicode61 remove_diacritics 2'
+        tokenize='unicode61 remove_diacritics 2', prefix='2 3'
     )
     """,
     """
     CREATE VIRTUAL TABLE conversations_fts USING fts5 (
         title, content='conversations', content_rowid='seq',
-        tokenize='unicode61 remove_diacritics 2'
+        tokenize='unicode61 remove_diacritics 2', prefix='2 3'
     )
     """,
     """

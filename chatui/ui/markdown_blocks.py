@@ -1,9 +1,10 @@
-"""Incremental Markdown for streamed replies: finished blocks render once per width, only the tail re-renders."""
+"""Streamed Markdown rendering: finished blocks render once per width, the open tail on change."""
 
 from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from itertools import pairwise
 
 from markdown_it import MarkdownIt
 from rich.console import Console, RenderableType
@@ -50,7 +51,9 @@ def _block_splitter() -> MarkdownIt:
     return _splitter
 
 
-def render_to_lines(renderable: RenderableType, width: int, console: Console | None = None) -> list[Line]:
+def render_to_lines(
+    renderable: RenderableType, width: int, console: Console | None = None
+) -> list[Line]:
     """`renderable` rendered at `width` into padded rows of segments."""
     console = console or shared_console()
     options = console.options.update_width(max(1, width)).update(height=None)
@@ -67,27 +70,46 @@ def markdown_renderable(source: str, code_theme: str = CODE_THEME) -> Markdown:
     return Markdown(source, code_theme=code_theme, hyperlinks=False)
 
 
-def top_level_blocks(source: str) -> list[tuple[int, str]]:
-    """(start offset, token type) of each top-level Markdown block in `source`."""
+_CONTAINERS = frozenset({"bullet_list_open", "ordered_list_open", "table_open", "blockquote_open"})
+
+
+@dataclass(frozen=True)
+class BlockStart:
+    """Where a top-level block starts in its source, and how Rich spaces it."""
+
+    offset: int
+    line: int
+    kind: str  # markdown-it token type of the block's top-level token, e.g. "fence", "hr"
+    spaced: bool  # Rich puts a blank row before it even when rendered alone (containers)
+
+
+def top_level_blocks(source: str) -> list[BlockStart]:
+    """The top-level Markdown blocks of `source`, in order."""
     line_starts = [0]
     find = source.find
     index = find("\n")
     while index != -1:
         line_starts.append(index + 1)
         index = find("\n", index + 1)
-    blocks: list[tuple[int, str]] = []
-    for token in _block_splitter().parse(source):
+    tokens = _block_splitter().parse(source)
+    blocks: list[BlockStart] = []
+    for position, token in enumerate(tokens):
         if token.level == 0 and token.nesting >= 0 and token.map is not None:
-            blocks.append((line_starts[token.map[0]], token.type))
+            # Rich emits its blank row before a block when the element that closed last
+            # asked for one; inside a container, its children always do.
+            has_children = position + 1 < len(tokens) and tokens[position + 1].level > 0
+            spaced = token.type in _CONTAINERS and has_children
+            first = token.map[0]
+            blocks.append(BlockStart(line_starts[first], first, token.type, spaced))
     return blocks
 
 
-@dataclass(eq=False)
+@dataclass(frozen=True)
 class _Block:
     """A finished top-level block: its source never changes."""
 
     source: str
-    kind: str  # markdown-it token type of its top-level token, e.g. "paragraph_open", "hr"
+    start: BlockStart
 
 
 class StreamingMarkdown:
@@ -96,14 +118,14 @@ class StreamingMarkdown:
     def __init__(self, text: str = "", *, code_theme: str = CODE_THEME) -> None:
         self._code_theme = code_theme
         self._blocks: list[_Block] = []
-        self._tail = ""  # the open block(s): text after the last finished block
-        self._tail_kind: str | None = None  # type of the tail's block, None if it has none
+        self._tail = ""  # the open block: text after the last finished block
+        self._tail_start: BlockStart | None = None  # None while the tail holds no block
+        self._tail_version = 0  # bumped whenever the tail's text changes
         self._pending: list[str] = []  # inert text appended since the tail was last parsed
         self._carry_cr = False  # a trailing "\r" waits to see whether "\n" follows
         self._final = False
-        self._finished: dict[int, tuple[int, list[Line]]] = {}  # width -> (blocks done, lines)
-        self._tail_version = 0  # bumped whenever the tail's text changes
-        self._tail_lines: tuple[int, int, list[Line]] | None = None  # (width, version, lines)
+        self._finished: dict[int, tuple[int, list[Line]]] = {}  # width -> (blocks done, rows)
+        self._tail_lines: tuple[int, int, list[Line]] | None = None  # (width, version, rows)
         self.block_renders = 0
         """How many times a finished block was rendered (once per block per width)."""
         self.tail_renders = 0
@@ -124,11 +146,11 @@ class StreamingMarkdown:
 
     @property
     def finished_blocks(self) -> int:
-        """Number of blocks that will never be re-parsed or re-rendered at a known width."""
+        """Number of blocks that are never parsed again nor re-rendered at a known width."""
         return len(self._blocks)
 
     def append(self, text: str) -> None:
-        """Add streamed text. Cheap: parsing waits until lines are asked for."""
+        """Add streamed text. Cheap: parsing waits until rows are asked for."""
         if self._final:
             raise RuntimeError("append() after finish()")
         if self._carry_cr:
@@ -148,11 +170,9 @@ class StreamingMarkdown:
             self._pending.append(inert("\r"))
             self._carry_cr = False
         self._advance()
-        if self._tail_kind is not None:
-            self._blocks.append(_Block(self._tail, self._tail_kind))
-            self._tail = ""
-            self._tail_kind = None
-            self._tail_lines = None
+        if self._tail_start is not None:
+            self._blocks.append(_Block(self._tail, self._tail_start))
+            self._tail, self._tail_start, self._tail_lines = "", None, None
         self._final = True
 
     def _advance(self) -> None:
@@ -161,46 +181,55 @@ class StreamingMarkdown:
             return
         tail = self._tail + "".join(self._pending)
         self._pending.clear()
-        blocks = top_level_blocks(tail)
-        if len(blocks) >= 2:
-            start = 0
-            for (_, kind), (end, _) in zip(blocks, blocks[1:], strict=False):
-                self._blocks.append(_Block(tail[start:end], kind))
-                start = end
-            tail = tail[start:]
+        starts = top_level_blocks(tail)
+        # A block is finished once the next one starts on a complete line that is followed by
+        # another complete line: a partial line can still turn out to continue the block (as
+        # "1" may grow into "10. item"), and a table's header needs its delimiter row.
+        complete_lines = tail.count("\n")
+        begin, first_open = 0, 0
+        for start, following in pairwise(starts):
+            if following.line + 1 >= complete_lines:
+                break
+            self._blocks.append(_Block(tail[begin : following.offset], start))
+            begin = following.offset
+            first_open += 1
+        tail = tail[begin:]
         self._tail = tail
-        self._tail_kind = blocks[-1][1] if blocks else None
+        self._tail_start = starts[first_open] if starts else None
         self._tail_version += 1
+
+    def _needs_gap(self, start: BlockStart, index: int) -> bool:
+        """Whether a blank row goes before the block at `index` (Rich's spacing)."""
+        return index > 0 and not start.spaced and self._blocks[index - 1].start.kind != "hr"
 
     def _render(self, source: str, width: int) -> list[Line]:
         return render_to_lines(markdown_renderable(source, self._code_theme), width)
 
     def _finished_lines(self, width: int) -> list[Line]:
-        done, lines = self._finished.get(width, (0, []))
-        if done < len(self._blocks):
-            for index in range(done, len(self._blocks)):
-                if index and self._blocks[index - 1].kind != "hr":
-                    lines.append(_blank(width))  # the blank row Rich puts between blocks
-                lines.extend(self._render(self._blocks[index].source, width))
-                self.block_renders += 1
-            self._finished.pop(width, None)
-            self._finished[width] = (len(self._blocks), lines)
-            while len(self._finished) > _WIDTHS_KEPT:
-                del self._finished[next(iter(self._finished))]
+        done, lines = self._finished.pop(width, (0, []))
+        for index in range(done, len(self._blocks)):
+            block = self._blocks[index]
+            if self._needs_gap(block.start, index):
+                lines.append(_blank(width))
+            lines.extend(self._render(block.source, width))
+            self.block_renders += 1
+        self._finished[width] = (len(self._blocks), lines)  # most recently used last
+        while len(self._finished) > _WIDTHS_KEPT:
+            del self._finished[next(iter(self._finished))]
         return lines
 
     def render_lines(self, width: int) -> list[Line]:
         """All rows at `width`: cached finished blocks, then the tail, re-rendered if it changed."""
         self._advance()
         lines = list(self._finished_lines(width))
-        if self._tail_kind is None:
+        if self._tail_start is None:
             return lines
         cached = self._tail_lines
         if cached is None or cached[0] != width or cached[1] != self._tail_version:
             cached = (width, self._tail_version, self._render(self._tail, width))
             self._tail_lines = cached
             self.tail_renders += 1
-        if self._blocks and self._blocks[-1].kind != "hr":
+        if self._needs_gap(self._tail_start, len(self._blocks)):
             lines.append(_blank(width))
         lines.extend(cached[2])
         return lines

@@ -105,8 +105,12 @@ async def test_responses_failed_event(
     wire_server: WireServer, make_provider: Callable[..., Provider]
 ) -> None:
     wire_server.enqueue(
-        Reply(pieces=["a", "b"], error_event_after=1, error_event_kind="failed",
-              error_message="model crashed")  # fmt: skip
+        Reply(
+            pieces=["a", "b"],
+            error_event_after=1,
+            error_event_kind="failed",
+            error_message="model crashed",
+        )  # fmt: skip
     )
     _, error = await failure(make_provider("responses"))
     assert "model crashed" in error.message

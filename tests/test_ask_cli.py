@@ -1,0 +1,125 @@
+"""`chatui ask` end to end as a subprocess against the loopback wire server."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from chatui.store import TranscriptStore
+from tests.wireserver import Reply, WireServer
+
+
+@pytest.fixture
+def env(tmp_path: Path, wire_server: WireServer) -> dict[str, str]:
+    config = tmp_path / "config.toml"
+    config.write_text(
+        f'default_model = "local/test-model"\n'
+        f"[providers.local]\n"
+        f'base_url = "{wire_server.base_url}/v1"\n'
+        f'[providers.claude]\nkind = "anthropic"\nbase_url = "{wire_server.base_url}"\n'
+        f'api_key_env = "CLAUDE_TEST_KEY"\n'
+    )
+    environ = {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY")}
+    environ.update(
+        CHATUI_CONFIG=str(config),
+        CHATUI_DATA_DIR=str(tmp_path / "data"),
+        CLAUDE_TEST_KEY="sk-ant-secret-value",
+    )
+    return environ
+
+
+def chatui(
+    env: dict[str, str], *args: str, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "chatui", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+
+
+def test_ask_streams_to_stdout_and_saves(
+    env: dict[str, str], wire_server: WireServer, tmp_path: Path
+) -> None:
+    wire_server.enqueue(Reply(pieces=["The answer", " is 42."]))
+    result = chatui(env, "ask", "What is it?")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "The answer is 42.\n"
+    with TranscriptStore.open(tmp_path / "data" / "chatui.db") as store:
+        (summary,) = store.list_conversations()
+        messages = store.get_conversation(summary.id).messages
+    assert [(m.role, m.content) for m in messages] == [
+        ("user", "What is it?"),
+        ("assistant", "The answer is 42."),
+    ]
+
+
+def test_ask_anthropic_model_with_system_and_stdin(
+    env: dict[str, str], wire_server: WireServer
+) -> None:
+    wire_server.enqueue(Reply(pieces=["ok"]))
+    result = chatui(
+        env, "ask", "-m", "claude/test-model", "-s", "terse", "--max-tokens", "50", "-",
+        stdin="from stdin",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    body = wire_server.requests[-1].body
+    assert body["system"] == "terse" and body["max_tokens"] == 50
+    assert body["messages"] == [{"role": "user", "content": "from stdin"}]
+    headers = wire_server.requests[-1].headers
+    sent = {headers.get("x-api-key"), headers.get("authorization", "").removeprefix("Bearer ")}
+    assert "sk-ant-secret-value" in sent
+
+
+def test_ask_error_goes_to_stderr_with_exit_code(
+    env: dict[str, str], wire_server: WireServer
+) -> None:
+    wire_server.enqueue(Reply(status=401, error_message="bad key"))
+    result = chatui(env, "ask", "-m", "claude/test-model", "--no-save", "hi")
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert "Authentication failed" in result.stderr and "CLAUDE_TEST_KEY" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert "sk-ant-secret-value" not in result.stderr
+
+
+def test_ask_unknown_provider_and_missing_prompt(env: dict[str, str]) -> None:
+    result = chatui(env, "ask", "-m", "nowhere/model", "hi")
+    assert result.returncode == 2 and "unknown model" in result.stderr
+    result = chatui(env, "ask", stdin="")
+    assert result.returncode == 2 and "needs a prompt" in result.stderr
+
+
+def test_ctrl_c_stops_cleanly(env: dict[str, str], wire_server: WireServer) -> None:
+    wire_server.enqueue(Reply(pieces=["tick "] * 500, interval=0.02))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "chatui", "ask", "go"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    assert proc.stdout is not None
+    proc.stdout.read(5)  # the reply has started
+    time.sleep(0.1)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=20)
+    assert proc.returncode == 130
+    assert "interrupted" in err and "Traceback" not in err
+    assert wire_server.wait_for_disconnect(5.0)
+
+
+def test_models_lists_live_and_configured(env: dict[str, str], wire_server: WireServer) -> None:
+    result = chatui(env, "models")
+    assert result.returncode == 0, result.stderr
+    assert "local/test-model-large" in result.stdout
+    assert "claude/test-model" in result.stdout
