@@ -13,6 +13,14 @@ from chatui.core import ChatError, ConfigError
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
+USAGE = "chatui [--config FILE] [-m PROVIDER/MODEL] [-c] [PROMPT ...]\n       chatui COMMAND ..."
+DESCRIPTION = """A keyboard-driven terminal chat client for LLMs.
+
+Without a command, chatui opens the full-screen app:
+  -m, --model PROVIDER/MODEL   start on this model (e.g. openai/gpt-4o)
+  -c, --continue               reopen the last conversation
+  PROMPT ...                   open the app and send this prompt"""
+
 EPILOG = """exit codes: 0 success, 1 provider or storage error, 2 bad usage or configuration,
 130 interrupted (Ctrl+C)"""
 
@@ -20,18 +28,13 @@ EPILOG = """exit codes: 0 success, 1 provider or storage error, 2 bad usage or c
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="chatui",
-        description="A keyboard-driven terminal chat client for LLMs.",
+        usage=USAGE,
+        description=DESCRIPTION,
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"chatui {__version__}")
     parser.add_argument("--config", type=Path, help="config file (default: $CHATUI_CONFIG)")
-    parser.add_argument("-m", "--model", help="start on this provider/model")
-    parser.add_argument(
-        "-c", "--continue", dest="continue_", action="store_true",
-        help="reopen the last conversation",
-    )  # fmt: skip
-    parser.add_argument("prompt", nargs="*", help="open the app and send this prompt")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     ask = commands.add_parser(

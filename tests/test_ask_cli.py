@@ -112,7 +112,7 @@ def test_ctrl_c_stops_cleanly(env: dict[str, str], wire_server: WireServer) -> N
     proc.stdout.read(5)  # the reply has started
     time.sleep(0.1)
     proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate(timeout=20)
+    _, err = proc.communicate(timeout=20)
     assert proc.returncode == 130
     assert "interrupted" in err and "Traceback" not in err
     assert wire_server.wait_for_disconnect(5.0)

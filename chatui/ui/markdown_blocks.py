@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise
 
 from markdown_it import MarkdownIt
@@ -14,6 +14,7 @@ from rich.style import Style
 from rich.text import Text
 
 from chatui.core.text import inert
+from chatui.ui.render_fence import OpenFence
 
 Line = list[Segment]
 """One rendered row: Rich segments exactly `width` cells wide (padded)."""
@@ -81,6 +82,8 @@ class BlockStart:
     line: int
     kind: str  # markdown-it token type of the block's top-level token, e.g. "fence", "hr"
     spaced: bool  # Rich puts a blank row before it even when rendered alone (containers)
+    info: str = ""  # a fence's info string ("python")
+    content: str = ""  # a fence's code
 
 
 def top_level_blocks(source: str) -> list[BlockStart]:
@@ -100,7 +103,10 @@ def top_level_blocks(source: str) -> list[BlockStart]:
             has_children = position + 1 < len(tokens) and tokens[position + 1].level > 0
             spaced = token.type in _CONTAINERS and has_children
             first = token.map[0]
-            blocks.append(BlockStart(line_starts[first], first, token.type, spaced))
+            start = BlockStart(line_starts[first], first, token.type, spaced)
+            if token.type == "fence":
+                start = replace(start, info=token.info, content=token.content)
+            blocks.append(start)
     return blocks
 
 
@@ -126,6 +132,8 @@ class StreamingMarkdown:
         self._final = False
         self._finished: dict[int, tuple[int, list[Line]]] = {}  # width -> (blocks done, rows)
         self._tail_lines: tuple[int, int, list[Line]] | None = None  # (width, version, rows)
+        self._tail_blocks = 0  # how many blocks the tail holds (more than one only briefly)
+        self._open_fence: tuple[int, OpenFence] | None = None  # (block index, fence) if open
         self.block_renders = 0
         """How many times a finished block was rendered (once per block per width)."""
         self.tail_renders = 0
@@ -173,6 +181,7 @@ class StreamingMarkdown:
         if self._tail_start is not None:
             self._blocks.append(_Block(self._tail, self._tail_start))
             self._tail, self._tail_start, self._tail_lines = "", None, None
+            self._open_fence = None
         self._final = True
 
     def _advance(self) -> None:
@@ -196,6 +205,7 @@ class StreamingMarkdown:
         tail = tail[begin:]
         self._tail = tail
         self._tail_start = starts[first_open] if starts else None
+        self._tail_blocks = len(starts) - first_open
         self._tail_version += 1
 
     def _needs_gap(self, start: BlockStart, index: int) -> bool:
@@ -204,6 +214,17 @@ class StreamingMarkdown:
 
     def _render(self, source: str, width: int) -> list[Line]:
         return render_to_lines(markdown_renderable(source, self._code_theme), width)
+
+    def _render_tail(self, start: BlockStart, width: int) -> list[Line]:
+        """The open block's rows; a lone open code fence is re-rendered only from its last piece."""
+        if start.kind != "fence" or self._tail_blocks != 1:
+            return self._render(self._tail, width)
+        index = len(self._blocks)
+        if self._open_fence is None or self._open_fence[0] != index:
+            self._open_fence = None
+        if self._open_fence is None or self._open_fence[1].info != start.info:
+            self._open_fence = (index, OpenFence(start.info, self._code_theme, render_to_lines))
+        return self._open_fence[1].render_lines(start.content, width)
 
     def _finished_lines(self, width: int) -> list[Line]:
         done, lines = self._finished.pop(width, (0, []))
@@ -226,7 +247,7 @@ class StreamingMarkdown:
             return lines
         cached = self._tail_lines
         if cached is None or cached[0] != width or cached[1] != self._tail_version:
-            cached = (width, self._tail_version, self._render(self._tail, width))
+            cached = (width, self._tail_version, self._render_tail(self._tail_start, width))
             self._tail_lines = cached
             self.tail_renders += 1
         if self._needs_gap(self._tail_start, len(self._blocks)):

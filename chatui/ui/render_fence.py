@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from rich.console import RenderableType
+from rich.segment import Segment
 from rich.syntax import Syntax
 
-from chatui.ui.markdown_blocks import Line, render_to_lines
+Line = list[Segment]
+Render = Callable[[RenderableType, int], list[Line]]
 
 PIECE_LINES = 12  # a finished piece has at least this many code lines...
 MAX_PIECE_LINES = 48  # ...and ends at the first safe-looking line after this many
@@ -25,8 +30,9 @@ class OpenFence:
     afresh for a moment: the closed fence is rendered whole, as Rich does.
     """
 
-    def __init__(self, info: str, code_theme: str) -> None:
+    def __init__(self, info: str, code_theme: str, render: Render) -> None:
         self.info = info
+        self._render = render
         self._lexer = info.partition(" ")[0] or "text"
         self._theme = code_theme
         self._pieces: list[str] = []
@@ -58,10 +64,10 @@ class OpenFence:
         if cached_width != width:
             done, rows = 0, []
         for index in range(done, len(self._pieces)):
-            rows.extend(render_to_lines(self._syntax(self._pieces[index], index == 0, False), width))
+            rows.extend(self._render(self._syntax(self._pieces[index], index == 0, False), width))
             self.piece_renders += 1
         self._rows = (width, len(self._pieces), rows)
         rest = "\n".join(lines[self._sealed_lines :]).rstrip()
-        last = render_to_lines(self._syntax(rest, not self._pieces, True), width)
+        last = self._render(self._syntax(rest, not self._pieces, True), width)
         self.piece_renders += 1
         return [*rows, *last]

@@ -110,7 +110,7 @@ async def test_responses_failed_event(
             error_event_after=1,
             error_event_kind="failed",
             error_message="model crashed",
-        )  # fmt: skip
+        )
     )
     _, error = await failure(make_provider("responses"))
     assert "model crashed" in error.message
