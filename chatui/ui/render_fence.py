@@ -24,10 +24,11 @@ class OpenFence:
     """The open fence's code split into finished pieces (rendered once) and an open last piece.
 
     Rich renders a fence as one `Syntax` (1-cell padding, word wrap); rendering it in pieces
-    gives the same rows, as long as the lexer is in its initial state where a piece starts.
-    Pieces therefore start at a top-level line right after a blank line (or, for very long runs
-    without one, at any top-level line). A rare multi-line construct cut there is coloured
-    afresh for a moment: the closed fence is rendered whole, as Rich does.
+    gives the same rows as long as the lexer is in its initial state where a piece starts. A
+    piece therefore starts at a top-level line right after a blank line (or, in long runs
+    without one, at any top-level line) that the lexer reads the same in context as alone, so
+    that a cut inside a multi-line string or comment is avoided. Should a lexer still differ,
+    the closed fence is rendered whole, as Rich does, and the colours settle then.
     """
 
     def __init__(self, info: str, code_theme: str, render: Render) -> None:
@@ -37,6 +38,8 @@ class OpenFence:
         self._theme = code_theme
         self._pieces: list[str] = []
         self._sealed_lines = 0  # code lines in finished pieces
+        self._checked = 0  # lines up to here were considered as piece starts
+        self._pygments = Syntax("", self._lexer).lexer  # None for unknown languages
         self._rows: tuple[int, int, list[Line]] = (0, 0, [])  # width, pieces rendered, rows
         self.piece_renders = 0
         """How many times any piece was rendered (finished pieces once per width)."""
@@ -45,13 +48,25 @@ class OpenFence:
         padding = (int(top), 1, int(bottom), 1)
         return Syntax(code, self._lexer, theme=self._theme, word_wrap=True, padding=padding)
 
+    def _lexes_afresh(self, before: list[str], line: str) -> bool:
+        """Whether `line` gets the same tokens after `before` as on its own."""
+        lexer = self._pygments
+        if lexer is None:
+            return True
+        alone = list(lexer.get_tokens(line))
+        in_context = list(lexer.get_tokens("\n".join([*before, line])))
+        return in_context[-len(alone) :] == alone
+
     def _seal(self, lines: list[str]) -> None:
         """Turn complete runs of lines into finished pieces (never the partial last line)."""
         start = self._sealed_lines
-        for cut in range(start + PIECE_LINES, len(lines) - 1):
+        for cut in range(max(start + PIECE_LINES, self._checked), len(lines) - 1):
+            self._checked = cut + 1
             if cut - start < PIECE_LINES or not _starts_statement(lines[cut]):
                 continue
-            if lines[cut - 1].strip() == "" or cut - start >= MAX_PIECE_LINES:
+            if lines[cut - 1].strip() != "" and cut - start < MAX_PIECE_LINES:
+                continue
+            if self._lexes_afresh(lines[start:cut], lines[cut]):
                 self._pieces.append("\n".join(lines[start:cut]))
                 start = cut
         self._sealed_lines = start

@@ -49,14 +49,17 @@ def test_two_processes_writing_at_once_lose_nothing(data_dir: Path) -> None:
     writers = [
         subprocess.Popen(
             [sys.executable, "-c", WRITER, str(path), shared, name, str(go)],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
-        )  # fmt: skip
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
         for name in ("alpha", "beta")
     ]
     time.sleep(0.3)  # both opened and waiting
     go.touch()
     outputs = [writer.communicate(timeout=60) for writer in writers]
-    for writer, (out, err) in zip(writers, outputs, strict=True):
+    for writer, (_, err) in zip(writers, outputs, strict=True):
         assert writer.returncode == 0, err
     own_ids = [out.strip() for out, _ in outputs]
     with TranscriptStore.open(path) as store:

@@ -22,19 +22,37 @@ def _conversation(store: TranscriptStore) -> str:
     )
     user = store.add_message(conversation.id, "user", "What is 'a?\n\n```rust\nfn f<'a>() {}\n```")
     reply = store.add_message(
-        conversation.id, "assistant", "", parent_id=user.id, provider="openai", model="gpt-4o",
+        conversation.id,
+        "assistant",
+        "",
+        parent_id=user.id,
+        provider="openai",
+        model="gpt-4o",
         status="streaming",
-    )  # fmt: skip
+    )
     store.update_streaming(reply.id, "A lifetime", "Consider the borrow checker")
     store.finish_message(
-        reply.id, "A lifetime **parameter**.", "Consider the borrow checker", "complete", None,
-        12, 34, 0.000123456789, 0.123456789, 1.987654321,
-    )  # fmt: skip
+        reply.id,
+        "A lifetime **parameter**.",
+        "Consider the borrow checker",
+        "complete",
+        None,
+        12,
+        34,
+        0.000123456789,
+        0.123456789,
+        1.987654321,
+    )
     follow = store.add_message(conversation.id, "user", "More?", parent_id=reply.id)
     failed = store.add_message(
-        conversation.id, "assistant", "Partial", parent_id=follow.id, provider="anthropic",
-        model="claude-sonnet-4", status="streaming",
-    )  # fmt: skip
+        conversation.id,
+        "assistant",
+        "Partial",
+        parent_id=follow.id,
+        provider="anthropic",
+        model="claude-sonnet-4",
+        status="streaming",
+    )
     store.finish_message(failed.id, "Partial", status="error", error="Connection dropped")
     return conversation.id
 
@@ -92,7 +110,7 @@ def test_import_existing_id_is_refused_unless_new_ids(store: TranscriptStore) ->
     conversation_id = _conversation(store)
     original = store.get_conversation(conversation_id)
     data = store.export_json(conversation_id)
-    with pytest.raises(StoreError, match="already in the history.*--new-ids"):
+    with pytest.raises(StoreError, match=r"already in the history.*--new-ids"):
         store.import_json(data)
     copy_record = store.import_json(data, new_ids=True)
     assert copy_record.id != conversation_id
@@ -111,7 +129,7 @@ def test_import_message_id_collision_is_refused(store: TranscriptStore) -> None:
     data["conversation"]["id"] = "01ZZZZZZZZZZZZZZZZZZZZZZZZ"
     for message in data["messages"]:
         message["conversation_id"] = "01ZZZZZZZZZZZZZZZZZZZZZZZZ"
-    with pytest.raises(StoreError, match="message .* is already in the history"):
+    with pytest.raises(StoreError, match=r"message .* is already in the history"):
         store.import_json(data)
     assert store.count_conversations() == 1
 
@@ -164,7 +182,9 @@ def _broken(data: dict[str, Any], change: str) -> dict[str, Any]:
         ("settings", "settings has the wrong type"),
     ],
 )
-def test_invalid_imports_are_clear_errors(store: TranscriptStore, change: str, message: str) -> None:
+def test_invalid_imports_are_clear_errors(
+    store: TranscriptStore, change: str, message: str
+) -> None:
     data = store.export_json(_conversation(store))
     store.delete(data["conversation"]["id"])
     with pytest.raises(StoreError, match=message):
@@ -192,9 +212,14 @@ def test_api_keys_never_reach_the_database_or_exports(
         )
         user = store.add_message(conversation.id, "user", "Summarise the news")
         reply = store.add_message(
-            conversation.id, "assistant", "", parent_id=user.id, provider="openai",
-            model="gpt-4o", status="streaming",
-        )  # fmt: skip
+            conversation.id,
+            "assistant",
+            "",
+            parent_id=user.id,
+            provider="openai",
+            model="gpt-4o",
+            status="streaming",
+        )
         for step in range(1, 4):
             store.update_streaming(reply.id, "Headline " * step, "reasoning " * step)
         store.finish_message(reply.id, "Headline done", "reasoning", "complete", None, 5, 7, 0.01)

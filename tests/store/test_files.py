@@ -157,7 +157,7 @@ def test_data_dir_that_is_a_file_is_a_clear_error(data_dir: Path) -> None:
 def test_read_only_database_writes_say_not_saved(store: TranscriptStore) -> None:
     conversation = store.create_conversation("kept")
     store._connection().execute("PRAGMA query_only = 1")  # what a read-only file looks like
-    with pytest.raises(StoreError, match="the message was not saved: .*read-only") as caught:
+    with pytest.raises(StoreError, match=r"the message was not saved: .*read-only") as caught:
         store.add_message(conversation.id, "user", "lost")
     assert str(store.path) in str(caught.value)
     assert store.list_conversations()[0].message_count == 0  # reads still work
@@ -168,7 +168,7 @@ def test_full_disk_writes_say_not_saved(store: TranscriptStore) -> None:
     conn = store._connection()
     pages = conn.execute("PRAGMA page_count").fetchone()[0]
     conn.execute(f"PRAGMA max_page_count = {pages}")  # the disk is now full
-    with pytest.raises(StoreError, match="was not saved: the disk holding .* is full"):
+    with pytest.raises(StoreError, match=r"was not saved: the disk holding .* is full"):
         store.add_message(conversation.id, "user", "y" * 100_000)
     assert store.get_conversation(conversation.id).messages == ()
 
@@ -196,5 +196,5 @@ def test_read_only_file_opens_for_reading(data_dir: Path, monkeypatch: pytest.Mo
     monkeypatch.setattr(database.sqlite3, "connect", read_only_connect)
     with TranscriptStore.open() as store:
         assert [s.title for s in store.list_conversations()] == ["old chat"]
-        with pytest.raises(StoreError, match="was not saved: .*read-only"):
+        with pytest.raises(StoreError, match=r"was not saved: .*read-only"):
             store.create_conversation("new")

@@ -34,13 +34,34 @@ def _make_v1_database(path: Path) -> None:
         " VALUES ('01AAAAAAAAAAAAAAAAAAAAAAAA', 'Penguin facts', 100.0, 200.0)"
     )
     rows = [
-        ("01AAAAAAAAAAAAAAAAAAAAAAB1", "user", "Tell me about emperor penguins", None, None,
-         "complete", 101.0),
-        ("01AAAAAAAAAAAAAAAAAAAAAAB2", "assistant", "Emperor penguins huddle in winter", "openai",
-         "gpt-4o", "complete", 102.0),
-        ("01AAAAAAAAAAAAAAAAAAAAAAB3", "assistant", "Half a reply about krill", "openai",
-         "gpt-4o", "streaming", 103.0),
-    ]  # fmt: skip
+        (
+            "01AAAAAAAAAAAAAAAAAAAAAAB1",
+            "user",
+            "Tell me about emperor penguins",
+            None,
+            None,
+            "complete",
+            101.0,
+        ),
+        (
+            "01AAAAAAAAAAAAAAAAAAAAAAB2",
+            "assistant",
+            "Emperor penguins huddle in winter",
+            "openai",
+            "gpt-4o",
+            "complete",
+            102.0,
+        ),
+        (
+            "01AAAAAAAAAAAAAAAAAAAAAAB3",
+            "assistant",
+            "Half a reply about krill",
+            "openai",
+            "gpt-4o",
+            "streaming",
+            103.0,
+        ),
+    ]
     conn.executemany(
         "INSERT INTO messages (id, conversation_id, role, content, provider, model, status,"
         " created_at, updated_at, writer_pid) VALUES (?, '01AAAAAAAAAAAAAAAAAAAAAAAA', ?, ?, ?, ?,"

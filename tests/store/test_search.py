@@ -33,8 +33,10 @@ def test_index_follows_finish_rename_and_delete(store: TranscriptStore) -> None:
     assert store.search("gardening") == []
     [title_hit] = store.search("vegetable")
     assert (title_hit.conversation_id, title_hit.message_id, title_hit.role) == (
-        conversation.id, None, None,
-    )  # fmt: skip
+        conversation.id,
+        None,
+        None,
+    )
     fts_integrity(store._connection())
 
     store.delete(conversation.id)
@@ -57,10 +59,11 @@ def test_integrity_helper_detects_a_stale_index(store: TranscriptStore) -> None:
 def test_ranking_snippet_and_segments(store: TranscriptStore) -> None:
     conversation = store.create_conversation("Cooking")
     weak = store.add_message(
-        conversation.id, "user",
+        conversation.id,
+        "user",
         "Long text about many things: bread, flour, water, yeast, salt, ovens, timing, patience,"
         " and somewhere in the middle a single mention of sourdough among all the other words.",
-    )  # fmt: skip
+    )
     strong = _assistant(store, conversation.id, "Sourdough sourdough: the sourdough starter.")
     hits = store.search("sourdough")
     assert [h.message_id for h in hits] == [strong.id, weak.id]
@@ -82,9 +85,12 @@ def test_snippet_is_one_line_and_diacritics_fold(store: TranscriptStore) -> None
     [hit] = store.search("cafe creme")
     assert "\n" not in hit.snippet and "\t" not in hit.snippet
     assert split_marked(hit.snippet) == [
-        ("Line one ", False), ("Café", True), (" ", False), ("crème", True),
+        ("Line one ", False),
+        ("Café", True),
+        (" ", False),
+        ("crème", True),
         (" indented", False),
-    ]  # fmt: skip
+    ]
 
 
 def test_prefix_match_for_search_as_you_type(store: TranscriptStore) -> None:
@@ -98,10 +104,40 @@ def test_prefix_match_for_search_as_you_type(store: TranscriptStore) -> None:
 
 @pytest.mark.parametrize(
     "query",
-    ['"', '""', "'", "AND", "OR", "NOT", "a AND", "AND b", "*", "**", "foo*", "(", ")",
-     "(foo", "foo)", "NEAR(a b)", "col:foo", "title:x", "^start", "-x", "+", "a OR OR b",
-     '"unbalanced', "back\\slash", "\x00", "emoji 🙂", "", "   ", "{a b}", "a:b:c", "*foo"],
-)  # fmt: skip
+    [
+        '"',
+        '""',
+        "'",
+        "AND",
+        "OR",
+        "NOT",
+        "a AND",
+        "AND b",
+        "*",
+        "**",
+        "foo*",
+        "(",
+        ")",
+        "(foo",
+        "foo)",
+        "NEAR(a b)",
+        "col:foo",
+        "title:x",
+        "^start",
+        "-x",
+        "+",
+        "a OR OR b",
+        '"unbalanced',
+        "back\\slash",
+        "\x00",
+        "emoji 🙂",
+        "",
+        "   ",
+        "{a b}",
+        "a:b:c",
+        "*foo",
+    ],
+)
 def test_odd_queries_never_raise(store: TranscriptStore, query: str) -> None:
     conversation = store.create_conversation("AND OR NOT")
     store.add_message(conversation.id, "user", "foo bar (baz) NEAR start AND or not x")

@@ -18,9 +18,14 @@ def _chat(store: TranscriptStore, title: str = "Chat", question: str = "Hi?") ->
     conversation = store.create_conversation(title, system_prompt="Be brief.")
     user = store.add_message(conversation.id, "user", question)
     reply = store.add_message(
-        conversation.id, "assistant", "", parent_id=user.id, provider="openai",
-        model="gpt-4o", status="streaming",
-    )  # fmt: skip
+        conversation.id,
+        "assistant",
+        "",
+        parent_id=user.id,
+        provider="openai",
+        model="gpt-4o",
+        status="streaming",
+    )
     store.finish_message(reply.id, "Hello!", input_tokens=3, output_tokens=2)
     return conversation.id
 
@@ -47,9 +52,14 @@ def test_streaming_then_finish(store: TranscriptStore) -> None:
     conversation = store.create_conversation()
     user = store.add_message(conversation.id, "user", "Explain")
     reply = store.add_message(
-        conversation.id, "assistant", "", parent_id=user.id, provider="anthropic",
-        model="claude", status="streaming",
-    )  # fmt: skip
+        conversation.id,
+        "assistant",
+        "",
+        parent_id=user.id,
+        provider="anthropic",
+        model="claude",
+        status="streaming",
+    )
     assert reply.writer_pid == os.getpid()
     store.update_streaming(reply.id, "Part", "thinking")
     flushed = store.get_message(reply.id)
@@ -60,8 +70,12 @@ def test_streaming_then_finish(store: TranscriptStore) -> None:
     )
     assert done.status == "stopped"
     assert (done.input_tokens, done.output_tokens, done.cost, done.ttft, done.duration) == (
-        10, 20, 0.0125, 0.31, 2.5,
-    )  # fmt: skip
+        10,
+        20,
+        0.0125,
+        0.31,
+        2.5,
+    )
     assert store.get_message(reply.id) == done
     assert done.parent_id == user.id
     with pytest.raises(StoreError, match="not streaming"):
@@ -148,7 +162,7 @@ def test_resolve_id_by_unique_prefix(store: TranscriptStore) -> None:
     b = store.create_conversation("b")  # same millisecond likely: long shared prefix
     assert store.resolve_id(a.id) == a.id
     assert store.resolve_id(a.id.lower()) == a.id
-    shared = len(os.path.commonprefix([a.id, b.id]))
+    shared = next(i for i, (x, y) in enumerate(zip(a.id, b.id, strict=True)) if x != y)
     assert store.resolve_id(b.id[: shared + 1]) == b.id
     with pytest.raises(StoreError, match="matches several conversations"):
         store.resolve_id(a.id[:shared])

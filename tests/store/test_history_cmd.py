@@ -1,0 +1,245 @@
+"""`chatui history ...`: listing, search, show, export/import, delete; safe terminal output."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import re
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from chatui import history_cmd
+from chatui.store import TranscriptStore
+
+
+class FakeTTY(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def run(*argv: str) -> int:
+    parser = argparse.ArgumentParser(prog="chatui")
+    history_cmd.register(parser.add_subparsers(dest="command"))
+    return history_cmd.run(parser.parse_args(["history", *argv]))
+
+
+def _seed(data_dir: Path) -> tuple[str, str]:
+    with TranscriptStore.open() as store:
+        plain = store.create_conversation("Plain chat about llamas")
+        question = store.add_message(plain.id, "user", "Tell me about llamas")
+        store.add_message(
+            plain.id,
+            "assistant",
+            "Llamas are camelids.",
+            parent_id=question.id,
+            provider="openai",
+            model="gpt-4o",
+        )
+        evil = store.create_conversation("Evil \x1b[31mred\x1b[0m \x1b]0;pwned\x07 title\u202e")
+        store.add_message(evil.id, "user", "Clear screen \x1b[2J and llamas\r\nnext line")
+        return plain.id, evil.id
+
+
+def test_list_empty(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run() == 0
+    out, err = capsys.readouterr()
+    assert out == "" and "No saved conversations" in err
+
+
+def test_list_piped_is_plain_and_neutralised(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, evil_id = _seed(data_dir)
+    assert run("list") == 0
+    out, err = capsys.readouterr()
+    assert err == ""
+    lines = out.splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith(evil_id[:8])  # newest first
+    assert "Plain chat about llamas" in lines[1] and "[openai/gpt-4o]" in lines[1]
+    assert "2 msgs" in lines[1]
+    assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out
+    assert "Evil ^[[31mred^[[0m ^[]0;pwned^G title" in lines[0]
+    assert run("--limit", "1") == 0
+    assert len(capsys.readouterr().out.splitlines()) == 1
+    assert run("list", "--limit", "1") == 0
+    assert len(capsys.readouterr().out.splitlines()) == 1
+
+
+def test_list_on_terminal_fits_width_and_only_our_colours(
+    data_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _seed(data_dir)
+    with TranscriptStore.open() as store:
+        store.create_conversation("A very long title " * 20)
+    monkeypatch.setenv("COLUMNS", "50")
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("TERM", "xterm")
+    fake = FakeTTY()
+    monkeypatch.setattr(sys, "stdout", fake)
+    assert run() == 0
+    text = fake.getvalue()
+    visible = re.sub(r"\x1b\[[0-9;]*m", "", text)
+    assert "\x1b" not in visible and "\x07" not in visible
+    assert all(len(line) <= 49 for line in visible.splitlines())
+    assert visible.splitlines()[0].endswith("…")
+    assert "\x1b[1m" in text  # titles are bold on a terminal
+    monkeypatch.setenv("NO_COLOR", "1")
+    fake.seek(0)
+    fake.truncate()
+    assert run() == 0
+    assert "\x1b" not in fake.getvalue()
+
+
+def test_search(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _seed(data_dir)
+    assert run("search", "llamas") == 0
+    out, _ = capsys.readouterr()
+    assert "\x1b" not in out and "\x02" not in out and "\x03" not in out
+    assert "assistant: Llamas are camelids." in out
+    assert "title: Plain chat about llamas" in out
+    assert "user: Clear screen ^[[2J and llamas next line" in out
+    assert run("search", "nothing-like-this") == 1
+    assert "No matches" in capsys.readouterr().err
+    assert run("search", '"unbalanced (', "AND") in (0, 1)  # never a traceback
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_show_by_prefix(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    plain_id, _ = _seed(data_dir)
+    with TranscriptStore.open() as store:
+        prefix = store.short_ids([plain_id])[plain_id]
+    assert run("show", prefix) == 0
+    out, _ = capsys.readouterr()
+    assert out.startswith("# Plain chat about llamas\n")
+    assert run("show", plain_id.lower()) == 0
+    assert capsys.readouterr().out == out
+    assert "## Assistant (openai/gpt-4o)\n\nLlamas are camelids." in out
+
+
+def test_show_neutralises_escapes_on_a_terminal_only(
+    data_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, evil_id = _seed(data_dir)
+    assert run("show", evil_id) == 0
+    piped = capsys.readouterr().out
+    assert "\x1b[2J" in piped  # into a pipe, content is passed through as stored
+    fake = FakeTTY()
+    monkeypatch.setattr(sys, "stdout", fake)
+    assert run("show", evil_id) == 0
+    shown = fake.getvalue()
+    assert "\x1b" not in shown and "\x07" not in shown and "\r" not in shown
+    assert "Clear screen ^[[2J and llamas\nnext line" in shown
+
+
+def test_export_import_round_trip(
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plain_id, _ = _seed(data_dir)
+    target = tmp_path / "out.json"
+    assert run("export", plain_id, "--format", "json", "-o", str(target)) == 0
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    data = json.loads(target.read_text())
+    assert data["conversation"]["id"] == plain_id
+    assert run("import", str(target)) == 1
+    assert "already in the history" in capsys.readouterr().err
+    assert run("delete", plain_id, "-y") == 0
+    assert run("import", str(target)) == 0
+    out, _ = capsys.readouterr()
+    assert f"Imported {plain_id} (2 messages): Plain chat about llamas" in out
+    assert run("import", str(target), "--new-ids") == 0
+    copied = capsys.readouterr().out
+    assert copied.startswith("Imported ") and plain_id not in copied
+    assert run("export", plain_id) == 0
+    assert capsys.readouterr().out.startswith("# Plain chat about llamas\n")
+    assert run("export", plain_id, "--format", "json") == 0
+    assert json.loads(capsys.readouterr().out) == data
+
+
+def test_import_errors_are_one_line(
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json")
+    assert run("import", str(bad)) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("chatui: Storage problem:") and "not a JSON export" in err
+    assert "Traceback" not in err
+    bad.write_text('{"format": "other"}')
+    assert run("import", str(bad)) == 1
+    assert "not a chatui export" in capsys.readouterr().err
+    assert run("import", str(tmp_path / "missing.json")) == 1
+    assert "cannot read" in capsys.readouterr().err
+
+
+def test_delete_needs_confirmation(
+    data_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plain_id, evil_id = _seed(data_dir)
+    monkeypatch.setattr(sys, "stdin", io.StringIO("y\n"))  # not a terminal
+    assert run("delete", plain_id) == 2
+    assert "pass -y" in capsys.readouterr().err
+    monkeypatch.setattr(sys, "stdin", FakeTTY("n\n"))
+    assert run("delete", plain_id) == 1
+    assert "Not deleted" in capsys.readouterr().err
+    monkeypatch.setattr(sys, "stdin", FakeTTY("y\n"))
+    assert run("delete", plain_id) == 0
+    assert "Deleted" in capsys.readouterr().out
+    with TranscriptStore.open() as store:
+        assert [s.id for s in store.list_conversations()] == [evil_id]
+
+
+def test_unknown_and_ambiguous_ids(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _seed(data_dir)
+    assert run("show", "ZZZZZZ") == 1
+    assert "no conversation id starts with 'ZZZZZZ'" in capsys.readouterr().err
+    assert run("show", "0") == 1
+    assert "matches several conversations" in capsys.readouterr().err
+
+
+def test_corrupt_database_is_reported(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data_dir.mkdir()
+    (data_dir / "chatui.db").write_bytes(b"garbage" * 100)
+    assert run() == 0
+    err = capsys.readouterr().err
+    assert "was damaged; it was moved to" in err and "chatui.db.corrupt-" in err
+
+
+def test_module_entry_point_in_a_subprocess(data_dir: Path) -> None:
+    _seed(data_dir)
+    root = str(Path(__file__).resolve().parents[2])
+    env = {**os.environ, "PYTHONPATH": root}
+    listed = subprocess.run(
+        [sys.executable, "-m", "chatui.history_cmd", "list"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=30,
+    )
+    assert listed.returncode == 0, listed.stderr
+    assert "Plain chat about llamas" in listed.stdout
+    missing = subprocess.run(
+        [sys.executable, "-m", "chatui.history_cmd", "show", "ZZZZ"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=30,
+    )
+    assert missing.returncode == 1
+    assert missing.stderr.startswith("chatui: ") and "Traceback" not in missing.stderr
+    assert (
+        "textual"
+        not in subprocess.run(
+            [sys.executable, "-c", "import sys, chatui.history_cmd; print(sorted(sys.modules))"],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=30,
+        ).stdout
+    )
