@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import sqlite3
 import statistics
 import sys
 import tempfile
@@ -76,11 +77,16 @@ def build(store: TranscriptStore, conversations: int, messages: int, rng: random
     return big_id
 
 
-def store_conversation(conn: object, rng: random.Random, words: list[str], weights: list[float],
-                       created: float) -> str:  # fmt: skip
+def store_conversation(
+    conn: sqlite3.Connection,
+    rng: random.Random,
+    words: list[str],
+    weights: list[float],
+    created: float,
+) -> str:
     conversation_id = new_id()
     title = make_text(rng, words, weights, rng.randint(2, 6)).capitalize()
-    conn.execute(  # type: ignore[attr-defined]
+    conn.execute(
         "INSERT INTO conversations (id, title, system_prompt, settings, created_at, updated_at)"
         " VALUES (?, ?, '', '{}', ?, ?)",
         (conversation_id, title, created, created + 600),

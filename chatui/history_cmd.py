@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from chatui.core import StoreError
-from chatui.store import SearchHit, TranscriptStore
+from chatui.store import TranscriptStore
 
 _DELETE_HELP = (
     "Delete a conversation. Asks for confirmation when stdin is a terminal; otherwise (scripts,"
@@ -23,6 +23,12 @@ _DELETE_HELP = (
 )
 _WHITESPACE = re.compile(r"\s+")
 _BIDI_CONTROLS = {*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C}
+
+
+def _positive(text: str) -> int:
+    if not text.strip().isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a number of at least 1, not {text!r}")
+    return int(text)
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -33,17 +39,21 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description="Saved conversations. Without a subcommand, list the most recent ones. "
         "IDs may be shortened to any unique prefix.",
     )
-    history.add_argument("--limit", type=int, default=50, help="how many to list (default 50)")
+    history.add_argument(
+        "--limit", type=_positive, default=50, help="how many to list (default 50)"
+    )
     commands = history.add_subparsers(dest="history_command", metavar="COMMAND")
     listing = commands.add_parser("list", help="list conversations, most recent first")
-    listing.add_argument("--limit", type=int, default=argparse.SUPPRESS, help="how many to list")
+    listing.add_argument(
+        "--limit", type=_positive, default=argparse.SUPPRESS, help="how many to list"
+    )
     search = commands.add_parser(
         "search",
         help="full-text search in messages and titles",
         description="Full-text search, best matches first. Exits with 1 when nothing matches.",
     )
     search.add_argument("query", nargs="+", help="words to find (the last one may be a prefix)")
-    search.add_argument("--limit", type=int, default=argparse.SUPPRESS, help="at most N hits")
+    search.add_argument("--limit", type=_positive, default=argparse.SUPPRESS, help="at most N hits")
     show = commands.add_parser("show", help="print a conversation as Markdown")
     show.add_argument("id", help="conversation id or unique prefix")
     export = commands.add_parser("export", help="export a conversation as Markdown or JSON")
@@ -93,10 +103,7 @@ class _Terminal:
             out.append(self.style(text, code))
             if room == 0:
                 break
-        self.write("".join(out) + "\n")
-
-    def write(self, text: str) -> None:
-        self.stream.write(text)
+        self.stream.write("".join(out) + "\n")
 
 
 def _field(text: str) -> str:
@@ -159,10 +166,6 @@ def _list(store: TranscriptStore, args: argparse.Namespace, term: _Terminal) -> 
     return 0
 
 
-def _hit_pieces(hit: SearchHit, term: _Terminal) -> list[tuple[str, str]]:
-    return [(_field(text), "1;7" if match else "") for text, match in hit.segments()]
-
-
 def _search(store: TranscriptStore, args: argparse.Namespace, term: _Terminal) -> int:
     hits = store.search(" ".join(args.query), limit=getattr(args, "limit", 50))
     if not hits:
@@ -173,12 +176,13 @@ def _search(store: TranscriptStore, args: argparse.Namespace, term: _Terminal) -
         where = f"{hit.role}: " if hit.message_id else "title: "
         title = _field(hit.title).strip() or "(untitled)"
         head = [(short[hit.conversation_id], "33"), (f"  {title}  ", "1"), (where, "2")]
-        term.line(head + _hit_pieces(hit, term))
+        pieces = [(_field(text), "1;7" if matched else "") for text, matched in hit.segments()]
+        term.line(head + pieces)
     return 0
 
 
 def _show(store: TranscriptStore, args: argparse.Namespace, term: _Terminal) -> int:
-    term.write(term.clean(store.export_markdown(store.resolve_id(args.id))))
+    term.stream.write(term.clean(store.export_markdown(store.resolve_id(args.id))))
     return 0
 
 
@@ -204,7 +208,7 @@ def _export(store: TranscriptStore, args: argparse.Namespace, term: _Terminal) -
         _write_private(args.output, text)
         print(f"Exported {conversation_id} to {args.output}", file=sys.stderr)
     else:
-        term.write(text if args.format == "json" else term.clean(text))
+        term.stream.write(text if args.format == "json" else term.clean(text))
     return 0
 
 
@@ -220,7 +224,7 @@ def _import(store: TranscriptStore, args: argparse.Namespace, term: _Terminal) -
     record = store.import_json(data, new_ids=args.new_ids)
     count = len(data.get("messages", []))
     title = _field(record.title).strip() or "(untitled)"
-    term.write(f"Imported {record.id} ({count} messages): {title}\n")
+    term.stream.write(f"Imported {record.id} ({count} messages): {title}\n")
     return 0
 
 
@@ -242,7 +246,7 @@ def _delete(store: TranscriptStore, args: argparse.Namespace, term: _Terminal) -
             print("Not deleted.", file=sys.stderr)
             return 1
     store.delete(conversation_id)
-    term.write(f"Deleted {conversation_id} {title}\n")
+    term.stream.write(f"Deleted {conversation_id} {title}\n")
     return 0
 
 

@@ -28,8 +28,16 @@ def ensure(extras: str) -> Path:
         print(f"installing chatui[{extras}] into {VENV}", file=sys.stderr)
         target = f"{ROOT}[{extras}]" if extras else str(ROOT)
         subprocess.run(
-            [str(python()), "-m", "pip", "install", "-q", "--disable-pip-version-check",
-             "-e", target],
+            [
+                str(python()),
+                "-m",
+                "pip",
+                "install",
+                "-q",
+                "--disable-pip-version-check",
+                "-e",
+                target,
+            ],
             check=True,
         )
         stamp.write_text(digest)

@@ -123,6 +123,8 @@ class RecordedRequest:
     status: int | None = None  # HTTP status sent
     completed: bool = False  # the whole answer was sent
     client_disconnected: bool = False
+    received_at: float = field(default_factory=time.perf_counter)  # when the body was read
+    finished_at: float | None = None  # perf_counter() after the last byte of a stream
 
 
 class Problem(NamedTuple):
@@ -1166,6 +1168,7 @@ class _Handler(BaseHTTPRequestHandler):
         tail = emitter.end(phase) if phase is not None else b""
         self._send_chunk(tail + emitter.finish())
         self._send_raw(b"0\r\n\r\n")
+        self.rec.finished_at = time.perf_counter()
         self.rec.completed = True
 
 

@@ -58,7 +58,7 @@ class AnthropicProvider(Provider):
         return self._client
 
     def warm(self) -> None:
-        self.client()
+        _ = self.client().messages  # imports the resource modules, off the event loop
 
     async def _stream(self, request: ChatRequest) -> AsyncGenerator[StreamEvent, None]:
         try:

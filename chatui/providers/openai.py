@@ -54,7 +54,8 @@ class OpenAIProvider(Provider):
         return self._client
 
     def warm(self) -> None:
-        self.client()
+        client = self.client()
+        _ = client.responses if self.api == "responses" else client.chat.completions  # imports
 
     async def _stream(self, request: ChatRequest) -> AsyncGenerator[StreamEvent, None]:
         if self.api == "responses":

@@ -12,6 +12,7 @@ class ProviderPool:
     def __init__(self, config: Config) -> None:
         self.config = config
         self.providers: dict[str, Provider] = {}
+        self.warmed: set[str] = set()
 
     def get(self, name: str) -> Provider:
         """The provider named `name` (raises ChatError if unknown or missing its key)."""
@@ -21,9 +22,12 @@ class ProviderPool:
 
     def warm(self, name: str) -> None:
         """Import the SDK and build the client now (blocking: call from a thread)."""
-        self.get(name).warm()
+        if name not in self.warmed:
+            self.get(name).warm()
+            self.warmed.add(name)
 
     async def aclose(self) -> None:
         for provider in self.providers.values():
             await provider.aclose()
         self.providers.clear()
+        self.warmed.clear()

@@ -138,8 +138,8 @@ def parse_json(data: Any) -> Transcript:
         raise StoreError(
             f"this export was made by a newer chatui (export version {version}); upgrade chatui"
         )
-    conversation = ConversationRecord(**_check_fields("conversation", data.get("conversation"),
-                                                      _CONVERSATION_TYPES))  # fmt: skip
+    fields = _check_fields("conversation", data.get("conversation"), _CONVERSATION_TYPES)
+    conversation = ConversationRecord(**fields)
     raw_messages = data.get("messages")
     if not isinstance(raw_messages, list):
         raise StoreError('not a chatui export: "messages" is not a list')

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncGenerator, Iterator
 from contextlib import aclosing, suppress
 from typing import TYPE_CHECKING, Any
@@ -122,11 +123,18 @@ class ChatScreen(Screen[None]):
         if turn.error:
             self.view.add_notice(turn.error, "error")
 
-    @work(thread=True, exclusive=True, group="warm-up", exit_on_error=False)
-    def warm_up(self, provider: str) -> None:
-        """Import the SDK and build the client off the event loop, before the first send."""
+    @work(exclusive=True, group="warm-up", exit_on_error=False)
+    async def warm_up(self, provider: str) -> None:
+        """Import the SDK and build the client in a thread, after the first paint; then list
+        the models, which opens a connection the first message can reuse."""
+        await self.warm(provider)
+        with suppress(ChatError, TimeoutError):
+            models = await asyncio.wait_for(self.app.pool.get(provider).list_models(), 10)
+            ModelPicker.live[provider] = models
+
+    async def warm(self, provider: str) -> None:
         with suppress(ChatError):  # a missing key is reported when the user sends
-            self.app.pool.warm(provider)
+            await asyncio.to_thread(self.app.pool.warm, provider)
 
     @on(PromptInput.Submitted)
     def _submitted(self, event: PromptInput.Submitted) -> None:
@@ -148,6 +156,8 @@ class ChatScreen(Screen[None]):
     @work(exclusive=True, group="reply", exit_on_error=False)
     async def run_reply(self, events: AsyncGenerator[chat.SessionEvent, None]) -> None:
         """Relay the session's events to the screen as messages."""
+        if self.session is not None:  # never import an SDK on the event loop
+            await self.warm(self.session.model.provider)
         async with aclosing(events) as stream:
             async for event in stream:
                 if isinstance(event, TextDelta):

@@ -116,6 +116,7 @@ class _Block:
 
     source: str
     start: BlockStart
+    fence: OpenFence | None = None  # a code fence already rendered piece by piece while open
 
 
 class StreamingMarkdown:
@@ -177,16 +178,22 @@ class StreamingMarkdown:
         if self._carry_cr:
             self._pending.append(inert("\r"))
             self._carry_cr = False
-        self._advance()
-        if self._tail_start is not None:
-            self._blocks.append(_Block(self._tail, self._tail_start))
-            self._tail, self._tail_start, self._tail_lines = "", None, None
-            self._open_fence = None
+        self._advance(final=True)
         self._final = True
 
-    def _advance(self) -> None:
+    def _commit(self, source: str, start: BlockStart) -> None:
+        """Add a finished block; a fence keeps the pieces it was rendered in while open."""
+        fence = None
+        if self._open_fence is not None:
+            index, open_fence = self._open_fence
+            if index == len(self._blocks) and open_fence.info == start.info:
+                fence = open_fence
+            self._open_fence = None
+        self._blocks.append(_Block(source, start, fence if start.kind == "fence" else None))
+
+    def _advance(self, final: bool = False) -> None:
         """Parse the tail after new text; every block but the last one in it is finished."""
-        if not self._pending:
+        if not self._pending and not final:
             return
         tail = self._tail + "".join(self._pending)
         self._pending.clear()
@@ -197,12 +204,15 @@ class StreamingMarkdown:
         complete_lines = tail.count("\n")
         begin, first_open = 0, 0
         for start, following in pairwise(starts):
-            if following.line + 1 >= complete_lines:
+            if following.line + 1 >= complete_lines and not final:
                 break
-            self._blocks.append(_Block(tail[begin : following.offset], start))
+            self._commit(tail[begin : following.offset], start)
             begin = following.offset
             first_open += 1
         tail = tail[begin:]
+        if final and starts:
+            self._commit(tail, starts[-1])
+            tail, starts, first_open = "", [], 0
         self._tail = tail
         self._tail_start = starts[first_open] if starts else None
         self._tail_blocks = len(starts) - first_open
@@ -232,7 +242,10 @@ class StreamingMarkdown:
             block = self._blocks[index]
             if self._needs_gap(block.start, index):
                 lines.append(_blank(width))
-            lines.extend(self._render(block.source, width))
+            if block.fence is not None:
+                lines.extend(block.fence.render_lines(block.start.content, width))
+            else:
+                lines.extend(self._render(block.source, width))
             self.block_renders += 1
         self._finished[width] = (len(self._blocks), lines)  # most recently used last
         while len(self._finished) > _WIDTHS_KEPT:

@@ -113,25 +113,8 @@ def test_failure_to_move_aside_names_the_file(
     assert path.read_bytes() == b"garbage" * 50
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root can read any file")
-def test_unreadable_database_names_the_file_and_is_untouched(data_dir: Path) -> None:
-    data_dir.mkdir()
-    path = data_dir / "chatui.db"
-    TranscriptStore.open(path).close()
-    before = path.read_bytes()
-    os.chmod(path, 0)
-    try:
-        with pytest.raises(StoreError, match="permission denied") as caught:
-            TranscriptStore.open(path)
-        assert str(path) in str(caught.value)
-    finally:
-        os.chmod(path, 0o600)
-    assert path.read_bytes() == before
-    assert not list(data_dir.glob("*corrupt*"))
-
-
 def test_unreadable_database_simulated(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The same as above, runnable as root: opening the file fails with EACCES."""
+    """Opening the file fails with EACCES (simulated: CI runs as root, who reads anything)."""
     data_dir.mkdir()
     path = data_dir / "chatui.db"
     TranscriptStore.open(path).close()

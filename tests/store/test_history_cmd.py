@@ -243,3 +243,11 @@ def test_module_entry_point_in_a_subprocess(data_dir: Path) -> None:
             timeout=30,
         ).stdout
     )
+
+
+@pytest.mark.parametrize("value", ["0", "-3", "many"])
+def test_limit_must_be_positive(value: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as caught:
+        run("--limit", value)
+    assert caught.value.code == 2
+    assert "at least 1" in capsys.readouterr().err

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
@@ -246,3 +247,25 @@ def test_recover_leaves_another_live_process_alone(store: TranscriptStore) -> No
         other.kill()
         other.wait()
     assert store.recover_interrupted() == 1
+
+
+def test_store_can_be_used_from_a_worker_thread(store: TranscriptStore) -> None:
+    conversation = store.create_conversation("threads")
+    errors: list[BaseException] = []
+
+    def worker() -> None:
+        try:
+            reply = store.add_message(
+                conversation.id, "assistant", "", provider="p", model="m", status="streaming"
+            )
+            store.update_streaming(reply.id, "from the worker")
+            store.finish_message(reply.id, "from the worker thread")
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    thread.join()
+    assert errors == []
+    [message] = store.get_conversation(conversation.id).messages
+    assert message.content == "from the worker thread"
