@@ -41,6 +41,7 @@ class ChatApp(App[None]):
         self.start_prompt = prompt
         self.resume_id = resume_id
         self.start_notice = notice
+        self.model_lists: dict[str, list[str]] = {}
 
     def get_default_screen(self) -> Screen[None]:
         return ChatScreen(

@@ -130,7 +130,7 @@ class ChatScreen(Screen[None]):
         await self.warm(provider)
         with suppress(ChatError, TimeoutError):
             models = await asyncio.wait_for(self.app.pool.get(provider).list_models(), 10)
-            ModelPicker.live[provider] = models
+            self.app.model_lists[provider] = models
 
     async def warm(self, provider: str) -> None:
         with suppress(ChatError):  # a missing key is reported when the user sends
@@ -244,7 +244,7 @@ class ChatScreen(Screen[None]):
             self.status.show(model=str(ref))
             self.warm_up(ref.provider)
 
-        self.app.push_screen(ModelPicker(self.app.config, self.model), picked)
+        self.app.push_screen(ModelPicker(self.app.config, self.model, self.app.model_lists), picked)
 
     def commands(self) -> Iterator[SystemCommand]:
         yield SystemCommand(

@@ -86,6 +86,7 @@ class ConversationView(ScrollView, can_focus=True):
         self._base_style: Style | None = None  # the widget's own style, under every row
         self._strips: dict[tuple[int, bool], tuple[Line, Strip]] = {}  # id(row) -> its strip
         self._strips_key: tuple[int, Style] | None = None  # (width, base style) of _strips
+        self._painting: tuple[int, int, Style] | None = None  # _paint_state() during a paint
         self.frames = 0
         """How many times dirty entries were laid out (at most one per frame)."""
         self.layout_seconds = 0.0
@@ -282,15 +283,26 @@ class ConversationView(ScrollView, can_focus=True):
 
     # -- drawing ------------------------------------------------------------------------------
 
-    def render_line(self, y: int) -> Strip:
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._painting = self._paint_state()  # the same for every row of this paint
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._painting = None
+
+    def _paint_state(self) -> tuple[int, int, Style]:
+        """(width, first visible row, base style) for drawing rows."""
+        if self._base_style is None:
+            self._base_style = self.rich_style
         width = self.scrollable_content_region.width
-        base = self._base_style
-        if base is None:
-            base = self._base_style = self.rich_style
-        if self._strips_key != (width, base):
-            self._strips_key = (width, base)
+        if self._strips_key != (width, self._base_style):
+            self._strips_key = (width, self._base_style)
             self._strips.clear()
-        row = round(self.scroll_y) + y
+        return width, round(self.scroll_y), self._base_style
+
+    def render_line(self, y: int) -> Strip:
+        width, top, base = self._painting or self._paint_state()
+        row = top + y
         line: Line = []
         index = -1
         if 0 <= row < self._total:

@@ -116,7 +116,8 @@ class _Block:
 
     source: str
     start: BlockStart
-    fence: OpenFence | None = None  # a code fence already rendered piece by piece while open
+    fence: OpenFence | None = None  # a code fence that was rendered piece by piece while open
+    rows: tuple[int, list[Line]] | None = None  # (width, rows) rendered while it was open
 
 
 class StreamingMarkdown:
@@ -125,18 +126,18 @@ class StreamingMarkdown:
     def __init__(self, text: str = "", *, code_theme: str = CODE_THEME) -> None:
         self._code_theme = code_theme
         self._blocks: list[_Block] = []
-        self._tail = ""  # the open block: text after the last finished block
-        self._tail_start: BlockStart | None = None  # None while the tail holds no block
+        self._tail = ""  # the open blocks: text after the last finished block
+        self._tail_starts: list[BlockStart] = []  # blocks in the tail (offsets within it)
         self._tail_version = 0  # bumped whenever the tail's text changes
         self._pending: list[str] = []  # inert text appended since the tail was last parsed
         self._carry_cr = False  # a trailing "\r" waits to see whether "\n" follows
         self._final = False
         self._finished: dict[int, tuple[int, list[Line]]] = {}  # width -> (blocks done, rows)
-        self._tail_lines: tuple[int, int, list[Line]] | None = None  # (width, version, rows)
-        self._tail_blocks = 0  # how many blocks the tail holds (more than one only briefly)
-        self._open_fence: tuple[int, OpenFence] | None = None  # (block index, fence) if open
+        self._tail_rows: tuple[int, int, list[Line]] | None = None  # (width, version, rows)
+        self._head_rows: tuple[int, str, list[Line]] | None = None  # first open block's render
+        self._open_fence: OpenFence | None = None  # the first open block, if a code fence
         self.block_renders = 0
-        """How many times a finished block was rendered (once per block per width)."""
+        """How many times a finished block was rendered (at most once per block per width)."""
         self.tail_renders = 0
         """How many times the open tail was rendered (once per change per width)."""
         if text:
@@ -172,7 +173,7 @@ class StreamingMarkdown:
             self._pending.append(inert(text))
 
     def finish(self) -> None:
-        """Mark the text complete: the tail becomes a finished block."""
+        """Mark the text complete: every block in the tail is finished."""
         if self._final:
             return
         if self._carry_cr:
@@ -180,16 +181,6 @@ class StreamingMarkdown:
             self._carry_cr = False
         self._advance(final=True)
         self._final = True
-
-    def _commit(self, source: str, start: BlockStart) -> None:
-        """Add a finished block; a fence keeps the pieces it was rendered in while open."""
-        fence = None
-        if self._open_fence is not None:
-            index, open_fence = self._open_fence
-            if index == len(self._blocks) and open_fence.info == start.info:
-                fence = open_fence
-            self._open_fence = None
-        self._blocks.append(_Block(source, start, fence if start.kind == "fence" else None))
 
     def _advance(self, final: bool = False) -> None:
         """Parse the tail after new text; every block but the last one in it is finished."""
@@ -202,46 +193,69 @@ class StreamingMarkdown:
         # another complete line: a partial line can still turn out to continue the block (as
         # "1" may grow into "10. item"), and a table's header needs its delimiter row.
         complete_lines = tail.count("\n")
-        begin, first_open = 0, 0
-        for start, following in pairwise(starts):
-            if following.line + 1 >= complete_lines and not final:
-                break
-            self._commit(tail[begin : following.offset], start)
-            begin = following.offset
-            first_open += 1
-        tail = tail[begin:]
+        begin = 0
+        while len(starts) > 1 and (final or starts[1].line + 1 < complete_lines):
+            self._commit(tail[begin : starts[1].offset], starts.pop(0))
+            begin = starts[0].offset
         if final and starts:
-            self._commit(tail, starts[-1])
-            tail, starts, first_open = "", [], 0
-        self._tail = tail
-        self._tail_start = starts[first_open] if starts else None
-        self._tail_blocks = len(starts) - first_open
+            self._commit(tail[begin:], starts.pop())
+            begin = len(tail)
+        self._tail = tail[begin:]
+        self._tail_starts = [replace(start, offset=start.offset - begin) for start in starts]
         self._tail_version += 1
 
-    def _needs_gap(self, start: BlockStart, index: int) -> bool:
-        """Whether a blank row goes before the block at `index` (Rich's spacing)."""
-        return index > 0 and not start.spaced and self._blocks[index - 1].start.kind != "hr"
+    def _commit(self, source: str, start: BlockStart) -> None:
+        """Add a finished block, keeping what was rendered of it while it was open."""
+        fence, rows = self._open_fence, None
+        if fence is not None and (
+            fence.info != start.info or not fence.same_as_whole(start.content)
+        ):
+            fence = None
+        head = self._head_rows
+        if fence is None and head is not None and head[1] == source.rstrip():
+            rows = (head[0], head[2])
+        self._blocks.append(_Block(source, start, fence, rows))
+        self._open_fence, self._head_rows = None, None
+
+    def _needs_gap(self, start: BlockStart, previous: BlockStart | None) -> bool:
+        """Whether a blank row goes between `previous` and `start` (Rich's spacing)."""
+        return previous is not None and not start.spaced and previous.kind != "hr"
 
     def _render(self, source: str, width: int) -> list[Line]:
         return render_to_lines(markdown_renderable(source, self._code_theme), width)
 
-    def _render_tail(self, start: BlockStart, width: int) -> list[Line]:
-        """The open block's rows; a lone open code fence is re-rendered only from its last piece."""
-        if start.kind != "fence" or self._tail_blocks != 1:
-            return self._render(self._tail, width)
-        index = len(self._blocks)
-        if self._open_fence is None or self._open_fence[0] != index:
-            self._open_fence = None
-        if self._open_fence is None or self._open_fence[1].info != start.info:
-            self._open_fence = (index, OpenFence(start.info, self._code_theme, render_to_lines))
-        return self._open_fence[1].render_lines(start.content, width)
+    def _render_head(self, source: str, start: BlockStart, width: int) -> list[Line]:
+        """The first open block's rows; an open code fence re-renders only its last piece."""
+        key = source.rstrip()
+        if self._head_rows is not None and self._head_rows[:2] == (width, key):
+            return self._head_rows[2]
+        if start.kind == "fence":
+            if self._open_fence is None or self._open_fence.info != start.info:
+                self._open_fence = OpenFence(start.info, self._code_theme, render_to_lines)
+            rows = self._open_fence.render_lines(start.content, width)
+        else:
+            rows = self._render(source, width)
+        self._head_rows = (width, key, rows)
+        return rows
+
+    def _render_tail(self, width: int) -> list[Line]:
+        starts, tail = self._tail_starts, self._tail
+        if len(starts) == 1:
+            return self._render_head(tail, starts[0], width)
+        rows = [*self._render_head(tail[: starts[1].offset], starts[0], width)]
+        if self._needs_gap(starts[1], starts[0]):
+            rows.append(_blank(width))
+        return rows + self._render(tail[starts[1].offset :], width)
 
     def _finished_lines(self, width: int) -> list[Line]:
         done, lines = self._finished.pop(width, (0, []))
         for index in range(done, len(self._blocks)):
             block = self._blocks[index]
-            if self._needs_gap(block.start, index):
+            if self._needs_gap(block.start, self._blocks[index - 1].start if index else None):
                 lines.append(_blank(width))
+            if block.rows is not None and block.rows[0] == width:
+                lines.extend(block.rows[1])
+                continue
             if block.fence is not None:
                 lines.extend(block.fence.render_lines(block.start.content, width))
             else:
@@ -256,14 +270,15 @@ class StreamingMarkdown:
         """All rows at `width`: cached finished blocks, then the tail, re-rendered if it changed."""
         self._advance()
         lines = list(self._finished_lines(width))
-        if self._tail_start is None:
+        if not self._tail_starts:
             return lines
-        cached = self._tail_lines
-        if cached is None or cached[0] != width or cached[1] != self._tail_version:
-            cached = (width, self._tail_version, self._render_tail(self._tail_start, width))
-            self._tail_lines = cached
+        cached = self._tail_rows
+        if cached is None or cached[:2] != (width, self._tail_version):
+            cached = (width, self._tail_version, self._render_tail(width))
+            self._tail_rows = cached
             self.tail_renders += 1
-        if self._needs_gap(self._tail_start, len(self._blocks)):
+        previous = self._blocks[-1].start if self._blocks else None
+        if self._needs_gap(self._tail_starts[0], previous):
             lines.append(_blank(width))
         lines.extend(cached[2])
         return lines

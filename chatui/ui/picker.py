@@ -27,14 +27,15 @@ class ModelPicker(ModalScreen[ModelRef | None]):
         Binding("up", "move(-1)", "Previous", show=False, id="picker.up"),
     ]
 
-    # Live model lists survive between openings of the picker.
-    live: dict[str, list[str]] = {}
-    errors: dict[str, str] = {}
-
-    def __init__(self, config: Config, current: ModelRef | None) -> None:
+    def __init__(
+        self, config: Config, current: ModelRef | None, live: dict[str, list[str]]
+    ) -> None:
+        """`live` caches the lists fetched from providers, between openings of the picker."""
         super().__init__()
         self.config = config
         self.current = current
+        self.live = live
+        self.errors: dict[str, str] = {}
         self.models: dict[str, list[str]] = {
             p.name: list(self.live.get(p.name, p.models)) for p in available_providers(config)
         }
