@@ -21,10 +21,11 @@ from chatui.core import (
     TextDelta,
     UsageReport,
 )
+from chatui.services.branches import MessageTree, build_tree
 from chatui.services.pool import ProviderPool
 from chatui.services.pricing import cost_of
 from chatui.services.recorder import Recorder
-from chatui.services.turns import ReplyStats, Turn, active_branch, history, turn_from_record
+from chatui.services.turns import ReplyStats, Turn, history
 from chatui.store import TranscriptStore
 from chatui.store.records import Transcript
 
@@ -79,6 +80,7 @@ class ChatSession:
         self.system = system
         self.options = options or GenerationOptions()
         self.turns: list[Turn] = []
+        self.tree = MessageTree()
         self.conversation_id: str | None = None
         self.stats: ReplyStats | None = None
         self.busy = False
@@ -88,7 +90,7 @@ class ChatSession:
         """Continue a saved conversation: its active branch becomes the session's turns."""
         self.conversation_id = transcript.conversation.id
         self.system = transcript.conversation.system_prompt
-        self.turns = [turn_from_record(m) for m in active_branch(transcript.messages)]
+        self.tree, self.turns = build_tree(transcript.messages)
         last = next((t for t in reversed(self.turns) if t.provider and t.model), None)
         if last is not None and last.provider in self.pool.config.providers:
             self.model = ModelRef(last.provider, str(last.model))
@@ -101,22 +103,49 @@ class ChatSession:
         """Save the user's message, then stream (and save) the reply."""
         if self.busy:
             raise RuntimeError("a reply is already streaming")
-        user = Turn(Role.USER, prompt)
-        self.turns.append(user)
+        user = self._append(Turn(Role.USER, prompt))
         await self._save_user(user)
         async for event in self._reply():
             yield event
 
     async def retry(self) -> AsyncGenerator[SessionEvent, None]:
-        """Drop a failed or stopped last reply from the branch and ask again."""
+        """Ask again for the last reply: the old one stays in the tree as a sibling branch."""
+        if self.busy:
+            raise RuntimeError("a reply is already streaming")
         if self.turns and self.turns[-1].role is Role.ASSISTANT:
-            if self.turns[-1].status == "complete":
-                return
             self.turns.pop()
         if not self.turns:
             return
         async for event in self._reply():
             yield event
+
+    async def edit(self, index: int, text: str) -> AsyncGenerator[SessionEvent, None]:
+        """Replace the user message at `index` with `text`: a new branch from that point."""
+        if self.busy:
+            raise RuntimeError("a reply is already streaming")
+        if self.turns[index].role is not Role.USER:
+            raise ValueError("only a user message can be edited")
+        del self.turns[index:]
+        async for event in self.send(text):
+            yield event
+
+    def switch_branch(self, index: int, step: int) -> bool:
+        """Show the sibling `step` away of the turn at `index`; False when there is none."""
+        if self.busy:
+            return False
+        branch = self.tree.switch(self.turns, index, step)
+        changed = branch is not self.turns
+        self.turns = branch
+        return changed
+
+    def branch_position(self, turn: Turn) -> tuple[int, int]:
+        return self.tree.position(turn)
+
+    def _append(self, turn: Turn) -> Turn:
+        turn.parent = self.turns[-1] if self.turns else None
+        self.tree.add(turn)
+        self.turns.append(turn)
+        return turn
 
     async def _save_user(self, user: Turn) -> None:
         store = self.store
@@ -138,8 +167,7 @@ class ChatSession:
             user.id = saved.id if saved else None
 
     def _parent_id(self, turn: Turn) -> str | None:
-        index = self.turns.index(turn)
-        return self.turns[index - 1].id if index else None
+        return turn.parent.id if turn.parent is not None else None
 
     def _not_saved(self) -> NotSaved | None:
         if self.recorder.failure is not None and not self._reported_failure:
@@ -151,8 +179,7 @@ class ChatSession:
         self.busy = True
         model = self.model
         request = ChatRequest(model.model, history(self.turns), self.system, self.options)
-        reply = Turn(Role.ASSISTANT, "", provider=model.provider, model=model.model)
-        self.turns.append(reply)
+        reply = self._append(Turn(Role.ASSISTANT, "", provider=model.provider, model=model.model))
         self.stats = stats = ReplyStats(state="waiting")
         parts: list[str] = []
         reasoning: list[str] = []

@@ -11,7 +11,7 @@ from chatui.store.records import MessageRecord
 SENDABLE = ("complete", "stopped", "interrupted")
 
 
-@dataclass(slots=True)
+@dataclass(eq=False, slots=True)
 class Turn:
     """One message on the conversation's active branch."""
 
@@ -25,6 +25,7 @@ class Turn:
     reasoning: str = ""
     usage: Usage | None = None
     cost: float | None = None
+    parent: Turn | None = None
 
     @property
     def model_label(self) -> str:
@@ -47,19 +48,6 @@ def turn_from_record(record: MessageRecord) -> Turn:
         usage=usage,
         cost=record.cost,
     )
-
-
-def active_branch(messages: tuple[MessageRecord, ...]) -> list[MessageRecord]:
-    """The branch ending at the newest message, following parent links back to the root."""
-    if not messages or not any(m.parent_id for m in messages):
-        return list(messages)
-    by_id = {m.id: m for m in messages}
-    branch: list[MessageRecord] = []
-    current: MessageRecord | None = messages[-1]
-    while current is not None:
-        branch.append(current)
-        current = by_id.get(current.parent_id) if current.parent_id else None
-    return branch[::-1]
 
 
 def history(turns: list[Turn]) -> tuple[ChatMessage, ...]:
