@@ -138,6 +138,20 @@ class ChatSession:
         self.turns = branch
         return changed
 
+    def show_message(self, message_id: str) -> bool:
+        """Make the branch through the stored message `message_id` the current one."""
+        for siblings in self.tree.children.values():
+            for turn in siblings:
+                if turn.id == message_id:
+                    path: list[Turn] = []
+                    node: Turn | None = turn.parent
+                    while node is not None:
+                        path.append(node)
+                        node = node.parent
+                    self.turns = path[::-1] + self.tree.newest_path(turn)
+                    return True
+        return False
+
     def branch_position(self, turn: Turn) -> tuple[int, int]:
         return self.tree.position(turn)
 

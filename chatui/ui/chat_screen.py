@@ -20,8 +20,11 @@ from chatui.services import chat
 from chatui.services.turns import Turn
 from chatui.ui import messages as ui
 from chatui.ui.conversation_view import ConversationView
+from chatui.ui.history_screen import HistoryScreen, Opened
+from chatui.ui.message_actions import MESSAGE_BINDINGS, MessageCursor
 from chatui.ui.picker import ModelPicker
 from chatui.ui.prompt import PromptInput
+from chatui.ui.render_entries import Entry
 from chatui.ui.status import StatusBar
 
 if TYPE_CHECKING:
@@ -37,7 +40,9 @@ class ChatScreen(Screen[None]):
         Binding("escape", "stop", "Stop", id="chat.stop"),
         Binding("ctrl+o", "pick_model", "Model", id="chat.pick_model"),
         Binding("ctrl+r", "retry", "Retry", id="chat.retry"),
+        Binding("ctrl+b", "history", "History", id="chat.history"),
         Binding("ctrl+n", "new_chat", "New chat", id="chat.new"),
+        *MESSAGE_BINDINGS,
     ]
 
     app: ChatApp
@@ -58,6 +63,8 @@ class ChatScreen(Screen[None]):
         self.session: chat.ChatSession | None = None
         self.reply: Any = None
         self.status_timer: Timer | None = None
+        self.entry_for: dict[Turn, Entry] = {}
+        self.cursor = MessageCursor(self)
 
     def compose(self) -> ComposeResult:
         yield ConversationView(id="log")
@@ -72,6 +79,17 @@ class ChatScreen(Screen[None]):
     @property
     def status(self) -> StatusBar:
         return self.query_one(StatusBar)
+
+    @property
+    def prompt(self) -> PromptInput:
+        return self.query_one(PromptInput)
+
+    def entry_of(self, turn_index: int) -> int | None:
+        """The view index of the entry showing `session.turns[turn_index]`."""
+        if self.session is None:
+            return None
+        entry = self.entry_for.get(self.session.turns[turn_index])
+        return self.view.entries.index(entry) if entry in self.view.entries else None
 
     def on_mount(self) -> None:
         self.query_one(PromptInput).focus()
@@ -92,10 +110,11 @@ class ChatScreen(Screen[None]):
         self.session = chat.ChatSession(
             app.pool, app.store, model, system=app.config.system_prompt, options=options
         )
+        self.cursor.selected = self.cursor.editing = None
         self.status.reset_totals()
         self.status.show(model=str(self.model) if self.model else "no model available")
 
-    def resume(self, conversation_id: str) -> None:
+    def resume(self, conversation_id: str, message_id: str | None = None) -> None:
         store, session = self.app.store, self.session
         if store is None or session is None:
             return
@@ -104,16 +123,36 @@ class ChatScreen(Screen[None]):
         except ChatError as exc:
             self.view.add_notice(str(exc), "error")
             return
-        for turn in session.turns:
-            self.show_turn(turn)
+        if message_id is not None:
+            session.show_message(message_id)
+        self.redraw()
         self.model = session.model
         self.status.show(model=str(self.model))
+        index = next((i for i, t in enumerate(session.turns) if t.id == message_id), None)
+        if index is not None:
+            self.cursor.selected = index
+            entry = self.entry_of(index)
+            if entry is not None:
+                self.view.highlight(entry)
+                self.call_after_refresh(self.view.scroll_to_entry, entry)
+
+    def redraw(self) -> None:
+        """Show the session's current branch from scratch."""
+        self.view.clear()
+        self.entry_for.clear()
+        for turn in self.session.turns if self.session else []:
+            self.show_turn(turn)
+
+    def branch_label(self, turn: Turn) -> str:
+        position, count = self.session.branch_position(turn) if self.session else (1, 1)
+        return f"  [{position}/{count}]" if count > 1 else ""
 
     def show_turn(self, turn: Turn) -> None:
         if turn.role.value == "user":
-            self.view.add_user(turn.content)
+            self.entry_for[turn] = self.view.add_user(turn.content + self.branch_label(turn))
             return
-        handle = self.view.add_assistant(turn.model_label)
+        handle = self.view.add_assistant(turn.model_label + self.branch_label(turn))
+        self.entry_for[turn] = handle
         if turn.reasoning:
             self.view.append_reasoning(handle, turn.reasoning)
         self.view.append(handle, turn.content)
@@ -146,10 +185,17 @@ class ChatScreen(Screen[None]):
             return
         event.prompt.remember(event.text)
         event.prompt.clear()
+        if self.cursor.editing is not None and self.session is not None:
+            index, self.cursor.editing = self.cursor.editing, None
+            self.status.show(note="")
+            self.run_reply(self.session.edit(index, event.text))
+            self.redraw()
+            return
         self.send(event.text)
 
     def send(self, text: str) -> None:
         assert self.session is not None
+        self.cursor.unselect()
         self.view.add_user(text)
         self.run_reply(self.session.send(text))
 
@@ -172,7 +218,11 @@ class ChatScreen(Screen[None]):
                     self.post_message(ui.SaveFailed(event.error))
 
     def on_reply_started(self, message: ui.ReplyStarted) -> None:
-        self.reply = self.view.add_assistant(message.turn.model_label)
+        turn = message.turn
+        if self.session is not None and turn.parent is not None:
+            self.refresh_user_entry(turn.parent)
+        self.reply = self.view.add_assistant(turn.model_label + self.branch_label(turn))
+        self.entry_for[turn] = self.reply
         self.status_timer = self.set_interval(1 / STATUS_HZ, self.refresh_status)
         self.refresh_status()
 
@@ -220,19 +270,68 @@ class ChatScreen(Screen[None]):
             self.end_reply("error")
             self.view.add_notice(f"Internal error: {event.worker.error!r}", "error")
 
+    def refresh_user_entry(self, turn: Turn) -> None:
+        """Map a just-sent user turn to its entry (and show its branch label after an edit)."""
+        entries = [e for e in self.view.entries if type(e).__name__ == "UserEntry"]
+        if turn not in self.entry_for and entries:
+            self.entry_for[turn] = entries[-1]
+        label = self.branch_label(turn)
+        entry = self.entry_for.get(turn)
+        if label and entry is not None:
+            self.view.set_text(entry, turn.content + label)  # type: ignore[arg-type]
+
     def action_stop(self) -> None:
         if self.session is not None and self.session.busy:
             self.workers.cancel_group(self, "reply")
+        elif not self.cursor.cancel_edit():
+            self.cursor.unselect()
 
     def action_retry(self) -> None:
         if self.session is None or self.session.busy or not self.session.turns:
             return
+        self.cursor.unselect()
+        last = self.session.turns[-1]
+        if last.role.value == "assistant":  # it stays in the tree: alt+left shows it again
+            entry = self.entry_for.pop(last, None)
+            if entry is not None and entry in self.view.entries:
+                self.view.remove_entry(entry)
         self.run_reply(self.session.retry())
+
+    def action_select(self, step: int) -> None:
+        self.cursor.select(step)
+
+    def action_copy_message(self) -> None:
+        self.cursor.copy_message()
+
+    def action_copy_code(self) -> None:
+        self.cursor.copy_code()
+
+    def action_edit(self) -> None:
+        self.cursor.edit()
+
+    def action_branch(self, step: int) -> None:
+        self.cursor.branch(step)
+
+    def action_history(self) -> None:
+        def opened(choice: Opened | None) -> None:
+            if choice is None:
+                return
+            if self.session is not None and self.session.busy:
+                self.action_stop()
+            self.view.clear()
+            self.entry_for.clear()
+            self.new_session()
+            if choice.conversation_id is not None:
+                self.resume(choice.conversation_id, choice.message_id)
+            self.prompt.focus()
+
+        self.app.push_screen(HistoryScreen(), opened)
 
     def action_new_chat(self) -> None:
         if self.session is not None and self.session.busy:
             self.action_stop()
         self.view.clear()
+        self.entry_for.clear()
         self.new_session()
         self.query_one(PromptInput).focus()
 
@@ -253,3 +352,7 @@ class ChatScreen(Screen[None]):
         yield SystemCommand("New chat", "Start a new conversation", self.action_new_chat)
         yield SystemCommand("Retry reply", "Ask again after an error", self.action_retry)
         yield SystemCommand("Stop reply", "Stop the streaming reply", self.action_stop)
+        yield SystemCommand("History", "Browse and search saved conversations", self.action_history)
+        yield SystemCommand("Copy message", "Copy the selected message", self.action_copy_message)
+        yield SystemCommand("Copy code block", "Copy a code block", self.action_copy_code)
+        yield SystemCommand("Edit message", "Edit and resend a message", self.action_edit)

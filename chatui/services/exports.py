@@ -1,0 +1,41 @@
+"""Writing a conversation to a Markdown or JSON file with a safe, readable name."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+from chatui.store import TranscriptStore
+
+
+def file_name(title: str, conversation_id: str, kind: str) -> str:
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", title).strip("-").lower()[:40] or "conversation"
+    return f"chatui-{slug}-{conversation_id[:8].lower()}.{kind}"
+
+
+def export_conversation(
+    store: TranscriptStore, conversation_id: str, kind: str, directory: Path
+) -> Path:
+    """Write the conversation as `kind` ("md" or "json") into `directory`; returns the path.
+
+    An existing file is never overwritten: a number is added to the name instead."""
+    transcript = store.get_conversation(conversation_id)
+    if kind == "json":
+        text = json.dumps(store.export_json(conversation_id), indent=2, ensure_ascii=False)
+    else:
+        text = store.export_markdown(conversation_id)
+    name = file_name(transcript.conversation.title, conversation_id, kind)
+    path = directory / name
+    counter = 1
+    while True:
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            break
+        except FileExistsError:
+            counter += 1
+            path = directory / name.replace(f".{kind}", f"-{counter}.{kind}")
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text + ("\n" if not text.endswith("\n") else ""))
+    return path

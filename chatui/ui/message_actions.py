@@ -1,0 +1,137 @@
+"""Keyboard actions on the messages of the chat screen: select, copy, edit, switch branches."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from textual.binding import Binding
+
+from chatui.core import Role
+from chatui.services.turns import Turn
+
+if TYPE_CHECKING:
+    from chatui.services.chat import ChatSession
+    from chatui.ui.chat_screen import ChatScreen
+
+FENCE = re.compile(r"^(```|~~~)[^\n]*\n(.*?)^\1[ \t]*$", re.MULTILINE | re.DOTALL)
+
+MESSAGE_BINDINGS = [
+    Binding("alt+up,ctrl+up", "select(-1)", "Prev msg", id="chat.select_previous"),
+    Binding("alt+down,ctrl+down", "select(1)", "Next msg", show=False, id="chat.select_next"),
+    Binding("ctrl+y", "copy_message", "Copy", id="chat.copy"),
+    Binding("alt+y", "copy_code", "Copy code", show=False, id="chat.copy_code"),
+    Binding("ctrl+e", "edit", "Edit", id="chat.edit"),
+    Binding("alt+left", "branch(-1)", "Prev branch", show=False, id="chat.branch_previous"),
+    Binding("alt+right", "branch(1)", "Next branch", show=False, id="chat.branch_next"),
+]
+
+
+def code_blocks(markdown: str) -> list[str]:
+    """The contents of every fenced code block, in order."""
+    return [match.group(2) for match in FENCE.finditer(markdown)]
+
+
+class MessageCursor:
+    """The chat screen's message actions; `selected` indexes `session.turns` (None: newest)."""
+
+    def __init__(self, screen: ChatScreen) -> None:
+        self.screen = screen
+        self.selected: int | None = None
+        self.editing: int | None = None
+        self.code_cursor = 0
+
+    @property
+    def session(self) -> ChatSession | None:
+        return self.screen.session
+
+    def notify(self, message: str) -> None:
+        self.screen.notify(message)
+
+    def selected_turn(self) -> tuple[int, Turn] | None:
+        turns = self.session.turns if self.session else []
+        if not turns:
+            return None
+        index = self.selected if self.selected is not None else len(turns) - 1
+        return index, turns[index]
+
+    def select(self, step: int) -> None:
+        turns = self.session.turns if self.session else []
+        if not turns:
+            return
+        current = self.selected if self.selected is not None else len(turns)
+        self.selected = max(0, min(len(turns) - 1, current + step))
+        self.code_cursor = 0
+        entry = self.screen.entry_of(self.selected)
+        if entry is not None:
+            self.screen.view.highlight(entry)
+            self.screen.view.scroll_to_entry(entry)
+
+    def unselect(self) -> bool:
+        if self.selected is None:
+            return False
+        self.selected = None
+        self.screen.view.highlight(None)
+        return True
+
+    def copy_message(self) -> None:
+        chosen = self.selected_turn()
+        if chosen is None:
+            return
+        self.screen.app.copy_to_clipboard(chosen[1].content)
+        self.notify(f"Copied the message ({len(chosen[1].content)} characters).")
+
+    def copy_code(self) -> None:
+        chosen = self.selected_turn()
+        blocks = code_blocks(chosen[1].content) if chosen else []
+        if not blocks:
+            self.notify("This message has no code block.")
+            return
+        index = self.code_cursor % len(blocks)
+        self.code_cursor += 1
+        self.screen.app.copy_to_clipboard(blocks[index])
+        self.notify(f"Copied code block {index + 1}/{len(blocks)}.")
+
+    def edit(self) -> None:
+        if self.session is None or self.session.busy:
+            return
+        turns = self.session.turns
+        start = self.selected if self.selected is not None else len(turns) - 1
+        index = next((i for i in range(start, -1, -1) if turns[i].role is Role.USER), None)
+        if index is None:
+            self.notify("There is no message of yours to edit.")
+            return
+        self.editing = index
+        self.screen.prompt.text = turns[index].content
+        self.screen.prompt.move_cursor(self.screen.prompt.document.end)
+        self.screen.prompt.focus()
+        self.screen.status.show(note="editing: Enter sends as a new branch, Esc cancels")
+
+    def cancel_edit(self) -> bool:
+        if self.editing is None:
+            return False
+        self.editing = None
+        self.screen.prompt.clear()
+        self.screen.status.show(note="")
+        return True
+
+    def branch(self, step: int) -> None:
+        session = self.session
+        if session is None or not session.turns:
+            return
+        index = self.selected
+        if index is None:  # the newest message that has siblings
+            found = [i for i, t in enumerate(session.turns) if session.branch_position(t)[1] > 1]
+            if not found:
+                self.notify("There is no other branch here.")
+                return
+            index = found[-1]
+        if session.switch_branch(index, step):
+            self.screen.redraw()
+            self.selected = min(index, len(session.turns) - 1)
+            entry = self.screen.entry_of(self.selected)
+            if entry is not None:
+                self.screen.view.highlight(entry)
+                self.screen.view.scroll_to_entry(entry)
+        else:
+            self.notify("There is no other branch here.")
