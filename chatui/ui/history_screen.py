@@ -51,6 +51,7 @@ def summary_row(summary: ConversationSummary) -> Text:
     row.append("\n  " + " · ".join(details), style="dim")
     if summary.preview:
         row.append("\n  " + one_line(summary.preview), style="italic")
+    row.no_wrap, row.overflow = True, "ellipsis"
     return row
 
 
@@ -59,6 +60,7 @@ def hit_row(hit: SearchHit) -> Text:
     row.append(f"  {hit.role or 'title'}\n  ", style="dim")
     for text, matched in hit.segments():
         row.append(one_line(text), style="reverse bold" if matched else "")
+    row.no_wrap, row.overflow = True, "ellipsis"
     return row
 
 

@@ -19,9 +19,9 @@ FENCE = re.compile(r"^(```|~~~)[^\n]*\n(.*?)^\1[ \t]*$", re.MULTILINE | re.DOTAL
 MESSAGE_BINDINGS = [
     Binding("alt+up,ctrl+up", "select(-1)", "Prev msg", id="chat.select_previous"),
     Binding("alt+down,ctrl+down", "select(1)", "Next msg", show=False, id="chat.select_next"),
-    Binding("ctrl+y", "copy_message", "Copy", id="chat.copy"),
+    Binding("ctrl+y", "copy_message", "Copy", id="chat.copy", priority=True),
     Binding("alt+y", "copy_code", "Copy code", show=False, id="chat.copy_code"),
-    Binding("ctrl+e", "edit", "Edit", id="chat.edit"),
+    Binding("ctrl+e", "edit", "Edit", id="chat.edit", priority=True),
     Binding("alt+left", "branch(-1)", "Prev branch", show=False, id="chat.branch_previous"),
     Binding("alt+right", "branch(1)", "Next branch", show=False, id="chat.branch_next"),
 ]

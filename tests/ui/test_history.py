@@ -1,0 +1,224 @@
+"""History browser and working with replies, through Pilot."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+
+from chatui.store import TranscriptStore
+from chatui.ui.history_screen import HistoryScreen
+from chatui.ui.prompt import PromptInput
+from chatui.ui.render_entries import AssistantEntry, UserEntry
+from tests.ui.conftest import AppFactory, chat, screen_text, settle
+from tests.wireserver import Reply, WireServer
+
+
+def seed(title: str, pairs: list[tuple[str, str]], status: str = "complete") -> str:
+    with TranscriptStore.open() as store:
+        conversation = store.create_conversation(title)
+        parent = None
+        for question, answer in pairs:
+            user = store.add_message(conversation.id, "user", question, parent_id=parent)
+            reply = store.add_message(
+                conversation.id, "assistant", answer, parent_id=user.id, provider="oai",
+                model="test-model", status=status,
+            )  # fmt: skip
+            parent = reply.id
+        return conversation.id
+
+
+async def open_history(pilot: Pilot[Any]) -> HistoryScreen:
+    await pilot.press("ctrl+b")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, HistoryScreen)
+    return screen
+
+
+async def test_list_open_and_continue(make_app: AppFactory, wire_server: WireServer) -> None:
+    seed("older chat", [("old question", "old answer")])
+    seed("newer chat", [("new question", "new answer")])
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        history = await open_history(pilot)
+        titles = [getattr(row, "title", "") for row in history.rows]
+        assert titles == ["newer chat", "older chat"]
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert "old answer" in screen_text(app)
+        await pilot.press(*"more", "enter")
+        await settle(pilot)
+    body = wire_server.generation_requests[-1].body
+    assert [m["content"] for m in body["messages"]] == ["old question", "old answer", "more"]
+
+
+async def test_search_as_you_type_opens_and_highlights(make_app: AppFactory) -> None:
+    pairs = [(f"question {i}", f"answer number {i}") for i in range(30)]
+    pairs[3] = ("tell me about zebras", "zebras have stripes")
+    conversation = seed("animals", pairs)
+    seed("other", [("nothing", "here")])
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        history = await open_history(pilot)
+        await pilot.press(*"zebr")
+        await settle(pilot)
+        hits = history.rows
+        assert hits and all(getattr(h, "conversation_id", "") == conversation for h in hits)
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = chat(app)
+        index = screen.view.highlighted
+        assert index is not None
+        assert "zebras" in getattr(screen.view.entries[index], "text", "")
+        assert "zebras" in screen_text(app)  # scrolled to it, not left at the end
+
+
+async def test_rename_delete_undo(make_app: AppFactory) -> None:
+    conversation = seed("first title", [("q", "a")])
+    app = make_app()
+    async with app.run_test() as pilot:
+        history = await open_history(pilot)
+        await pilot.press("f2", "ctrl+a", "ctrl+k", *"Renamed", "enter")
+        await settle(pilot)
+        assert app.store is not None
+        assert app.store.get_conversation(conversation).conversation.title == "Renamed"
+        await pilot.press("ctrl+d", "y")
+        await settle(pilot)
+        assert app.store.list_conversations() == []
+        assert history.rows == []
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        restored = app.store.get_conversation(conversation)
+        assert restored.conversation.title == "Renamed"
+        assert [m.content for m in restored.messages] == ["q", "a"]
+
+
+async def test_export_markdown_and_json_round_trip(
+    make_app: AppFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    conversation = seed("Export me", [("question?", "**answer**")])
+    monkeypatch.chdir(tmp_path)
+    app = make_app()
+    async with app.run_test() as pilot:
+        await open_history(pilot)
+        await pilot.press("ctrl+e", "ctrl+s")
+        await settle(pilot)
+        assert app.store is not None
+        (md,) = tmp_path.glob("chatui-export-me-*.md")
+        (js,) = tmp_path.glob("chatui-export-me-*.json")
+        assert "question?" in md.read_text() and "test-model" in md.read_text()
+        data = json.loads(js.read_text())
+        original = app.store.export_json(conversation)
+        app.store.delete(conversation)
+        app.store.import_json(data)
+        assert app.store.export_json(conversation) == original
+
+
+async def test_new_chat_from_history(make_app: AppFactory) -> None:
+    seed("something", [("q", "a")])
+    app = make_app()
+    async with app.run_test() as pilot:
+        await pilot.press("ctrl+b")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "q" in screen_text(app)
+        await open_history(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        screen = chat(app)
+        assert screen.view.entries == () and screen.session is not None
+        assert screen.session.conversation_id is None
+
+
+async def test_status_labels_on_resume(make_app: AppFactory) -> None:
+    conversation = seed("cut", [("q", "partial answ")], status="interrupted")
+    app = make_app(resume_id=conversation)
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        (reply,) = [e for e in chat(app).view.entries if isinstance(e, AssistantEntry)]
+        assert reply.status == "interrupted" and "interrupted" in screen_text(app)
+
+
+async def test_regenerate_keeps_sibling_and_branch_keys(
+    make_app: AppFactory, wire_server: WireServer
+) -> None:
+    wire_server.enqueue(Reply(pieces=["first reply"]), Reply(pieces=["second reply"]))
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("q", "enter")
+        await settle(pilot)
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        shown = screen_text(app)
+        assert "second reply" in shown and "first reply" not in shown and "[2/2]" in shown
+        await pilot.press("alt+left")
+        await settle(pilot)
+        shown = screen_text(app)
+        assert "first reply" in shown and "[1/2]" in shown
+        session = chat(app).session
+        assert session is not None and session.conversation_id is not None
+        assert app.store is not None
+        stored = app.store.get_conversation(session.conversation_id).messages
+        assert sorted(m.content for m in stored if m.role == "assistant") == [
+            "first reply",
+            "second reply",
+        ]
+
+
+async def test_edit_earlier_message_branches(make_app: AppFactory, wire_server: WireServer) -> None:
+    for text in ("a1", "a2", "a2 edited"):
+        wire_server.enqueue(Reply(pieces=[text]))
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("1", "enter")
+        await settle(pilot)
+        await pilot.press("2", "enter")
+        await settle(pilot)
+        await pilot.press("alt+up", "alt+up")  # select the second question
+        await pilot.press("ctrl+e")
+        prompt = app.query_one(PromptInput)
+        assert prompt.text == "2"
+        await pilot.press("backspace", *"two", "enter")
+        await settle(pilot)
+        session = chat(app).session
+        assert session is not None
+        assert [t.content for t in session.turns] == ["1", "a1", "two", "a2 edited"]
+        assert "[2/2]" in screen_text(app)
+    last = wire_server.generation_requests[-1].body["messages"]
+    assert [m["content"] for m in last] == ["1", "a1", "two"]
+
+
+async def test_copy_message_and_code_block(make_app: AppFactory, wire_server: WireServer) -> None:
+    reply = "Here:\n\n```python\nprint(1)\n```\n\nand\n\n```sh\nls\n```\n"
+    wire_server.enqueue(Reply(pieces=[reply]))
+    app = make_app()
+    async with app.run_test() as pilot:
+        await pilot.press("q", "enter")
+        await settle(pilot)
+        await pilot.press("ctrl+y")
+        assert app.clipboard == reply
+        await pilot.press("alt+y")
+        assert app.clipboard == "print(1)\n"
+        await pilot.press("alt+y")
+        assert app.clipboard == "ls\n"
+        await pilot.press("alt+up", "alt+up", "ctrl+y")  # the reply, then the question
+        assert app.clipboard == "q"
+
+
+async def test_long_conversation_opens_at_the_end(make_app: AppFactory) -> None:
+    conversation = seed("long", [(f"question {i}", f"answer {i}") for i in range(150)])
+    app = make_app(resume_id=conversation)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        view = chat(app).view
+        assert view.max_scroll_y > 0 and view.scroll_y == view.max_scroll_y
+        assert "answer 149" in screen_text(app)
+        await pilot.press("alt+up", "alt+up")  # the last reply, then the last question
+        index = view.highlighted
+        assert index is not None and isinstance(view.entries[index], UserEntry)
+        assert "question 149" in view.entries[index].text
