@@ -1,0 +1,118 @@
+"""History in the TUI at scale: 10,000 conversations / 200,000 messages in the store.
+
+Prints medians of several runs: the history screen's first page after the key, each keystroke
+of a search (until the results are shown), and opening a 1,000-message conversation to its last
+screen, with the memory that opening costs and the number of widgets mounted.
+
+Run: .venv/bin/python benchmarks/history_scale.py [--runs 5] [--db PATH]
+(`--db` keeps the built database for later runs.) Targets: first page <= 150 ms, keystroke
+<= 50 ms, open <= 300 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from store_scale import build
+
+from chatui.config import Config
+from chatui.core import ModelRef
+from chatui.store import TranscriptStore
+from chatui.ui.app import ChatApp
+from chatui.ui.chat_screen import ChatScreen
+from chatui.ui.history_screen import HistoryScreen, Opened
+
+QUERY = "stream"
+
+
+async def until(condition: object, timeout: float = 10.0) -> float:
+    """perf_counter() once `condition()` holds, checked every millisecond."""
+    deadline = time.perf_counter() + timeout
+    while not condition():  # type: ignore[operator]
+        if time.perf_counter() > deadline:
+            raise TimeoutError
+        await asyncio.sleep(0.001)
+    return time.perf_counter()
+
+
+async def measure(db: Path, big_id: str, runs: int) -> dict[str, float]:
+    store = TranscriptStore.open(db)
+    words = [w for w in store.get_conversation(big_id).messages[-1].content.split() if len(w) > 4]
+    app = ChatApp(Config(db.parent / "none.toml", {}), store, ModelRef("x", "y"))
+    figures: dict[str, list[float]] = {"first page ms": [], "keystroke ms": [], "open ms": []}
+    memory: list[float] = []
+    widgets = 0
+    async with app.run_test(size=(120, 40)) as pilot:
+        for run in range(runs):
+            chat = app.screen
+            assert isinstance(chat, ChatScreen)
+            start = time.perf_counter()
+            chat.action_history()  # what ctrl+b runs (Pilot.press adds its own waits)
+            await until(lambda: isinstance(app.screen, HistoryScreen))
+            history = app.screen
+            assert isinstance(history, HistoryScreen)
+            shown = await until(lambda h=history: len(h.rows) > 0 and h.options.option_count > 1)
+            figures["first page ms"].append((shown - start) * 1000)
+            query = words[run % len(words)]
+            for length in range(2, len(query) + 1):
+                start = time.perf_counter()
+                history.query_one("#history-search").value = query[:length]  # type: ignore[attr-defined]
+                await asyncio.sleep(0)
+                done = await until(lambda h=history: not h.workers._workers)
+                figures["keystroke ms"].append((done - start) * 1000)
+            tracemalloc.start()
+            start = time.perf_counter()
+            history.dismiss(Opened(big_id))
+            await until(lambda: isinstance(app.screen, ChatScreen))
+            view = chat.view
+            shown = await until(
+                lambda v=view: (
+                    len(v.entries) >= 1000 and v.max_scroll_y > 0 and v.scroll_y == v.max_scroll_y
+                )
+            )
+            await pilot.pause()
+            painted = time.perf_counter()
+            memory.append(tracemalloc.get_traced_memory()[1] / 1e6)
+            tracemalloc.stop()
+            figures["open ms"].append((max(shown, painted) - start) * 1000)
+            widgets = len(list(app.screen.walk_children()))
+    store.close()
+    result = {key: statistics.median(values) for key, values in figures.items()}
+    result["open peak MB (tracemalloc)"] = statistics.median(memory)
+    result["widgets mounted"] = float(widgets)
+    return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--db", type=Path, help="database to build once and reuse")
+    args = parser.parse_args()
+    db = args.db or Path(tempfile.mkdtemp()) / "chatui.db"
+    marker = db.with_suffix(".big-id")
+    if not marker.exists():
+        print(f"building 10,000 conversations / 200,000 messages in {db} …", flush=True)
+        with TranscriptStore.open(db) as store:
+            marker.write_text(build(store, 10_000, 200_000, random.Random(42)))
+    os.environ["CHATUI_DATA_DIR"] = str(db.parent)
+    figures = asyncio.run(measure(db, marker.read_text(), args.runs))
+    targets = {"first page ms": 150, "keystroke ms": 50, "open ms": 300}
+    for key, value in figures.items():
+        target = f"  (target <= {targets[key]})" if key in targets else ""
+        print(f"{key:<28} {value:9.1f}{target}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
