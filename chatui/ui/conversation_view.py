@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Sequence
 from time import perf_counter
 from typing import ClassVar, TypeVar
@@ -12,44 +11,38 @@ from textual.events import Resize
 from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual.timer import Timer
 
-from chatui.ui.markdown_blocks import Line
+from chatui.ui.markdown_blocks import Line, StreamingPlain
 from chatui.ui.render_entries import (
     AssistantEntry,
     Entry,
+    EntryLayout,
     EntryStyles,
+    FramePacer,
     NoticeEntry,
     NoticeKind,
     ReplyStatus,
-    StreamingPlain,
     UserEntry,
 )
 
-FRAME_SECONDS = 1 / 60
+BACKGROUND_SECONDS = 0.004  # per frame, laying out entries out of view (after a resize, say)
 _STRIPS_KEPT = 4000  # cached row strips; a few screens' worth
+_NO_ROW: Line = []  # a gap between entries, or below the last one
 _E = TypeVar("_E", bound=Entry)
+_STYLED = ("user", "assistant", "model", "status", "reasoning", "error", "warning", "info")
+_PARTS = (*_STYLED, "highlight")  # component classes: conversation-view--user, ...
 
 
 class ConversationView(ScrollView, can_focus=True):
     """Draws every entry from cached rows; no child widgets, so cost doesn't grow with history.
 
-    Appending to a reply only marks it dirty; at most once per frame the dirty entries are laid
-    out again (for a streamed reply, only its open tail block is rendered anew) and the view
-    follows the bottom unless the user has scrolled away (Textual's `anchor()`).
+    Appending to a reply only marks it dirty; at most once per frame (paced by what frames cost)
+    dirty entries in view are laid out again (for a streamed reply, only its open tail block is
+    rendered anew) and the view follows the bottom unless the user scrolled away (`anchor()`).
+    Entries out of view (a loaded history, everything after a resize) are laid out lazily.
     """
 
-    COMPONENT_CLASSES: ClassVar[set[str]] = {
-        "conversation-view--user",
-        "conversation-view--assistant",
-        "conversation-view--model",
-        "conversation-view--status",
-        "conversation-view--reasoning",
-        "conversation-view--error",
-        "conversation-view--warning",
-        "conversation-view--info",
-        "conversation-view--highlight",
-    }
+    COMPONENT_CLASSES: ClassVar[set[str]] = {f"conversation-view--{part}" for part in _PARTS}
 
     DEFAULT_CSS = """
     ConversationView {
@@ -72,32 +65,29 @@ class ConversationView(ScrollView, can_focus=True):
         self, *, name: str | None = None, id: str | None = None, classes: str | None = None
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
-        self._entries: list[Entry] = []
-        self._rows: list[list[Line]] = []  # per entry, at self._width; a gap row is not included
-        self._starts: list[int] = []  # first row of each entry (after the gap row above it)
-        self._total = 0
-        self._width = 0
-        self._dirty: set[int] = set()
+        self._layout = EntryLayout()
         self._styles = EntryStyles()
         self._styles_stale = True  # re-read from CSS at the next layout
         self._highlight_style = Style()
         self._highlighted: int | None = None
-        self._timer: Timer | None = None
+        self._scheduled: set[bool] = set()  # layouts to come: True soon, False when paced
+        self._following = True  # at the bottom, so new rows scroll into view
         self._base_style: Style | None = None  # the widget's own style, under every row
         self._strips: dict[tuple[int, bool], tuple[Line, Strip]] = {}  # id(row) -> its strip
         self._strips_key: tuple[int, Style] | None = None  # (width, base style) of _strips
         self._painting: tuple[int, int, Style] | None = None  # _paint_state() during a paint
-        self.frames = 0
-        """How many times dirty entries were laid out (at most one per frame)."""
-        self.layout_seconds = 0.0
-        """Wall time spent laying out dirty entries."""
-
-    # -- public API ---------------------------------------------------------------------------
+        self.pacer = FramePacer()
+        """How often entries are laid out, and what that costs."""
 
     @property
     def entries(self) -> Sequence[Entry]:
         """The entries, oldest first."""
-        return tuple(self._entries)
+        return tuple(self._layout.entries)
+
+    @property
+    def laid_out(self) -> bool:
+        """Whether every entry is laid out at the current width (else some are estimates)."""
+        return not self._layout.dirty
 
     def add_user(self, text: str) -> UserEntry:
         """Show a prompt the user sent (plain text)."""
@@ -129,7 +119,7 @@ class ConversationView(ScrollView, can_focus=True):
         self._mark_dirty(entry)
 
     def finish(self, entry: AssistantEntry, status: ReplyStatus | None = None) -> None:
-        """End a reply: its text is final and it is laid out now rather than next frame.
+        """End a reply: its text is final; it is laid out at once, not at the paced frame.
 
         The status becomes `status` if given, else "complete" unless `set_status` set another.
         """
@@ -139,7 +129,7 @@ class ConversationView(ScrollView, can_focus=True):
         elif entry.status == "streaming":
             entry.status = "complete"
         self._mark_dirty(entry)
-        self._flush()
+        self._schedule(urgent=True)
 
     def set_text(self, entry: UserEntry | NoticeEntry, text: str) -> None:
         """Replace the text of a user or notice entry."""
@@ -148,29 +138,21 @@ class ConversationView(ScrollView, can_focus=True):
 
     def remove_entry(self, entry: Entry) -> None:
         """Take an entry out of the log."""
-        index = self._index_of(entry)
-        del self._entries[index], self._rows[index], self._starts[index]
-        entry.index = -1
-        for later, other in enumerate(self._entries[index:], index):
-            other.index = later
-        self._dirty = {i - (i > index) for i in self._dirty if i != index}
+        index = self._layout.remove(entry)
         if self._highlighted is not None and self._highlighted >= index:
             self._highlighted = None if self._highlighted == index else self._highlighted - 1
-        self._restack(index)
+        self._changed(index)
 
     def clear(self) -> None:
         """Remove every entry."""
-        for entry in self._entries:
-            entry.index = -1
-        self._entries.clear()
-        self._rows.clear()
-        self._starts.clear()
-        self._dirty.clear()
+        self._layout.clear()
         self._highlighted = None
-        self._restack(0)
+        self._changed(0)
 
     def highlight(self, index: int | None) -> None:
         """Mark one entry (e.g. a selection cursor), or none."""
+        if index is not None and not 0 <= index < len(self._layout.entries):
+            raise IndexError(index)
         self._highlighted = index
         self.refresh()
 
@@ -179,42 +161,49 @@ class ConversationView(ScrollView, can_focus=True):
         """Index of the highlighted entry, if any."""
         return self._highlighted
 
-    def scroll_to_entry(self, index: int, *, animate: bool = False) -> None:
+    def scroll_to_entry(self, index: int) -> None:
         """Scroll so that entry `index` starts at the top of the view (as far as possible)."""
-        self._flush()
-        self.scroll_to(y=self._starts[index] - (index > 0), animate=animate)
+        self.scroll_to(y=self._layout.start(index), animate=False)
+        self._flush()  # entries laid out above it keep it at the top
 
     def entry_at(self, y: int) -> int | None:
         """Index of the entry drawn on row `y` of the view, if any."""
-        row = round(self.scroll_y) + y
-        if not self._entries or row < 0 or row >= self._total:
-            return None
-        return bisect_right(self._starts, row) - 1
-
-    # -- layout -------------------------------------------------------------------------------
+        return self._layout.entry_at(round(self.scroll_y) + y)
 
     def _add(self, entry: _E) -> _E:
-        entry.index = len(self._entries)
-        self._entries.append(entry)
-        self._rows.append([])
-        self._starts.append(self._total + (entry.index > 0))
-        self._mark_dirty(entry)
+        self._layout.add(entry)
+        self._schedule()
         return entry
 
-    def _index_of(self, entry: Entry) -> int:
-        index = entry.index
-        if not 0 <= index < len(self._entries) or self._entries[index] is not entry:
-            raise ValueError("entry is not in this view")
-        return index
-
     def _mark_dirty(self, entry: Entry) -> None:
-        self._dirty.add(self._index_of(entry))
-        if self._timer is not None:
-            self._timer.resume()
+        self._layout.mark_dirty(entry)
+        self._schedule()
+
+    def _schedule(self, urgent: bool = False) -> None:
+        """Lay out at the next frame: once, and no sooner than the pace allows unless `urgent`."""
+        if not self.is_mounted or True in self._scheduled or (self._scheduled and not urgent):
+            return
+        delay = 0.0 if urgent else self.pacer.next_frame - perf_counter()
+        soon = delay <= 0.001
+        self._scheduled.add(soon)
+        if soon:
+            self.call_later(self._on_frame, soon)
+        else:
+            self.set_timer(delay, lambda: self._on_frame(False), name="conversation-frame")
+
+    def _on_frame(self, soon: bool) -> None:
+        self._scheduled.discard(soon)
+        self._flush()
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        self._following = new_value >= self.max_scroll_y
+        if self._layout.blank_in(round(new_value), self.size.height):
+            self._schedule(urgent=True)  # rows coming into view are not laid out yet
 
     def on_mount(self) -> None:
-        self._timer = self.set_interval(FRAME_SECONDS, self._flush, pause=not self._dirty)
         self.anchor()
+        self._schedule()
 
     def on_resize(self, event: Resize) -> None:
         self._flush()
@@ -223,8 +212,7 @@ class ConversationView(ScrollView, can_focus=True):
         super().notify_style_update()
         self._styles_stale = True
         self._base_style = None
-        if self._timer is not None:
-            self._timer.resume()
+        self._schedule()
 
     def _entry_styles(self) -> EntryStyles:
         """Styles from CSS; when they changed (e.g. a new theme) every entry is laid out again."""
@@ -234,18 +222,11 @@ class ConversationView(ScrollView, can_focus=True):
             self._highlight_style = style("conversation-view--highlight", partial=True)
             self._strips.clear()
             styles = EntryStyles(
-                user=style("conversation-view--user", partial=True),
-                assistant=style("conversation-view--assistant", partial=True),
-                model=style("conversation-view--model", partial=True),
-                status=style("conversation-view--status", partial=True),
-                reasoning=style("conversation-view--reasoning", partial=True),
-                error=style("conversation-view--error", partial=True),
-                warning=style("conversation-view--warning", partial=True),
-                info=style("conversation-view--info", partial=True),
+                **{part: style(f"conversation-view--{part}", partial=True) for part in _STYLED}
             )
             if styles != self._styles:
                 self._styles = styles
-                self._dirty.update(range(len(self._entries)))
+                self._layout.dirty.update(range(len(self._layout.entries)))
         return self._styles
 
     def _flush(self) -> None:
@@ -253,42 +234,34 @@ class ConversationView(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         if width <= 0 or not self.is_mounted:
             return
-        if width != self._width:
-            self._width = width
-            self._dirty.update(range(len(self._entries)))
-        styles = self._entry_styles()
-        if not self._dirty:
-            if self._timer is not None:
-                self._timer.pause()
-            return
         began = perf_counter()
-        first = min(self._dirty)
-        for index in self._dirty:
-            self._rows[index] = self._entries[index].render(width, styles)
-        self._dirty.clear()
-        self._restack(first)
-        self.frames += 1
-        self.layout_seconds += perf_counter() - began
+        top, following = round(self.scroll_y), self._following
+        view = (top, self.scrollable_content_region.height, following)
+        first, new_top = self._layout.layout(width, self._entry_styles(), view, BACKGROUND_SECONDS)
+        if first is not None:
+            self._changed(first)
+            if not following and new_top != top:  # rows above changed height: keep them still
+                self.scroll_to(y=new_top, animate=False)
+            self.pacer.laid_out(began, perf_counter() - began)
+        if self._layout.dirty:
+            self._schedule()  # more to lay out, out of view
 
-    def _restack(self, first: int) -> None:
-        """Recompute entry start rows from entry `first` on, the virtual size, and repaint."""
-        starts, rows = self._starts, self._rows
-        for index in range(first, len(starts)):
-            starts[index] = (starts[index - 1] + len(rows[index - 1]) + 1) if index else 0
-        self._total = starts[-1] + len(rows[-1]) if starts else 0
-        top = (starts[first] - 1) if first < len(starts) else self._total
-        self.virtual_size = Size(self._width, self._total)
-        visible_top = round(self.scroll_y)
-        self.refresh(Region(0, max(0, top - visible_top), self.size.width, self.size.height))
+    def _changed(self, first: int) -> None:
+        """Rows from entry `first` on changed: new virtual size, repaint from there down."""
+        self.virtual_size = Size(self._layout.width, self._layout.total)
+        top = self._layout.start(first) - 1 - round(self.scroll_y)
+        self.refresh(Region(0, max(0, top), self.size.width, self.size.height))
 
     # -- drawing ------------------------------------------------------------------------------
 
     def render_lines(self, crop: Region) -> list[Strip]:
+        began = perf_counter()
         self._painting = self._paint_state()  # the same for every row of this paint
         try:
             return super().render_lines(crop)
         finally:
             self._painting = None
+            self.pacer.painted(perf_counter() - began)
 
     def _paint_state(self) -> tuple[int, int, Style]:
         """(width, first visible row, base style) for drawing rows."""
@@ -302,16 +275,9 @@ class ConversationView(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         width, top, base = self._painting or self._paint_state()
-        row = top + y
-        line: Line = []
-        index = -1
-        if 0 <= row < self._total:
-            index = bisect_right(self._starts, row) - 1
-            local = row - self._starts[index]
-            rows = self._rows[index]
-            if 0 <= local < len(rows):
-                line = rows[local]
-        highlighted = index == self._highlighted
+        index, row = self._layout.row(top + y)
+        line = _NO_ROW if row is None else row
+        highlighted = row is not None and index == self._highlighted
         # Rows of finished blocks are the same list objects frame after frame: their strips are
         # reused (building a Strip is not free); only the rows of a reply's open tail are new.
         key = (id(line), highlighted)

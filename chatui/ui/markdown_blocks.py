@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, replace
-from itertools import pairwise
+from functools import cache
+from itertools import accumulate
 
 from markdown_it import MarkdownIt
 from rich.console import Console, RenderableType
@@ -20,43 +21,27 @@ Line = list[Segment]
 """One rendered row: Rich segments exactly `width` cells wide (padded)."""
 
 CODE_THEME = "monokai"
-_WIDTHS_KEPT = 3  # finished-block renders are cached for this many recent widths
-
-_console: Console | None = None
-_splitter: MarkdownIt | None = None
+_WIDTHS_KEPT = 2  # finished-block renders are cached for this many recent widths
 
 
+@cache
 def shared_console() -> Console:
     """A private Rich console used only to turn renderables into segments (never printed)."""
-    global _console
-    if _console is None:
-        _console = Console(
-            file=io.StringIO(),
-            width=80,
-            color_system="truecolor",
-            force_terminal=True,
-            legacy_windows=False,
-            markup=False,
-            emoji=False,
-            highlight=False,
-        )
-    return _console
+    return Console(
+        file=io.StringIO(), width=80, color_system="truecolor", force_terminal=True,
+        legacy_windows=False, markup=False, emoji=False, highlight=False,
+    )  # fmt: skip
 
 
+@cache
 def _block_splitter() -> MarkdownIt:
     """markdown-it with Rich's extensions, running only the block rules (no inline parsing)."""
-    global _splitter
-    if _splitter is None:
-        parser = MarkdownIt().enable("strikethrough").enable("table")
-        _splitter = parser.disable(["inline", "text_join"])
-    return _splitter
+    return MarkdownIt().enable("strikethrough").enable("table").disable(["inline", "text_join"])
 
 
-def render_to_lines(
-    renderable: RenderableType, width: int, console: Console | None = None
-) -> list[Line]:
+def render_to_lines(renderable: RenderableType, width: int) -> list[Line]:
     """`renderable` rendered at `width` into padded rows of segments."""
-    console = console or shared_console()
+    console = shared_console()
     options = console.options.update_width(max(1, width)).update(height=None)
     return console.render_lines(renderable, options, pad=True)
 
@@ -64,6 +49,36 @@ def render_to_lines(
 def render_plain(text: str, width: int, style: Style | str = "") -> list[Line]:
     """Untrusted `text` shown as-is (no markup, no Markdown), controls made visible, wrapped."""
     return render_to_lines(Text(inert(text), style=style, end=""), width)
+
+
+class StreamingPlain:
+    """Plain text that grows: complete lines are wrapped once per width, the last one per change."""
+
+    def __init__(self) -> None:
+        self._done: list[str] = []  # complete lines (raw)
+        self._partial = ""  # raw text after the last newline
+        self._rows: tuple[int, Style, int, list[Line]] = (0, Style(), 0, [])  # width, style, n
+
+    @property
+    def text(self) -> str:
+        """Everything appended so far (raw; made inert only when rendered)."""
+        return "".join(line + "\n" for line in self._done) + self._partial
+
+    def append(self, text: str) -> None:
+        """Add text; complete lines are split off and never re-wrapped at this width."""
+        lines = (self._partial + text).replace("\r\n", "\n").split("\n")
+        self._partial = lines.pop()
+        self._done.extend(lines)
+
+    def render_lines(self, width: int, style: Style) -> list[Line]:
+        """Rows for all lines at `width`, each line wrapped on its own."""
+        cached_width, cached_style, done, rows = self._rows
+        if (cached_width, cached_style) != (width, style):
+            done, rows = 0, []
+        for line in self._done[done:]:
+            rows.extend(render_plain(line, width, style))
+        self._rows = (width, style, len(self._done), rows)
+        return [*rows, *(render_plain(self._partial, width, style) if self._partial else [])]
 
 
 def markdown_renderable(source: str, code_theme: str = CODE_THEME) -> Markdown:
@@ -88,12 +103,7 @@ class BlockStart:
 
 def top_level_blocks(source: str) -> list[BlockStart]:
     """The top-level Markdown blocks of `source`, in order."""
-    line_starts = [0]
-    find = source.find
-    index = find("\n")
-    while index != -1:
-        line_starts.append(index + 1)
-        index = find("\n", index + 1)
+    line_starts = [0, *accumulate(len(line) + 1 for line in source.split("\n"))]
     tokens = _block_splitter().parse(source)
     blocks: list[BlockStart] = []
     for position, token in enumerate(tokens):
@@ -150,11 +160,6 @@ class StreamingMarkdown:
         return "".join(block.source for block in self._blocks) + self._tail + pending
 
     @property
-    def is_final(self) -> bool:
-        """Whether `finish()` was called."""
-        return self._final
-
-    @property
     def finished_blocks(self) -> int:
         """Number of blocks that are never parsed again nor re-rendered at a known width."""
         return len(self._blocks)
@@ -206,16 +211,17 @@ class StreamingMarkdown:
 
     def _commit(self, source: str, start: BlockStart) -> None:
         """Add a finished block, keeping what was rendered of it while it was open."""
-        fence, rows = self._open_fence, None
-        if fence is not None and (
-            fence.info != start.info or not fence.same_as_whole(start.content)
-        ):
-            fence = None
-        head = self._head_rows
-        if fence is None and head is not None and head[1] == source.rstrip():
-            rows = (head[0], head[2])
-        self._blocks.append(_Block(source, start, fence, rows))
+        fence, rows, head = self._open_fence, None, self._head_rows
         self._open_fence, self._head_rows = None, None
+        if start.kind == "fence":
+            # Its open rendering is kept only if the pieces are coloured as the whole would be.
+            if fence is None or fence.info != start.info or not fence.same_as_whole(start.content):
+                fence = None
+        elif head is not None and head[1] == source.rstrip():
+            fence, rows = None, (head[0], head[2])
+        else:
+            fence = None
+        self._blocks.append(_Block(source, start, fence, rows))
 
     def _needs_gap(self, start: BlockStart, previous: BlockStart | None) -> bool:
         """Whether a blank row goes between `previous` and `start` (Rich's spacing)."""

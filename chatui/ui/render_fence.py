@@ -1,4 +1,4 @@
-"""A code fence still being streamed, highlighted piece by piece so only its last piece re-renders."""
+"""A code fence being streamed, highlighted piece by piece so only its last piece re-renders."""
 
 from __future__ import annotations
 

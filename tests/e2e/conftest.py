@@ -1,0 +1,212 @@
+"""Fixtures for end-to-end tests: a real llama-server (behind a recording proxy), a chatui
+config that points two providers at it (one per protocol), and helpers to drive the app."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+
+from chatui.config import load_config
+from chatui.core import ModelRef
+from chatui.store import TranscriptStore
+from chatui.store.records import MessageRecord, Transcript
+from chatui.ui.app import ChatApp
+from chatui.ui.chat_screen import ChatScreen
+from chatui.ui.conversation_view import ConversationView
+from chatui.ui.render_entries import AssistantEntry, NoticeEntry
+from tests.e2e.llama import API_KEY, BuildFailed, LlamaServer, RecordingProxy, build_server
+
+KEY_ENV = "LLAMA_E2E_KEY"
+OPENAI, ANTHROPIC = "llama", "llamaclaude"  # provider names: one per protocol
+PROTOCOLS = (OPENAI, ANTHROPIC)
+MODEL = "smollm2"
+MAX_TOKENS = 48
+SYSTEM_PROMPT = "You are a helpful assistant. Answer briefly."
+WAIT = 90.0  # seconds: a ceiling for any one wait, far above what a reply takes
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="session")
+def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LlamaServer]:
+    """llama-server built (or found in the cache) by the build script, serving SmolLM2.
+    A failed build fails every test with the script's output: nothing is skipped."""
+    try:
+        binary, model = build_server()
+    except BuildFailed as exc:
+        pytest.fail(str(exc), pytrace=False)
+    log = tmp_path_factory.mktemp("llama") / "llama-server.log"
+    server = LlamaServer(binary, model, log).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def proxy_server(llama_server: LlamaServer) -> Iterator[RecordingProxy]:
+    proxy = RecordingProxy(llama_server.port).start()
+    try:
+        yield proxy
+    finally:
+        proxy.stop()
+
+
+@pytest.fixture
+def proxy(proxy_server: RecordingProxy, llama_server: LlamaServer) -> RecordingProxy:
+    """The recording proxy, emptied for this test; the server must still be up."""
+    assert llama_server.alive, f"llama-server died:\n{llama_server.log_tail()}"
+    proxy_server.reset()
+    return proxy_server
+
+
+@dataclass
+class E2E:
+    """One test's chatui setup: config and data in a temp dir, both providers on llama-server."""
+
+    root: Path
+    url: str
+    env: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def config_path(self) -> Path:
+        return self.root / "config.toml"
+
+    @property
+    def data_dir(self) -> Path:
+        return self.root / "data"
+
+    def write_config(
+        self, *, max_tokens: int = MAX_TOKENS, default: str = f"{OPENAI}/{MODEL}"
+    ) -> None:
+        self.config_path.write_text(
+            f'default_model = "{default}"\n'
+            f'system_prompt = "{SYSTEM_PROMPT}"\n'
+            f"max_tokens = {max_tokens}\n"
+            "temperature = 0\n"
+            "[timeouts]\nconnect = 10\nread = 60\n"
+            f"[providers.{OPENAI}]\n"
+            'kind = "openai"\n'
+            f'base_url = "{self.url}/v1"\n'
+            f'api_key_env = "{KEY_ENV}"\n'
+            f'models = ["{MODEL}"]\n'
+            f"[providers.{ANTHROPIC}]\n"
+            'kind = "anthropic"\n'
+            f'base_url = "{self.url}"\n'
+            f'api_key_env = "{KEY_ENV}"\n'
+            f'models = ["{MODEL}"]\n',
+            encoding="utf-8",
+        )
+
+    def make_app(self, provider: str = OPENAI, **kwargs: object) -> ChatApp:
+        """The real app on `provider/smollm2`, with its own store (closed by the app)."""
+        store = TranscriptStore.open()
+        ref = ModelRef(provider, MODEL)
+        return ChatApp(load_config(), store, ref, **kwargs)  # type: ignore[arg-type]
+
+    def transcripts(self) -> list[Transcript]:
+        """Every saved conversation, oldest first."""
+        with TranscriptStore.open(self.data_dir / "chatui.db") as store:
+            summaries = store.list_conversations(limit=1000)
+            found = [store.get_conversation(s.id) for s in summaries]
+        return sorted(found, key=lambda t: t.conversation.created_at)
+
+    def only_transcript(self) -> tuple[MessageRecord, ...]:
+        (transcript,) = self.transcripts()
+        return transcript.messages
+
+    def chatui(self, *args: str, key: str = API_KEY) -> subprocess.CompletedProcess[str]:
+        """`python -m chatui ARGS` with this setup's environment and `key` as the API key."""
+        return subprocess.run(
+            [sys.executable, "-m", "chatui", *args],
+            capture_output=True,
+            text=True,
+            env={**self.env, KEY_ENV: key},
+            cwd=ROOT,
+            timeout=WAIT,
+            check=False,
+        )
+
+
+@pytest.fixture
+def e2e(tmp_path: Path, proxy: RecordingProxy, monkeypatch: pytest.MonkeyPatch) -> Iterator[E2E]:
+    setup = E2E(tmp_path, proxy.url)
+    setup.write_config()
+    for name in list(os.environ):
+        if name.endswith(("_API_KEY", "_BASE_URL")) or name.startswith("CHATUI_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("CHATUI_CONFIG", str(setup.config_path))
+    monkeypatch.setenv("CHATUI_DATA_DIR", str(setup.data_dir))
+    monkeypatch.setenv("CHATUI_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv(KEY_ENV, API_KEY)
+    setup.env = dict(os.environ)
+    yield setup
+
+
+# ---- driving the app ----------------------------------------------------------------------
+
+
+def chat(app: ChatApp) -> ChatScreen:
+    screen = app.screen
+    assert isinstance(screen, ChatScreen), f"expected the chat screen, not {screen!r}"
+    return screen
+
+
+def screen_text(app: ChatApp) -> str:
+    """The conversation log's visible rows as plain text."""
+    view = chat(app).query_one(ConversationView)
+    return "\n".join(view.render_line(y).text for y in range(view.size.height))
+
+
+def replies(app: ChatApp) -> list[AssistantEntry]:
+    return [e for e in chat(app).view.entries if isinstance(e, AssistantEntry)]
+
+
+def notices(app: ChatApp) -> list[str]:
+    return [e.text for e in chat(app).view.entries if isinstance(e, NoticeEntry)]
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    """Wait (with a ceiling) for every worker, such as the reply stream, then a few frames."""
+    await asyncio.wait_for(pilot.app.workers.wait_for_complete(), WAIT)
+    await pilot.pause()
+    await pilot.pause(0.05)
+
+
+async def send(pilot: Pilot[None], text: str) -> None:
+    """Type `text` in the prompt, press Enter and wait for the reply to end."""
+    await pilot.press(*text, "enter")
+    await settle(pilot)
+
+
+async def pick_model(pilot: Pilot[None], query: str) -> None:
+    """Ctrl+O, type `query` in the picker's filter, Enter."""
+    from chatui.ui.picker import ModelPicker
+
+    await pilot.press("ctrl+o")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, ModelPicker)
+    await pilot.press(*query)
+    await pilot.pause()
+    await pilot.press("enter")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, ChatScreen), "the picker did not close on Enter"
+
+
+async def poll(
+    pilot: Pilot[None], check: Callable[[], bool], what: str, timeout: float = WAIT
+) -> None:
+    """Let the app run until `check()` is true; fail naming `what` after `timeout` seconds."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not check():
+        if loop.time() > deadline:
+            raise AssertionError(f"timed out after {timeout:g} s waiting for {what}")
+        await pilot.pause(0.02)

@@ -1,0 +1,344 @@
+"""The full-screen app through Pilot, streaming from a real llama-server over both protocols."""
+
+from __future__ import annotations
+
+from itertools import pairwise
+from typing import Any
+
+import pytest
+
+from chatui.store.records import MessageRecord
+from tests.e2e.conftest import (
+    ANTHROPIC,
+    E2E,
+    KEY_ENV,
+    MAX_TOKENS,
+    MODEL,
+    OPENAI,
+    PROTOCOLS,
+    SYSTEM_PROMPT,
+    WAIT,
+    chat,
+    notices,
+    pick_model,
+    poll,
+    replies,
+    screen_text,
+    send,
+    settle,
+)
+from tests.e2e.llama import API_KEY, LlamaServer, Recorded, RecordingProxy, wait_until
+
+PATHS = {OPENAI: "/v1/chat/completions", ANTHROPIC: "/v1/messages"}
+LONG_PROMPT = "Write a long story about a dragon."
+
+
+def sent_messages(request: Recorded) -> list[tuple[str, str]]:
+    """(role, content) of the conversation in a generation request, either protocol;
+    the system prompt comes first, as OpenAI sends it."""
+    body: dict[str, Any] = request.json
+    messages = [(m["role"], m["content"]) for m in body["messages"]]
+    if "system" in body:
+        messages.insert(0, ("system", body["system"]))
+    return messages
+
+
+def sent_key(request: Recorded) -> str:
+    return request.headers.get("x-api-key") or request.headers["authorization"].removeprefix(
+        "Bearer "
+    )
+
+
+def assert_chain(messages: tuple[MessageRecord, ...]) -> None:
+    """Each message's parent is the one before it: one linear branch, oldest first."""
+    assert messages[0].parent_id is None
+    for parent, child in pairwise(messages):
+        assert child.parent_id == parent.id, (parent, child)
+        assert child.created_at >= parent.created_at
+
+
+@pytest.mark.parametrize("provider", PROTOCOLS)
+async def test_reply_streams_and_is_saved(e2e: E2E, proxy: RecordingProxy, provider: str) -> None:
+    app = e2e.make_app(provider)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await send(pilot, "What is the capital of France?")
+        session = chat(app).session
+        assert session is not None and not session.busy
+        reply = session.turns[-1]
+        assert reply.status == "complete", notices(app)
+        assert reply.content.strip() and reply.model_label == f"{provider}/{MODEL}"
+        assert reply.usage is not None
+        assert reply.usage.input_tokens > 0 and 0 < reply.usage.output_tokens <= MAX_TOKENS
+        (shown,) = replies(app)
+        assert shown.text == reply.content and shown.status == "complete"
+        text = screen_text(app)
+        assert f"{provider}/{MODEL}" in text and reply.content.split()[0] in text
+        status = chat(app).status.render().plain
+        assert f"{provider}/{MODEL}" in status
+        assert f"{reply.usage.input_tokens}→{reply.usage.output_tokens}" in status
+        assert notices(app) == []
+
+    (request,) = proxy.generations()
+    assert request.path == PATHS[provider] and request.status == 200 and request.finished
+    body = request.json
+    assert body["model"] == MODEL and body["stream"] is True
+    assert body["temperature"] == 0 and body["max_tokens"] == MAX_TOKENS
+    assert sent_messages(request) == [
+        ("system", SYSTEM_PROMPT),
+        ("user", "What is the capital of France?"),
+    ]
+    assert sent_key(request) == API_KEY
+
+    user, assistant = e2e.only_transcript()
+    assert (user.role, user.content, user.status) == (
+        "user",
+        "What is the capital of France?",
+        "complete",
+    )
+    assert (assistant.role, assistant.status, assistant.content) == (
+        "assistant",
+        "complete",
+        reply.content,
+    )
+    assert (assistant.provider, assistant.model) == (provider, MODEL)
+    assert (assistant.input_tokens, assistant.output_tokens) == (
+        reply.usage.input_tokens,
+        reply.usage.output_tokens,
+    )
+    assert assistant.ttft is not None and assistant.duration is not None
+    assert 0 < assistant.ttft <= assistant.duration
+    assert_chain((user, assistant))
+
+
+async def test_switch_protocols_mid_conversation(e2e: E2E, proxy: RecordingProxy) -> None:
+    """OpenAI, then Anthropic, then OpenAI again in one conversation, each request carrying
+    the whole history; Ctrl+O, typing and Enter pick the model."""
+    prompts = ["My name is Ada. Say hello to me.", "What is my name?", "Thank you!"]
+    app = e2e.make_app(OPENAI)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await send(pilot, prompts[0])
+        await pick_model(pilot, f"{ANTHROPIC}/{MODEL}")
+        assert chat(app).status.render().plain.startswith(f"{ANTHROPIC}/{MODEL}")
+        await send(pilot, prompts[1])
+        await pick_model(pilot, f"{OPENAI}/{MODEL}")
+        assert chat(app).status.render().plain.startswith(f"{OPENAI}/{MODEL}")
+        await send(pilot, prompts[2])
+        session = chat(app).session
+        assert session is not None
+        turns = list(session.turns)
+        assert [(t.role.value, t.status) for t in turns] == [
+            ("user", "complete"),
+            ("assistant", "complete"),
+        ] * 3, notices(app)
+        assert [t.provider for t in turns[1::2]] == [OPENAI, ANTHROPIC, OPENAI]
+        assert all(t.content.strip() for t in turns)
+        assert [e.model_label for e in replies(app)] == [
+            f"{OPENAI}/{MODEL}",
+            f"{ANTHROPIC}/{MODEL}",
+            f"{OPENAI}/{MODEL}",
+        ]
+        assert notices(app) == []
+
+    # what reached the server: every request carried the full history so far
+    first, second, third = proxy.generations()
+    assert [r.path for r in (first, second, third)] == [
+        PATHS[OPENAI],
+        PATHS[ANTHROPIC],
+        PATHS[OPENAI],
+    ]
+    assert all(r.status == 200 and r.finished for r in (first, second, third))
+    history = [("system", SYSTEM_PROMPT)] + [(t.role.value, t.content) for t in turns]
+    assert sent_messages(first) == history[:2]
+    assert sent_messages(second) == history[:4]
+    assert sent_messages(third) == history[:6]
+
+    # and what was saved: the same six messages on one linear branch, models recorded
+    (transcript,) = e2e.transcripts()
+    assert transcript.conversation.title == prompts[0]
+    assert transcript.conversation.system_prompt == SYSTEM_PROMPT
+    saved = transcript.messages
+    assert [(m.role, m.content, m.status) for m in saved] == [
+        (t.role.value, t.content, "complete") for t in turns
+    ]
+    assert [(m.provider, m.model) for m in saved] == [
+        (None, None),
+        (OPENAI, MODEL),
+        (None, None),
+        (ANTHROPIC, MODEL),
+        (None, None),
+        (OPENAI, MODEL),
+    ]
+    assert [m.id for m in saved] == [t.id for t in turns]
+    assert_chain(saved)
+    # the server counted the whole history as input (OpenAI reports cached tokens too)
+    assert saved[5].input_tokens is not None and saved[1].input_tokens is not None
+    assert saved[1].output_tokens and saved[3].output_tokens
+    assert saved[5].input_tokens > (
+        saved[1].input_tokens + saved[1].output_tokens + saved[3].output_tokens
+    )
+
+
+@pytest.mark.parametrize("provider", PROTOCOLS)
+async def test_escape_stops_then_next_send_works(
+    e2e: E2E, proxy: RecordingProxy, llama_server: LlamaServer, provider: str
+) -> None:
+    e2e.write_config(max_tokens=400)  # long enough to be stopped well before its end
+    cancels_before = llama_server.log_text().count("cancel task")
+    app = e2e.make_app(provider)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press(*LONG_PROMPT, "enter")
+        await poll(pilot, lambda: bool(replies(app)) and len(replies(app)[-1].text) >= 60,
+                   "the reply to start streaming")  # fmt: skip
+        await pilot.press("escape")
+        await settle(pilot)
+        session = chat(app).session
+        assert session is not None and not session.busy
+        stopped = session.turns[-1]
+        assert stopped.status == "stopped" and len(stopped.content) >= 60
+        (shown,) = replies(app)
+        assert shown.status == "stopped" and shown.text == stopped.content
+        assert "stopped" in screen_text(app)
+
+        # the server saw the connection close mid-reply and cancelled the generation
+        (request,) = proxy.generations()
+        assert wait_until(lambda: request.hung_up, WAIT), "the client did not hang up"
+        assert not request.finished
+        assert wait_until(
+            lambda: llama_server.log_text().count("cancel task") > cancels_before, WAIT
+        ), "llama-server did not cancel the task"
+        assert wait_until(llama_server.idle, WAIT), "llama-server is still generating"
+
+        await send(pilot, "Thanks, that is enough.")
+        after = session.turns[-1]
+        assert after.status == "complete" and after.content.strip(), notices(app)
+        assert [e.status for e in replies(app)] == ["stopped", "complete"]
+
+    # the stopped reply is part of the history sent next
+    _, again = proxy.generations()
+    assert again.status == 200 and again.finished
+    assert sent_messages(again) == [
+        ("system", SYSTEM_PROMPT),
+        ("user", LONG_PROMPT),
+        ("assistant", stopped.content),
+        ("user", "Thanks, that is enough."),
+    ]
+    saved = e2e.only_transcript()
+    assert [(m.role, m.status) for m in saved] == [
+        ("user", "complete"),
+        ("assistant", "stopped"),
+        ("user", "complete"),
+        ("assistant", "complete"),
+    ]
+    assert saved[1].content == stopped.content and saved[3].content == after.content
+    assert (saved[1].provider, saved[1].model) == (provider, MODEL)
+    assert saved[1].output_tokens is None  # a stopped stream reports no usage
+    assert_chain(saved)
+
+
+@pytest.mark.parametrize("provider", PROTOCOLS)
+async def test_wrong_key_names_the_variable(
+    e2e: E2E, proxy: RecordingProxy, monkeypatch: pytest.MonkeyPatch, provider: str
+) -> None:
+    monkeypatch.setenv(KEY_ENV, "not-the-right-key")
+    app = e2e.make_app(provider)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await send(pilot, "Hello?")
+        session = chat(app).session
+        assert session is not None
+        assert session.turns[-1].status == "error"
+        (notice,) = notices(app)
+        assert "rejected the API key" in notice and KEY_ENV in notice, notice
+        assert provider in notice
+        assert "not-the-right-key" not in screen_text(app)
+        assert KEY_ENV in screen_text(app)
+        assert "ctrl+r" not in notice  # retrying cannot help
+
+    (request,) = proxy.generations()
+    assert request.status == 401 and sent_key(request) == "not-the-right-key"
+    user, assistant = e2e.only_transcript()
+    assert (user.role, user.status) == ("user", "complete")
+    assert (assistant.role, assistant.status, assistant.content) == ("assistant", "error", "")
+    assert assistant.error is not None and KEY_ENV in assistant.error
+    assert (assistant.provider, assistant.model) == (provider, MODEL)
+    assert_chain((user, assistant))
+
+
+async def test_transcript_with_error_is_resumed_with_the_right_history(
+    e2e: E2E, proxy: RecordingProxy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A conversation holding a failed reply, saved and reopened: the store keeps every
+    message in order with its model and status, and the reopened conversation sends only
+    what a model should see (failed replies left out; consecutive user turns merged for
+    Anthropic)."""
+    app = e2e.make_app(OPENAI)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await send(pilot, "Name a colour.")
+        monkeypatch.setenv(KEY_ENV, "wrong-key")  # the Anthropic client is built with it
+        await pick_model(pilot, f"{ANTHROPIC}/{MODEL}")
+        await send(pilot, "Name a fruit.")
+        monkeypatch.setenv(KEY_ENV, API_KEY)
+        await pick_model(pilot, f"{OPENAI}/{MODEL}")
+        await send(pilot, "Name an animal.")
+        session = chat(app).session
+        assert session is not None and session.conversation_id is not None
+        conversation_id = session.conversation_id
+        first = [(t.role.value, t.status, t.provider) for t in session.turns]
+    assert first == [
+        ("user", "complete", None),
+        ("assistant", "complete", OPENAI),
+        ("user", "complete", None),
+        ("assistant", "error", ANTHROPIC),
+        ("user", "complete", None),
+        ("assistant", "complete", OPENAI),
+    ]
+    saved = e2e.only_transcript()
+    assert [(m.role, m.status, m.provider, m.model) for m in saved] == [
+        ("user", "complete", None, None),
+        ("assistant", "complete", OPENAI, MODEL),
+        ("user", "complete", None, None),
+        ("assistant", "error", ANTHROPIC, MODEL),
+        ("user", "complete", None, None),
+        ("assistant", "complete", OPENAI, MODEL),
+    ]
+    assert [m.content for m in saved[::2]] == ["Name a colour.", "Name a fruit.", "Name an animal."]
+    assert saved[3].content == "" and saved[3].error and KEY_ENV in saved[3].error
+    assert_chain(saved)
+    assert sent_messages(proxy.generations()[-1]) == [
+        ("system", SYSTEM_PROMPT),
+        ("user", "Name a colour."),
+        ("assistant", saved[1].content),
+        ("user", "Name a fruit."),
+        ("user", "Name an animal."),
+    ]
+
+    proxy.reset()
+    resumed = e2e.make_app(ANTHROPIC, resume_id=conversation_id)
+    async with resumed.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        session = chat(resumed).session
+        assert session is not None
+        assert [t.id for t in session.turns] == [m.id for m in saved]
+        assert [e.text for e in replies(resumed)] == [saved[1].content, "", saved[5].content]
+        # reopening goes on with the model that wrote the last reply; switch to Anthropic
+        assert session.model.provider == OPENAI
+        await pick_model(pilot, f"{ANTHROPIC}/{MODEL}")
+        await send(pilot, "Which colour did you name?")
+        assert session.turns[-1].status == "complete", notices(resumed)
+
+    (request,) = proxy.generations()
+    assert request.path == PATHS[ANTHROPIC] and request.status == 200
+    assert sent_messages(request) == [
+        ("system", SYSTEM_PROMPT),
+        ("user", "Name a colour."),
+        ("assistant", saved[1].content),
+        ("user", "Name a fruit.\n\nName an animal."),
+        ("assistant", saved[5].content),
+        ("user", "Which colour did you name?"),
+    ]
+    later = e2e.only_transcript()
+    assert later[:6] == saved
+    assert [(m.role, m.status, m.provider) for m in later[6:]] == [
+        ("user", "complete", None),
+        ("assistant", "complete", ANTHROPIC),
+    ]
+    assert_chain(later)
