@@ -11,7 +11,7 @@ from chatui.store.records import MATCH_END, MATCH_START, SearchHit
 SNIPPET_TOKENS = 16
 #: Ranking looks at the most recent RANK_WINDOW matches, so a word found in nearly every message
 #: still answers in milliseconds; any query with fewer matches is ranked over all of them.
-RANK_WINDOW = 5000
+RANK_WINDOW = 400
 #: Search-as-you-type matches the last word as a prefix once it has this many characters.
 MIN_PREFIX = 2
 _ELLIPSIS = "…"

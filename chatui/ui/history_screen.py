@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from chatui.ui.app import ChatApp
 
 PAGE = 100
+HITS = 25  # search results shown; more would only cost time per keystroke
 
 
 @dataclass(frozen=True)
@@ -115,7 +116,7 @@ class HistoryScreen(Screen[Opened | None]):
             return
         try:
             if query.strip():
-                rows: list[Any] = await asyncio.to_thread(store.search, query, PAGE)
+                rows: list[Any] = await asyncio.to_thread(store.search, query, HITS)
             else:
                 rows = await asyncio.to_thread(store.list_conversations, PAGE, 0)
         except StoreError as exc:

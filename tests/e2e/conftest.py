@@ -22,7 +22,14 @@ from chatui.ui.app import ChatApp
 from chatui.ui.chat_screen import ChatScreen
 from chatui.ui.conversation_view import ConversationView
 from chatui.ui.render_entries import AssistantEntry, NoticeEntry
-from tests.e2e.llama import API_KEY, BuildFailed, LlamaServer, RecordingProxy, build_server
+from tests.e2e.llama import (
+    API_KEY,
+    BuildFailed,
+    LlamaServer,
+    Recorded,
+    RecordingProxy,
+    build_server,
+)
 
 KEY_ENV = "LLAMA_E2E_KEY"
 OPENAI, ANTHROPIC = "llama", "llamaclaude"  # provider names: one per protocol
@@ -41,7 +48,11 @@ def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LlamaServ
     try:
         binary, model = build_server()
     except BuildFailed as exc:
-        pytest.fail(str(exc), pytrace=False)
+        failure = str(exc)
+    else:
+        failure = ""
+    if failure:
+        pytest.fail(failure, pytrace=False)
     log = tmp_path_factory.mktemp("llama") / "llama-server.log"
     server = LlamaServer(binary, model, log).start()
     try:
@@ -150,6 +161,13 @@ def e2e(tmp_path: Path, proxy: RecordingProxy, monkeypatch: pytest.MonkeyPatch) 
     yield setup
 
 
+def sent_key(request: Recorded) -> str:
+    """The API key a request carried (either SDK's header)."""
+    if "x-api-key" in request.headers:
+        return request.headers["x-api-key"]
+    return request.headers.get("authorization", "").removeprefix("Bearer ")
+
+
 # ---- driving the app ----------------------------------------------------------------------
 
 
@@ -180,14 +198,23 @@ async def settle(pilot: Pilot[None]) -> None:
     await pilot.pause(0.05)
 
 
-async def send(pilot: Pilot[None], text: str) -> None:
-    """Type `text` in the prompt, press Enter and wait for the reply to end."""
-    await pilot.press(*text, "enter")
+async def send(pilot: Pilot[None], text: str, *, typed: bool = False) -> None:
+    """Put `text` in the prompt (as a paste would; key by key if `typed`), press Enter and
+    wait for the reply to end."""
+    await enter_prompt(pilot, text, typed=typed)
     await settle(pilot)
 
 
-async def pick_model(pilot: Pilot[None], query: str) -> None:
-    """Ctrl+O, type `query` in the picker's filter, Enter."""
+async def enter_prompt(pilot: Pilot[None], text: str, *, typed: bool = False) -> None:
+    if typed:
+        await pilot.press(*text)
+    else:
+        chat(pilot.app).prompt.insert(text)  # type: ignore[arg-type]
+    await pilot.press("enter")
+
+
+async def pick_model(pilot: Pilot[None], query: str, expected: str) -> None:
+    """Ctrl+O, type `query` in the picker's filter, Enter: `expected` is now the model."""
     from chatui.ui.picker import ModelPicker
 
     await pilot.press("ctrl+o")
@@ -198,6 +225,10 @@ async def pick_model(pilot: Pilot[None], query: str) -> None:
     await pilot.press("enter")
     await pilot.pause()
     assert isinstance(pilot.app.screen, ChatScreen), "the picker did not close on Enter"
+    screen = chat(pilot.app)  # type: ignore[arg-type]
+    assert str(screen.model) == expected
+    assert screen.session is not None and str(screen.session.model) == expected
+    assert screen.status.render().plain.startswith(expected)
 
 
 async def poll(
