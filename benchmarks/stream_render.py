@@ -81,7 +81,7 @@ async def headless(text: str, chunks: int, earlier: int) -> dict[str, float]:
                 view.render_line = render_line  # type: ignore[method-assign]
                 monitor = StallMonitor()
                 task = asyncio.create_task(monitor.run())
-                cpu, frames = time.thread_time(), view.frames
+                cpu, frames = time.thread_time(), view.pacer.frames
                 screen.send("write the document")
                 deadline = time.perf_counter() + 60 + len(text) / 5000
                 while time.perf_counter() < deadline:
@@ -96,7 +96,7 @@ async def headless(text: str, chunks: int, earlier: int) -> dict[str, float]:
                 return {
                     "lag_s": max(0.0, painted.get("t", float("inf")) - finished),
                     "cpu_s": cpu,
-                    "frames": view.frames - frames,
+                    "frames": view.pacer.frames - frames,
                     "worst_stall_s": monitor.worst,
                 }
         finally:

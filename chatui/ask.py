@@ -13,9 +13,8 @@ from chatui.core.text import inert
 from chatui.services.chat import ChatSession, NotSaved, ReplyEnded
 from chatui.services.models import list_all_models, no_provider_message, resolve_model
 from chatui.services.pool import ProviderPool
+from chatui.services.turns import CUT_SHORT
 from chatui.store import TranscriptStore
-
-CUT_SHORT = {"length", "max_tokens", "max_output_tokens"}
 
 
 class Printer:

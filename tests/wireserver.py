@@ -51,6 +51,7 @@ class Reply:
     pieces: list[str] = field(default_factory=lambda: ["Hello", " world"])
     reasoning: list[str] = field(default_factory=list)
     input_tokens: int = 12
+    cached_input_tokens: int = 0  # Anthropic: reported apart, as cache_read_input_tokens
     output_tokens: int | None = None  # None: len(reasoning) + len(pieces)
     stop_reason: str | None = None  # None: "stop" / "end_turn" / completed
     interval: float = 0.0  # seconds between deltas, on an absolute schedule
@@ -835,7 +836,7 @@ class MessagesEmitter(Emitter):
         usage: dict[str, Any] = {
             "input_tokens": self.reply.input_tokens,
             "cache_creation_input_tokens": 0,
-            "cache_read_input_tokens": 0,
+            "cache_read_input_tokens": self.reply.cached_input_tokens,
             "output_tokens": output_tokens,
         }
         if self.reply.extra_fields:

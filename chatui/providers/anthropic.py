@@ -94,7 +94,10 @@ class AnthropicProvider(Provider):
             if not stopped:
                 raise ConnectionDropped("the connection closed before the reply was complete")
             final = await stream.get_final_message()
-            yield UsageReport(Usage(final.usage.input_tokens, final.usage.output_tokens))
+            usage = final.usage  # the cached part of the prompt is counted separately
+            prompt = usage.input_tokens + (usage.cache_read_input_tokens or 0)
+            prompt += usage.cache_creation_input_tokens or 0
+            yield UsageReport(Usage(prompt, usage.output_tokens))
             yield Finished(final.stop_reason)
 
     async def list_models(self) -> list[str]:

@@ -39,8 +39,6 @@ class OpenAIProvider(Provider):
             import httpx2
             import openai
 
-            from chatui.providers.openai_sse import DoneAwareDecoder
-
             times = self.config.timeouts
             self._client = openai.AsyncOpenAI(
                 api_key=self.config.api_key() or "missing",
@@ -48,14 +46,12 @@ class OpenAIProvider(Provider):
                 timeout=httpx2.Timeout(times.read, connect=times.connect),
                 max_retries=0,
             )
-            # Chat Completions: remember whether `data: [DONE]` arrived, to tell a cut-off stream
-            # from a finished one when a compatible server omits finish_reason.
-            setattr(self._client, "_make_sse_decoder", DoneAwareDecoder)  # noqa: B010
         return self._client
 
     def warm(self) -> None:
         client = self.client()
-        _ = client.responses if self.api == "responses" else client.chat.completions  # imports
+        resource = client.responses if self.api == "responses" else client.chat.completions
+        _ = resource.with_streaming_response  # imports the resource modules off the event loop
 
     async def _stream(self, request: ChatRequest) -> AsyncGenerator[StreamEvent, None]:
         if self.api == "responses":

@@ -1,7 +1,12 @@
-"""Responses API streaming (`response.*` events), used on the official OpenAI endpoint."""
+"""Responses API streaming (`response.*` events), used on the official OpenAI endpoint.
+
+As for Chat Completions, the SDK sends the request and raises its typed errors, and the events
+are read as plain JSON (the SDK's per-event models dominated the CPU cost of a reply).
+"""
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncGenerator
 from typing import TYPE_CHECKING, Any
 
@@ -16,31 +21,20 @@ from chatui.core import (
     UsageReport,
 )
 from chatui.providers.openai import REASONING_MODELS, sampling_args
+from chatui.providers.sse import StreamFailed, server_sent_events
 
 if TYPE_CHECKING:
     from openai import AsyncOpenAI
 
 
-class ResponseFailed(Exception):
-    """An `error` or `response.failed` event; mapped to a core error by the provider."""
-
-    def __init__(self, code: str | None, message: str) -> None:
-        super().__init__(message)
-        self.body = {"error": {"type": code, "message": message}}
-        self.message = message
-
-
-def _usage(response: Any) -> Usage | None:
-    usage = getattr(response, "usage", None)
-    if usage is None:
+def _usage(response: dict[str, Any]) -> Usage | None:
+    usage = response.get("usage")
+    if not isinstance(usage, dict):
         return None
-    return Usage(usage.input_tokens or 0, usage.output_tokens or 0)
+    return Usage(int(usage.get("input_tokens") or 0), int(usage.get("output_tokens") or 0))
 
 
-async def stream_responses(
-    client: AsyncOpenAI, request: ChatRequest, official: bool
-) -> AsyncGenerator[StreamEvent, None]:
-    """Yield events from one Responses stream; `error`/`response.failed` become exceptions."""
+def _request_args(request: ChatRequest) -> dict[str, Any]:
     # the Responses API rejects a limit under 16 tokens
     args: dict[str, Any] = {"max_output_tokens": max(16, request.options.max_tokens)}
     args.update({k: v for k, v in sampling_args(request).items() if k != "seed"})
@@ -48,29 +42,37 @@ async def stream_responses(
         args["instructions"] = request.system
     if REASONING_MODELS.search(request.model):
         args["reasoning"] = {"summary": "auto"}
+    return args
+
+
+async def stream_responses(
+    client: AsyncOpenAI, request: ChatRequest, official: bool
+) -> AsyncGenerator[StreamEvent, None]:
+    """Yield events from one Responses stream; `error`/`response.failed` become exceptions."""
     items = [{"role": m.role.value, "content": m.content} for m in request.messages if m.content]
-    create: Any = client.responses.create  # the SDK's overloads don't fit **args
-    stream = await create(model=request.model, input=items, stream=True, store=False, **args)
-    try:
-        async for event in stream:
-            kind = event.type
+    create: Any = client.responses.with_streaming_response.create
+    async with create(
+        model=request.model, input=items, stream=True, store=False, **_request_args(request)
+    ) as response:
+        async for data in server_sent_events(response.http_response):
+            event = json.loads(data)
+            kind = event.get("type") if isinstance(event, dict) else None
             if kind == "response.output_text.delta":
-                yield TextDelta(event.delta)
+                yield TextDelta(str(event.get("delta", "")))
             elif kind == "response.reasoning_summary_text.delta":
-                yield ReasoningDelta(event.delta)
+                yield ReasoningDelta(str(event.get("delta", "")))
             elif kind in ("response.completed", "response.incomplete"):
-                response = event.response
-                if (usage := _usage(response)) is not None:
+                body = event.get("response") or {}
+                if (usage := _usage(body)) is not None:
                     yield UsageReport(usage)
-                details = getattr(response, "incomplete_details", None)
-                yield Finished(getattr(details, "reason", None) or response.status)
+                details = body.get("incomplete_details") or {}
+                yield Finished(details.get("reason") or body.get("status"))
                 return
             elif kind == "error":
-                raise ResponseFailed(event.code, event.message)
+                raise StreamFailed({"type": event.get("code"), "message": event.get("message")})
             elif kind == "response.failed":
-                error = event.response.error
-                code = error.code if error else None
-                raise ResponseFailed(code, error.message if error else "the response failed")
-        raise ConnectionDropped("the connection closed before the reply was complete")
-    finally:
-        await stream.close()
+                error = (event.get("response") or {}).get("error") or {}
+                raise StreamFailed(
+                    {"type": error.get("code"), "message": error.get("message") or "failed"}
+                )
+    raise ConnectionDropped("the connection closed before the reply was complete")

@@ -218,7 +218,7 @@ class ChatSession:
                         stats.usage = reply.usage = event.usage
                         stats.cost = reply.cost = cost_of(model.provider, model.model, event.usage)
                     elif isinstance(event, Finished):
-                        reply.status = "complete"
+                        reply.status, reply.stop_reason = "complete", event.stop_reason
                     yield event
         except ChatError as exc:
             error, reply.status, reply.error = exc, "error", str(exc)

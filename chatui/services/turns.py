@@ -9,6 +9,7 @@ from chatui.core import ChatError, ChatMessage, Role, Usage
 from chatui.store.records import MessageRecord
 
 SENDABLE = ("complete", "stopped", "interrupted")
+CUT_SHORT = frozenset({"length", "max_tokens", "max_output_tokens"})  # stop reasons: token limit
 
 
 @dataclass(eq=False, slots=True)
@@ -26,6 +27,12 @@ class Turn:
     usage: Usage | None = None
     cost: float | None = None
     parent: Turn | None = None
+    stop_reason: str | None = None
+
+    @property
+    def cut_short(self) -> bool:
+        """The reply ended at the max_tokens limit."""
+        return self.stop_reason in CUT_SHORT
 
     @property
     def model_label(self) -> str:

@@ -24,6 +24,7 @@ from chatui.ui.history_screen import HistoryScreen, Opened
 from chatui.ui.message_actions import MESSAGE_BINDINGS, MessageCursor
 from chatui.ui.picker import ModelPicker
 from chatui.ui.prompt import PromptInput
+from chatui.ui.relay import TextBatcher
 from chatui.ui.render_entries import Entry
 from chatui.ui.status import StatusBar
 
@@ -204,18 +205,31 @@ class ChatScreen(Screen[None]):
         """Relay the session's events to the screen as messages."""
         if self.session is not None:  # never import an SDK on the event loop
             await self.warm(self.session.model.provider)
+        text = TextBatcher(lambda piece: self.post_message(ui.ReplyText(piece)))
+        thinking = TextBatcher(lambda piece: self.post_message(ui.ReplyReasoning(piece)))
         async with aclosing(events) as stream:
-            async for event in stream:
-                if isinstance(event, TextDelta):
-                    self.post_message(ui.ReplyText(event.text))
-                elif isinstance(event, ReasoningDelta):
-                    self.post_message(ui.ReplyReasoning(event.text))
-                elif isinstance(event, chat.ReplyStarted):
-                    self.post_message(ui.ReplyStarted(event.turn))
-                elif isinstance(event, chat.ReplyEnded):
-                    self.post_message(ui.ReplyEnded(event.turn, event.error))
-                elif isinstance(event, chat.NotSaved):
-                    self.post_message(ui.SaveFailed(event.error))
+            try:
+                async for event in stream:
+                    if isinstance(event, TextDelta):
+                        text.add(event.text)
+                    elif isinstance(event, ReasoningDelta):
+                        thinking.add(event.text)
+                    else:
+                        thinking.flush()
+                        text.flush()
+                        self.relay(event)
+            finally:  # stopped or failed: what arrived is still shown
+                thinking.flush()
+                text.flush()
+
+    def relay(self, event: chat.SessionEvent) -> None:
+        """Post a message for a session event other than streamed text."""
+        if isinstance(event, chat.ReplyStarted):
+            self.post_message(ui.ReplyStarted(event.turn))
+        elif isinstance(event, chat.ReplyEnded):
+            self.post_message(ui.ReplyEnded(event.turn, event.error))
+        elif isinstance(event, chat.NotSaved):
+            self.post_message(ui.SaveFailed(event.error))
 
     def on_reply_started(self, message: ui.ReplyStarted) -> None:
         turn = message.turn
@@ -236,6 +250,9 @@ class ChatScreen(Screen[None]):
 
     def on_reply_ended(self, message: ui.ReplyEnded) -> None:
         self.end_reply(message.turn.status)
+        if message.turn.cut_short:
+            limit = self.session.options.max_tokens if self.session else "max"
+            self.view.add_notice(f"The reply reached the {limit}-token limit (max_tokens).")
         if message.error is not None:
             hint = " — press ctrl+r to retry" if message.error.retryable else ""
             self.view.add_notice(f"{message.error}{hint}", "error")

@@ -210,7 +210,9 @@ async def enter_prompt(pilot: Pilot[None], text: str, *, typed: bool = False) ->
         await pilot.press(*text)
     else:
         chat(pilot.app).prompt.insert(text)  # type: ignore[arg-type]
-    await pilot.press("enter")
+    # Not pilot.press: it waits for the app to go idle, which a streaming reply never does.
+    pilot.app.simulate_key("enter")
+    await pilot.pause(0)
 
 
 async def pick_model(pilot: Pilot[None], query: str, expected: str) -> None:

@@ -110,3 +110,12 @@ async def test_list_models(
     assert models[0] == "configured-model"
     assert {"test-model", "test-model-large"} <= set(models)
     assert wire_server.requests[-1].path == "/v1/models"
+
+
+async def test_anthropic_cached_prompt_tokens_count_as_input(
+    wire_server: WireServer, make_provider: Callable[..., Provider]
+) -> None:
+    wire_server.enqueue(Reply(pieces=["hi"], input_tokens=1, cached_input_tokens=29))
+    events = await collect(make_provider("anthropic"), request("again"))
+    (report,) = [e for e in events if isinstance(e, UsageReport)]
+    assert report.usage.input_tokens == 30

@@ -211,3 +211,15 @@ async def test_view_widget_count_is_bounded(make_app: AppFactory) -> None:
         await pilot.pause()
         assert len(list(app.screen.walk_children())) < 30
         assert isinstance(app.query_one(PromptInput), TextArea)
+
+
+async def test_reply_cut_at_max_tokens_is_noticed(
+    make_app: AppFactory, wire_server: WireServer
+) -> None:
+    wire_server.enqueue(Reply(pieces=["cut"], stop_reason="length"))
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("q", "enter")
+        await settle(pilot)
+        notices = [e for e in chat(app).view.entries if isinstance(e, NoticeEntry)]
+        assert notices and "4096-token limit" in notices[-1].text

@@ -7,6 +7,7 @@ from typing import Any
 from textual.pilot import Pilot
 
 from chatui.store import TranscriptStore
+from chatui.ui.conversation_view import ConversationView
 from tests.ui.conftest import AppFactory
 
 REPLY = (
@@ -30,7 +31,15 @@ def seed(error: str | None = None) -> str:
 
 
 async def settle(pilot: Pilot[Any]) -> None:
+    for widget in pilot.app.query("*").results():  # a blinking cursor would make images differ
+        if hasattr(widget, "cursor_blink"):
+            widget.cursor_blink = False
     await pilot.app.workers.wait_for_complete()
+    view = pilot.app.screen_stack[0].query_one(ConversationView)
+    for _ in range(500):  # off-screen history is laid out in the background
+        if view.laid_out:
+            break
+        await pilot.pause(0.01)
     await pilot.pause()
 
 
@@ -43,6 +52,10 @@ def test_model_picker(snap_compare: Any, make_app: AppFactory) -> None:
     async def open_picker(pilot: Pilot[Any]) -> None:
         await settle(pilot)
         await pilot.press("ctrl+o")
+        await pilot.pause()
+        for widget in pilot.app.screen.query("*").results():
+            if hasattr(widget, "cursor_blink"):
+                widget.cursor_blink = False
         await settle(pilot)
 
     assert snap_compare(make_app(), terminal_size=(90, 30), run_before=open_picker)
