@@ -16,6 +16,8 @@ from chatui.services.pool import ProviderPool
 from chatui.services.turns import CUT_SHORT
 from chatui.store import TranscriptStore
 
+EMPTY_REPLY = "chatui: the model sent an empty reply (no text): try again, or another model (-m)"
+
 
 class Printer:
     """Writes streamed text, made inert when the stream is a terminal."""
@@ -70,7 +72,11 @@ async def run_ask(args: argparse.Namespace, prompt: str) -> int:
                     print(f"chatui: not saved: {event.error.message}", file=sys.stderr)
                 elif isinstance(event, ReplyEnded) and event.error is not None:
                     printer.finish()
-                    print(f"chatui: {event.error}", file=sys.stderr)
+                    again = " (this may be temporary: try again)" if event.error.retryable else ""
+                    print(f"chatui: {event.error}{again}", file=sys.stderr)
+                    code = 1
+                elif isinstance(event, ReplyEnded) and event.turn.empty:
+                    print(EMPTY_REPLY, file=sys.stderr)
                     code = 1
     finally:
         printer.finish()

@@ -79,7 +79,7 @@ class Config:
 
 
 def builtin_providers(timeouts: Timeouts) -> dict[str, ProviderConfig]:
-    """OpenAI and Anthropic, honouring the SDKs' own base-URL variables."""
+    """OpenAI, Anthropic (honouring the SDKs' own base-URL variables) and the local model."""
     return {
         "openai": ProviderConfig(
             "openai",
@@ -97,6 +97,8 @@ def builtin_providers(timeouts: Timeouts) -> dict[str, ProviderConfig]:
             models=ANTHROPIC_MODELS,
             timeouts=timeouts,
         ),
+        # the embedded offline model (the `chatui[local]` extra); `model_path` picks any GGUF
+        "local": ProviderConfig("local", "local", models=("smollm2",), timeouts=timeouts),
     }
 
 

@@ -7,7 +7,7 @@ import sys
 
 from chatui.config import load_config
 from chatui.core import ChatError, ConfigError, ModelRef
-from chatui.services.models import no_provider_message, resolve_model
+from chatui.services.models import resolve_model
 from chatui.store import TranscriptStore
 
 
@@ -18,11 +18,10 @@ def run_tui(args: argparse.Namespace) -> int:
     model: ModelRef | None
     try:
         model = resolve_model(config, args.model)
-    except ConfigError as exc:
+    except ConfigError:
         if args.model:
             raise
-        model, _ = None, exc
-        notes.append(no_provider_message(config))
+        model = None  # the chat screen welcomes the user and looks for local servers
     store: TranscriptStore | None
     try:
         store = TranscriptStore.open()

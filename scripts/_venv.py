@@ -25,7 +25,8 @@ def ensure(extras: str) -> Path:
     digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + extras.encode()).hexdigest()
     stamp = VENV / f".chatui-installed-{extras or 'base'}"
     if not stamp.exists() or stamp.read_text() != digest:
-        print(f"installing chatui[{extras}] into {VENV}", file=sys.stderr)
+        slow = " (llama-cpp-python builds from source: ~11 minutes)" if "local" in extras else ""
+        print(f"installing chatui[{extras}] into {VENV}{slow}", file=sys.stderr)
         target = f"{ROOT}[{extras}]" if extras else str(ROOT)
         subprocess.run(
             [

@@ -18,7 +18,7 @@ def write(tmp_path: Path, text: str) -> Path:
 
 def test_missing_file_gives_builtin_providers(tmp_path: Path) -> None:
     config = load_config(tmp_path / "absent.toml")
-    assert set(config.providers) == {"openai", "anthropic"}
+    assert set(config.providers) == {"openai", "anthropic", "local"}
     assert config.providers["anthropic"].api_key_env == "ANTHROPIC_API_KEY"
 
 

@@ -80,6 +80,9 @@ class Reply:
     empty: bool = False
     reasoning_field: str = "reasoning_content"  # chat delta key for reasoning
     model: str | None = None  # model echoed back; None: the request's model
+    # streamed bytes: each key (ASCII, e.g. "@RAW@") in a delta event is replaced by its bytes,
+    # e.g. invalid UTF-8 inside the JSON string
+    raw_bytes: dict[str, bytes] = field(default_factory=dict)
 
     @classmethod
     def from_text(cls, text: str, size: int = 8, **kwargs: Any) -> Reply:
@@ -1165,7 +1168,10 @@ class _Handler(BaseHTTPRequestHandler):
                     out += emitter.end(phase)
                 out += emitter.begin(kind)
                 phase = kind
-            self._send_chunk(out + emitter.delta(kind, piece))
+            out += emitter.delta(kind, piece)
+            for marker, raw in reply.raw_bytes.items():
+                out = out.replace(marker.encode(), raw)
+            self._send_chunk(out)
         tail = emitter.end(phase) if phase is not None else b""
         self._send_chunk(tail + emitter.finish())
         self._send_raw(b"0\r\n\r\n")
@@ -1178,9 +1184,9 @@ class _HTTPServer(ThreadingHTTPServer):
     block_on_close = False
     request_queue_size = 128
 
-    def __init__(self, wire: WireServer) -> None:
+    def __init__(self, wire: WireServer, port: int = 0) -> None:
         self.wire = wire
-        super().__init__(("127.0.0.1", 0), _Handler)
+        super().__init__(("127.0.0.1", port), _Handler)
 
     def server_bind(self) -> None:
         # Skip HTTPServer.server_bind's reverse DNS lookup (socket.getfqdn).
@@ -1201,8 +1207,11 @@ class WireServer:
         models: list[str] | None = None,
         known_models: set[str] | None = None,
         default_reply: Reply | None = None,
+        port: int = 0,
     ) -> None:
+        """`port` 0 picks a free one; a given port lets a stopped server come back on it."""
         self.api_key = api_key
+        self.requested_port = port
         self.models: list[str] = list(models or DEFAULT_MODELS)
         self.known_models = known_models
         self.default_reply = default_reply or Reply()
@@ -1222,7 +1231,7 @@ class WireServer:
         if self._httpd is not None:
             raise RuntimeError("WireServer already started")
         self._stopping.clear()
-        self._httpd = _HTTPServer(self)
+        self._httpd = _HTTPServer(self, self.requested_port)
         self._thread = threading.Thread(
             target=self._httpd.serve_forever,
             kwargs={"poll_interval": 0.01},

@@ -8,7 +8,7 @@ from collections.abc import AsyncGenerator
 from contextlib import aclosing
 
 from chatui.config import ProviderConfig
-from chatui.core import ChatError, ChatRequest, StreamEvent
+from chatui.core import ChatError, ChatRequest, StreamEvent, StreamTimeout
 
 MAX_RETRY_WAIT = 8.0
 
@@ -44,7 +44,11 @@ class Provider(ABC):
             await asyncio.sleep(wait)
 
     def _retry_wait(self, exc: ChatError, attempt: int) -> float | None:
-        if not exc.retryable or attempt >= self.config.max_retries:
+        # A stall already cost the user `timeouts.read` seconds: report it rather than wait
+        # that long again (ctrl+r retries).
+        if not exc.retryable or isinstance(exc, StreamTimeout):
+            return None
+        if attempt >= self.config.max_retries:
             return None
         wait = (
             exc.retry_after if exc.retry_after is not None else self.retry_base_delay * 2**attempt

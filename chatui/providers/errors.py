@@ -61,13 +61,19 @@ def from_status(
             hint = "this endpoint wants a key: set api_key_env in its config"
         return AuthenticationError(f"{where} rejected the API key ({hint}): {message}")
     if status == 403 or kind == "permission_error":
-        return PermissionDenied(f"{where}: {message}")
+        return PermissionDenied(
+            f"{where}: {message} (the key may not use this model: check the account or pick "
+            "another model)"
+        )
     if status == 404 or kind in ("not_found_error", "model_not_found"):
-        return ModelNotFound(f"{where}: {message}")
+        return ModelNotFound(f"{where}: {message} (check the model name or pick another model)")
     if status >= 500 or kind in ("api_error", "server_error"):
         return ServerError(f"{where} failed ({status or kind}): {message}")
     if status in (400, 413, 422) or kind == "invalid_request_error":
-        return BadRequest(f"{where}: {message}")
+        return BadRequest(
+            f"{where}: {message} (the request was refused as sent: check the model and the "
+            "options in the config, or shorten the conversation)"
+        )
     return ServerError(f"{where} ({status or kind}): {message}")
 
 
@@ -85,8 +91,13 @@ def map_exception(exc: BaseException, config: ProviderConfig) -> ChatError:
         return from_status(status, kind, text, config, retry)
     url = config.base_url or "the provider"
     if "Timeout" in name:
+        if _is_connect(exc):
+            return ConnectionFailed(
+                f"{url} did not accept a connection within {config.timeouts.connect:g} s: "
+                "is it running, and is the address right?"
+            )
         return StreamTimeout(
-            f"{config.name} stopped answering (no data for {config.timeouts.read:g} s). Retry?"
+            f"{config.name} stopped answering (no data for {config.timeouts.read:g} s)"
         )
     if name in ("ConnectError", "APIConnectionError") and _is_connect(exc):
         return ConnectionFailed(f"cannot reach {url}: is it running, and is the address right?")

@@ -21,19 +21,36 @@ def create_provider(config: ProviderConfig) -> Provider:
         from chatui.providers.openai import OpenAIProvider
 
         return OpenAIProvider(config)
+    if config.kind == "local":
+        from chatui.providers.local import LocalProvider
+
+        return LocalProvider(config)
     raise ConfigError(f"provider {config.name!r} has unknown kind {config.kind!r}")
 
 
+def is_available(provider: ProviderConfig) -> bool:
+    """Its key is set (or it needs none); a local model must also be installed."""
+    if not provider.available:
+        return False
+    if provider.kind == "local":
+        from chatui.providers.local import local_available
+
+        return local_available(provider)
+    return True
+
+
 def available_providers(config: Config) -> list[ProviderConfig]:
-    """Providers whose key is set (or that need none), in config order."""
-    return [p for p in config.providers.values() if p.available]
+    """Usable providers, in config order."""
+    return [p for p in config.providers.values() if is_available(p)]
 
 
 def default_model(config: Config) -> ModelRef | None:
-    """The configured default, else the first model of the first available provider."""
+    """The configured default, else the first model of the first available provider (the
+    embedded local model only when nothing else is available)."""
     if config.default_model is not None:
         return config.default_model
-    for provider in available_providers(config):
+    ranked = sorted(available_providers(config), key=lambda p: p.kind == "local")
+    for provider in ranked:
         if provider.models:
             return ModelRef(provider.name, provider.models[0])
     return None

@@ -35,6 +35,12 @@ class Turn:
         return self.stop_reason in CUT_SHORT
 
     @property
+    def empty(self) -> bool:
+        """A reply that ended normally without any visible text."""
+        finished = self.role is Role.ASSISTANT and self.status == "complete"
+        return finished and not self.content.strip()
+
+    @property
     def model_label(self) -> str:
         return f"{self.provider}/{self.model}" if self.provider else ""
 

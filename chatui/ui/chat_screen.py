@@ -17,11 +17,13 @@ from textual.worker import Worker, WorkerState
 
 from chatui.core import ChatError, GenerationOptions, ModelRef, ReasoningDelta, TextDelta
 from chatui.services import chat
+from chatui.services.discovery import discover
 from chatui.services.turns import Turn
 from chatui.ui import messages as ui
 from chatui.ui.conversation_view import ConversationView
 from chatui.ui.history_screen import HistoryScreen, Opened
 from chatui.ui.message_actions import MESSAGE_BINDINGS, MessageCursor
+from chatui.ui.onboarding import model_note, welcome_text
 from chatui.ui.picker import ModelPicker
 from chatui.ui.prompt import PromptInput
 from chatui.ui.relay import TextBatcher
@@ -32,6 +34,7 @@ if TYPE_CHECKING:
     from chatui.ui.app import ChatApp
 
 STATUS_HZ = 4
+EMPTY_REPLY = "The model sent an empty reply — press ctrl+r to retry, or ctrl+o for another model."
 
 
 class ChatScreen(Screen[None]):
@@ -99,8 +102,11 @@ class ChatScreen(Screen[None]):
             self.resume(self.resume_id)
         if self.start_notice:
             self.view.add_notice(self.start_notice, "warning")
-        if self.model is not None:
+        if self.model is None:
+            self.view.add_notice(welcome_text(self.app.config), "info")
+        else:
             self.call_after_refresh(self.warm_up, self.model.provider)
+        self.call_after_refresh(self.discover_endpoints)
         if self.start_prompt:
             self.call_after_refresh(self.send, self.start_prompt)
 
@@ -113,7 +119,10 @@ class ChatScreen(Screen[None]):
         )
         self.cursor.selected = self.cursor.editing = None
         self.status.reset_totals()
-        self.status.show(model=str(self.model) if self.model else "no model available")
+        self.status.show(
+            model=str(self.model) if self.model else "no model available",
+            note=model_note(app.config, self.model),
+        )
 
     def resume(self, conversation_id: str, message_id: str | None = None) -> None:
         store, session = self.app.store, self.session
@@ -175,6 +184,27 @@ class ChatScreen(Screen[None]):
     async def warm(self, provider: str) -> None:
         with suppress(ChatError):  # a missing key is reported when the user sends
             await asyncio.to_thread(self.app.pool.warm, provider)
+
+    @work(exclusive=True, group="discover", exit_on_error=False)
+    async def discover_endpoints(self) -> None:
+        """Probe for local servers after the first paint; they join the model picker."""
+        found = await discover(self.app.config)
+        if not found:
+            return
+        names = ", ".join(f"{p.name} ({len(p.models)} models)" for p in found)
+        if self.model is None and found[0].models and self.session is not None:
+            self.use_model(ModelRef(found[0].name, found[0].models[0]))
+            self.view.add_notice(f"Found {names}; using {self.model}. ctrl+o picks another.")
+        else:
+            self.notify(f"Found local servers: {names}. ctrl+o to pick their models.")
+
+    def use_model(self, ref: ModelRef) -> None:
+        """The next reply comes from `ref`."""
+        self.model = ref
+        if self.session is not None:
+            self.session.model = ref
+        self.status.show(model=str(ref), note=model_note(self.app.config, ref))
+        self.warm_up(ref.provider)
 
     @on(PromptInput.Submitted)
     def _submitted(self, event: PromptInput.Submitted) -> None:
@@ -250,6 +280,8 @@ class ChatScreen(Screen[None]):
 
     def on_reply_ended(self, message: ui.ReplyEnded) -> None:
         self.end_reply(message.turn.status)
+        if message.turn.empty:
+            self.view.add_notice(EMPTY_REPLY, "warning")
         if message.turn.cut_short:
             limit = self.session.options.max_tokens if self.session else "max"
             self.view.add_notice(f"The reply reached the {limit}-token limit (max_tokens).")
@@ -354,11 +386,8 @@ class ChatScreen(Screen[None]):
 
     def action_pick_model(self) -> None:
         def picked(ref: ModelRef | None) -> None:
-            if ref is None or self.session is None:
-                return
-            self.model = self.session.model = ref
-            self.status.show(model=str(ref))
-            self.warm_up(ref.provider)
+            if ref is not None:
+                self.use_model(ref)
 
         self.app.push_screen(ModelPicker(self.app.config, self.model, self.app.model_lists), picked)
 

