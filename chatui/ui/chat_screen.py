@@ -22,6 +22,7 @@ from chatui.services.turns import Turn
 from chatui.ui import messages as ui
 from chatui.ui.conversation_view import ConversationView
 from chatui.ui.history_screen import HistoryScreen, Opened
+from chatui.ui.markdown_blocks import warm_rendering
 from chatui.ui.message_actions import MESSAGE_BINDINGS, MessageCursor
 from chatui.ui.onboarding import model_note, welcome_text
 from chatui.ui.picker import ModelPicker
@@ -184,6 +185,7 @@ class ChatScreen(Screen[None]):
     async def warm(self, provider: str) -> None:
         with suppress(ChatError):  # a missing key is reported when the user sends
             await asyncio.to_thread(self.app.pool.warm, provider)
+        await asyncio.to_thread(warm_rendering)
 
     @work(exclusive=True, group="discover", exit_on_error=False)
     async def discover_endpoints(self) -> None:
