@@ -28,6 +28,9 @@ def ensure(extras: str) -> Path:
         slow = " (llama-cpp-python builds from source: ~11 minutes)" if "local" in extras else ""
         print(f"installing chatui[{extras}] into {VENV}{slow}", file=sys.stderr)
         target = f"{ROOT}[{extras}]" if extras else str(ROOT)
+        env = dict(os.environ)
+        if "local" in extras:  # a native (-march=native) build crashed in decode on some VMs
+            env.setdefault("CMAKE_ARGS", "-DGGML_NATIVE=OFF")
         subprocess.run(
             [
                 str(python()),
@@ -40,6 +43,7 @@ def ensure(extras: str) -> Path:
                 target,
             ],
             check=True,
+            env=env,
         )
         stamp.write_text(digest)
     return python()
