@@ -136,8 +136,10 @@ def main() -> None:
         text = make_markdown(42_000)
         show("baseline: Textual Markdown.get_stream, 42 KB", asyncio.run(baseline(text, 6200)))
     if args.tmux:
-        from stream_tmux import tmux_figures
+        from stream_tmux import launch_baseline, tmux_figures
 
+        floor = statistics.median(launch_baseline() for _ in range(args.runs))
+        print(f"{'tmux: a minimal Textual app launches in':<44} launch_s={floor:.3f}")
         for label, text, chunks, earlier in cases[:2]:
             runs = [tmux_figures(text, chunks, earlier) for _ in range(args.runs)]
             show(f"tmux: {label}", median(runs))

@@ -96,3 +96,25 @@ def tmux_figures(text: str, chunks: int, earlier: int) -> dict[str, float]:
         finally:
             tmux("kill-session", "-t", SESSION)
             server.stop()
+
+
+HELLO = (
+    "from textual.app import App\n"
+    "from textual.widgets import Static\n"
+    "class Hello(App):\n"
+    "    def compose(self):\n"
+    "        yield Static('hello-textual-ready')\n"
+    "Hello().run()\n"
+)
+
+
+def launch_baseline() -> float:
+    """Seconds until a minimal Textual app shows its one line in tmux: the floor for launch."""
+    tmux("kill-session", "-t", SESSION)
+    start = time.perf_counter()
+    command = shlex.join([sys.executable, "-c", HELLO])
+    tmux("new-session", "-d", "-s", SESSION, "-x", "120", "-y", "40", f"exec {command}")
+    try:
+        return (wait_for("hello-textual-ready", 20) or float("inf")) - start
+    finally:
+        tmux("kill-session", "-t", SESSION)
