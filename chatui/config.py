@@ -170,11 +170,7 @@ def parse_config(path: Path, text: str, data: dict[str, Any]) -> Config:
     for key in data:
         if key not in known | {"providers"}:
             raise reader.fail(key, "unknown setting")
-    times = reader.get(data, "timeouts", "", dict, {})
-    timeouts = Timeouts(
-        connect=reader.get(times, "connect", "timeouts.", float, 10.0),
-        read=reader.get(times, "read", "timeouts.", float, 60.0),
-    )
+    timeouts = _timeouts(reader, reader.get(data, "timeouts", "", dict, {}), "", Timeouts())
     providers = builtin_providers(timeouts)
     for name, table in reader.get(data, "providers", "", dict, {}).items():
         providers[name] = _provider(reader, name, table, providers.get(name), timeouts)
@@ -196,6 +192,19 @@ def parse_config(path: Path, text: str, data: dict[str, Any]) -> Config:
     )
 
 
+def _timeouts(reader: _Reader, table: dict[str, Any], where: str, default: Timeouts) -> Timeouts:
+    """A `timeouts` table: only `connect` and `read`, each a number of seconds above 0."""
+    where += "timeouts."
+    for key in table:
+        if key not in ("connect", "read"):
+            raise reader.fail(where + key, "unknown setting (allowed: connect, read)")
+    values = {key: reader.get(table, key, where, float, getattr(default, key)) for key in table}
+    for key, value in values.items():
+        if value <= 0:
+            raise reader.fail(where + key, "must be a number of seconds above 0")
+    return replace(default, **values)
+
+
 def _provider(
     reader: _Reader, name: str, table: Any, base: ProviderConfig | None, timeouts: Timeouts
 ) -> ProviderConfig:
@@ -209,7 +218,10 @@ def _provider(
                 where + key, f"unknown setting (allowed: {', '.join(sorted(allowed))})"
             )
     current = base or ProviderConfig(name, timeouts=timeouts)
-    kind = reader.get(table, "kind", where, str, current.kind)
+    default_kind = current.kind
+    if default_kind == "local" and "base_url" in table:  # a server named "local", not the model
+        default_kind = "openai"
+    kind = reader.get(table, "kind", where, str, default_kind)
     if kind == "openai-compatible":
         kind = "openai"
     if kind not in PROVIDER_KINDS:
@@ -217,7 +229,7 @@ def _provider(
     api = reader.get(table, "api", where, str, current.api)
     if api not in (None, "responses", "chat"):
         raise reader.fail(where + "api", 'must be "responses" or "chat"')
-    times = reader.get(table, "timeouts", where, dict, {})
+    times = _timeouts(reader, reader.get(table, "timeouts", where, dict, {}), where, timeouts)
     key_env = reader.get(table, "api_key_env", where, str, current.api_key_env)
     return replace(
         current,
@@ -226,9 +238,6 @@ def _provider(
         api_key_env=key_env or None,
         api=api,
         models=reader.strings(table, "models", where) or current.models,
-        timeouts=Timeouts(
-            connect=reader.get(times, "connect", where + "timeouts.", float, timeouts.connect),
-            read=reader.get(times, "read", where + "timeouts.", float, timeouts.read),
-        ),
+        timeouts=times,
         model_path=reader.get(table, "model_path", where, str, current.model_path),
     )
