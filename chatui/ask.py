@@ -8,7 +8,7 @@ from contextlib import aclosing
 from typing import TextIO
 
 from chatui.config import load_config
-from chatui.core import Finished, GenerationOptions, TextDelta
+from chatui.core import Finished, GenerationOptions, StoreError, TextDelta
 from chatui.core.text import inert
 from chatui.services.chat import ChatSession, NotSaved, ReplyEnded
 from chatui.services.models import list_all_models, no_provider_message, resolve_model
@@ -37,9 +37,24 @@ class Printer:
         self.ends_with_newline = text.endswith("\n")
 
     def finish(self) -> None:
+        """End the last line, once (it may be called again)."""
         if self.wrote and not self.ends_with_newline:
             self.out.write("\n")
             self.out.flush()
+            self.ends_with_newline = True
+
+
+def open_store() -> TranscriptStore | None:
+    """The history; None (said on stderr) when it cannot be opened: the reply still comes."""
+    try:
+        store = TranscriptStore.open()
+    except StoreError as exc:
+        print(f"chatui: not saved: {exc.message}", file=sys.stderr)
+        return None
+    if store.recovered_from is not None:
+        print(f"chatui: {store.path} was damaged; it was moved to {store.recovered_from}",
+              file=sys.stderr)  # fmt: skip
+    return store
 
 
 async def run_ask(args: argparse.Namespace, prompt: str) -> int:
@@ -50,10 +65,7 @@ async def run_ask(args: argparse.Namespace, prompt: str) -> int:
         max_tokens=args.max_tokens or config.max_tokens,
         temperature=args.temperature if args.temperature is not None else config.temperature,
     )
-    store = None if args.no_save else TranscriptStore.open()
-    if store is not None and store.recovered_from is not None:
-        print(f"chatui: {store.path} was damaged; it was moved to {store.recovered_from}",
-              file=sys.stderr)  # fmt: skip
+    store = None if args.no_save else open_store()
     pool = ProviderPool(config)
     system = args.system if args.system is not None else config.system_prompt
     session = ChatSession(pool, store, ref, system=system, options=options)

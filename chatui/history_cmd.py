@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from chatui.core import StoreError
+from chatui.core.text import inert
 from chatui.store import TranscriptStore
 
 _DELETE_HELP = (
@@ -204,8 +205,8 @@ def _export(store: TranscriptStore, args: argparse.Namespace, term: _Terminal) -
         text = json.dumps(data, indent=2, ensure_ascii=term.tty and not to_file) + "\n"
     else:
         text = store.export_markdown(conversation_id)
-    if to_file:
-        _write_private(args.output, text)
+    if to_file:  # a Markdown file is for reading: escapes are shown, never acted on
+        _write_private(args.output, inert(text) if args.format == "md" else text)
         print(f"Exported {conversation_id} to {args.output}", file=sys.stderr)
     else:
         term.stream.write(text if args.format == "json" else term.clean(text))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, AsyncIterator
 from contextlib import aclosing
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +19,7 @@ from chatui.core import (
 )
 from chatui.providers.base import Provider, merge_models
 from chatui.providers.errors import map_exception
+from chatui.providers.sse import valid_utf8
 
 if TYPE_CHECKING:
     from anthropic import AsyncAnthropic
@@ -37,6 +38,24 @@ def anthropic_messages(messages: tuple[ChatMessage, ...]) -> list[dict[str, str]
     return merged
 
 
+def _client_class() -> type[AsyncAnthropic]:
+    """`AsyncAnthropic` reading streams that may hold invalid UTF-8 (a proxy's, a local
+    server's) with U+FFFD in its place, as the OpenAI path does, instead of failing the reply.
+    The SDK's own Bedrock and Vertex clients swap the decoder the same way."""
+    import anthropic
+    from anthropic._streaming import ServerSentEvent, SSEDecoder
+
+    class Decoder(SSEDecoder):
+        def aiter_bytes(self, iterator: AsyncIterator[bytes]) -> AsyncIterator[ServerSentEvent]:
+            return super().aiter_bytes(valid_utf8(iterator))
+
+    class Client(anthropic.AsyncAnthropic):
+        def _make_sse_decoder(self) -> SSEDecoder:
+            return Decoder()
+
+    return Client
+
+
 class AnthropicProvider(Provider):
     """Streams from the Anthropic Messages API (or a server speaking it)."""
 
@@ -45,11 +64,10 @@ class AnthropicProvider(Provider):
     def client(self) -> AsyncAnthropic:
         """The SDK client, built once (importing the SDK on first use)."""
         if self._client is None:
-            import anthropic
             import httpx2
 
             times = self.config.timeouts
-            self._client = anthropic.AsyncAnthropic(
+            self._client = _client_class()(
                 api_key=self.config.api_key() or "missing",
                 base_url=self.config.base_url,
                 timeout=httpx2.Timeout(times.read, connect=times.connect),

@@ -78,7 +78,17 @@ def from_status(
 
 
 def map_exception(exc: BaseException, config: ProviderConfig) -> ChatError:
-    """Translate anything an SDK stream can raise into a ChatError."""
+    """Translate anything an SDK stream can raise into a ChatError, with the API key masked
+    (some servers quote the key they rejected; the message is shown and saved)."""
+    error = _translate(exc, config)
+    key = config.api_key()
+    if key and len(key) >= 8 and key in error.message:
+        error.message = error.message.replace(key, f"{key[:3]}…{key[-4:]}")
+        error.args = (error.message,)
+    return error
+
+
+def _translate(exc: BaseException, config: ProviderConfig) -> ChatError:
     if isinstance(exc, ChatError):
         return exc
     name = type(exc).__name__

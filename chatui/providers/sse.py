@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator
+import codecs
+from collections.abc import AsyncGenerator, AsyncIterator
 from typing import Any, Protocol
 
 
@@ -41,3 +42,11 @@ async def server_sent_events(response: ByteStream) -> AsyncGenerator[str, None]:
                 data.append(line[5:].removeprefix(" "))
     if data:
         yield "\n".join(data)
+
+
+async def valid_utf8(chunks: AsyncIterator[bytes]) -> AsyncGenerator[bytes, None]:
+    """`chunks` with invalid UTF-8 replaced by U+FFFD (a character may span two chunks)."""
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+    async for chunk in chunks:
+        yield decoder.decode(chunk).encode("utf-8")
+    yield decoder.decode(b"", final=True).encode("utf-8")

@@ -7,6 +7,7 @@ import os
 import re
 from pathlib import Path
 
+from chatui.core.text import inert
 from chatui.store import TranscriptStore
 
 
@@ -20,12 +21,13 @@ def export_conversation(
 ) -> Path:
     """Write the conversation as `kind` ("md" or "json") into `directory`; returns the path.
 
-    An existing file is never overwritten: a number is added to the name instead."""
+    An existing file is never overwritten: a number is added to the name instead. Markdown is
+    for reading (`cat` shows escapes as ^[, never acts on them); JSON is the lossless copy."""
     transcript = store.get_conversation(conversation_id)
     if kind == "json":
         text = json.dumps(store.export_json(conversation_id), indent=2, ensure_ascii=False)
     else:
-        text = store.export_markdown(conversation_id)
+        text = inert(store.export_markdown(conversation_id))
     name = file_name(transcript.conversation.title, conversation_id, kind)
     path = directory / name
     counter = 1

@@ -13,6 +13,7 @@ Render = Callable[[RenderableType, int], list[Line]]
 Tokens = list[tuple[object, str]]
 
 PIECE_LINES = 4  # a finished piece has at least this many code lines
+CHECKED_LINES = 2000  # longer fences are not lexed again as a whole when they close
 
 
 def _merged(tokens: Iterable[tuple[object, str]]) -> Tokens:
@@ -82,8 +83,11 @@ class OpenFence:
         return "\n".join(lines[self._sealed_lines :]).rstrip()
 
     def same_as_whole(self, content: str) -> bool:
-        """Whether the pieces are coloured exactly as the whole `content` would be."""
-        if self._pygments is None or not self._pieces:
+        """Whether the pieces are coloured exactly as the whole `content` would be.
+
+        Past CHECKED_LINES the pieces are trusted (they were cut only where the lexer starts
+        afresh): the check lexes everything twice on the UI thread, ~3 s for 10,000 lines."""
+        if self._pygments is None or not self._pieces or content.count("\n") > CHECKED_LINES:
             return True
         lines = content.split("\n")
         self._seal(lines)

@@ -1,0 +1,1 @@
+"""Reliability suite: faults, crashes, hostile output, bad input, secrets (docs/reliability.md)."""
