@@ -60,9 +60,9 @@ async def stream_chat(
         **args,
     ) as response:
         async for data in server_sent_events(response.http_response):
-            if data.startswith("[DONE]"):
-                done = True
-                break
+            if done or data.startswith("[DONE]"):  # read on to the end of the body, so the
+                done = True  # connection ends cleanly instead of being cut after the marker
+                continue
             chunk = json.loads(data)
             if not isinstance(chunk, dict):
                 raise json.JSONDecodeError("a chunk is not a JSON object", data, 0)

@@ -93,7 +93,7 @@ def test_fault(
     assert (saved.error is None) == (fault.status == "complete")
 
     again = outcome.again
-    assert (again.returncode, again.stdout, again.stderr) == (0, RECOVERED + "\n", "")
+    assert (again.returncode, again.stdout, again.stderr) == (0, RECOVERED + "\n", ""), again
     assert [m.content for m in outcome.newest] == [PROMPT, RECOVERED]
     assert outcome.earlier == outcome.kept  # the failed run's record is untouched
     assert outcome.invalid_requests == []

@@ -140,7 +140,7 @@ def test_ask_with_read_only_newer_or_full_database(env: Env, wire_server: WireSe
 
     wire_server.enqueue(Reply.from_text(LONG, size=512))
     result = run_chatui(env.environ, "ask", "hello", setup=full_disk_after_open)
-    assert (result.returncode, result.stdout) == (0, LONG + "\n")
+    assert (result.returncode, result.stdout) == (0, LONG)
     assert re.fullmatch(r"chatui: not saved: .* was not saved: the disk holding \S+ is full\n",
                         result.stderr), result.stderr  # fmt: skip
     assert conversation_ids(env.db)[-1] == earlier

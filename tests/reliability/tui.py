@@ -13,7 +13,6 @@ from chatui.ui.chat_screen import ChatScreen
 from chatui.ui.conversation_view import ConversationView
 from chatui.ui.prompt import PromptInput
 from chatui.ui.render_entries import AssistantEntry, NoticeEntry
-from tests.ui.conftest import settle
 
 __all__ = [
     "MAX_FREEZE",
@@ -83,3 +82,9 @@ async def watch_loop(gaps: list[float]) -> None:
         began = time.perf_counter()
         await asyncio.sleep(0.01)
         gaps.append(time.perf_counter() - began - 0.01)
+
+
+async def settle(pilot: Pilot[Any]) -> None:
+    """Wait for every worker (the reply stream) and the messages and frame after it."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
