@@ -68,7 +68,8 @@ def from_status(
     if status == 404 or kind in ("not_found_error", "model_not_found"):
         return ModelNotFound(f"{where}: {message} (check the model name or pick another model)")
     if status >= 500 or kind in ("api_error", "server_error"):
-        return ServerError(f"{where} failed ({status or kind}): {message}")
+        # an error event inside a stream arrives with the stream's status, 200: name its type
+        return ServerError(f"{where} failed ({status if status >= 400 else kind}): {message}")
     if status in (400, 413, 422) or kind == "invalid_request_error":
         return BadRequest(
             f"{where}: {message} (the request was refused as sent: check the model and the "
