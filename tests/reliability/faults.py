@@ -73,7 +73,7 @@ FAULTS = [
     Fault(
         "error-event",
         _cut(error_event_after=2, error_type="api_error", error_message="boom"),
-        ("Provider server error", "boom"),
+        ("Provider server error", r"failed \((api|server)_error\): boom"),
         partial=PARTIAL,
     ),
     Fault("dropped", _cut(disconnect_after=2), ("Connection dropped",), partial=PARTIAL),

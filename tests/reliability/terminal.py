@@ -15,8 +15,8 @@ from types import TracebackType
 class Tmux:
     """One tmux server on its own socket, running one command in a 100x30 window."""
 
-    def __init__(self, folder: Path, environ: dict[str, str]) -> None:
-        self.socket = folder / "tmux.sock"
+    def __init__(self, folder: Path, environ: dict[str, str], name: str = "tmux") -> None:
+        self.socket = folder / f"{name}.sock"
         self.environ = {**environ, "TERM": "xterm-256color"}
 
     def tmux(self, *args: str) -> str:

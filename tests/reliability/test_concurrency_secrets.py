@@ -1,5 +1,6 @@
-"""Several writers on one history, and secrets: two `chatui ask` processes and the app stream into
-one database at once and nothing is lost; API keys never reach a file, a screen or a message;
+"""Several writers on one history, and secrets: two app instances (real processes in terminals)
+stream into one database at once, and so do two `chatui ask` processes with the app; nothing is
+lost; API keys never reach a file, a screen or a message;
 data files are private."""
 
 from __future__ import annotations
@@ -13,12 +14,47 @@ import pytest
 from chatui.store import TranscriptStore
 from tests.reliability.cli import Result, run_chatui, start_forkserver
 from tests.reliability.harness import KEYS, MODELS, SECRET_MARK, Env, conversation_ids, messages
+from tests.reliability.terminal import Tmux
 from tests.reliability.tui import notices, send, settle
 from tests.wireserver import Reply, WireServer
 
 
 def words(tag: str) -> list[str]:
     return [f"{tag}{i} " for i in range(300)]
+
+
+def saved_replies(env: Env) -> dict[str, str]:
+    """question -> its reply, for every conversation whose reply is complete."""
+    if not env.db.exists():
+        return {}
+    saved = {}
+    for index in range(len(conversation_ids(env.db))):
+        kept = messages(env.db, index)
+        if len(kept) == 2 and kept[1].status == "complete":
+            assert kept[1].parent_id == kept[0].id
+            saved[kept[0].content] = kept[1].content
+    return saved
+
+
+def test_two_app_instances_stream_into_one_store(env: Env, wire_server: WireServer) -> None:
+    tags = ("left", "right")  # 6 s each: the second app may still be importing its SDK
+    wire_server.enqueue(*(Reply(pieces=words(tag), interval=0.02) for tag in tags))
+    with Tmux(env.root, env.environ, "one") as one, Tmux(env.root, env.environ, "two") as two:
+        for term, model in ((one, MODELS["chat"]), (two, MODELS["anthropic"])):
+            term.start("-m", model)
+            term.wait_for(lambda t=term, m=model: m in t.screen(), "the app to start")
+        for term, question in ((one, "from one"), (two, "from two")):
+            term.type(question)
+            term.keys("Enter")
+        one.wait_for(lambda: len(wire_server.generation_requests) == 2, "both requests")
+        first, second = wire_server.generation_requests
+        assert first.finished_at is None or second.received_at < first.finished_at  # at once
+        one.wait_for(lambda: len(saved_replies(env)) == 2, "both replies to be saved", 40)
+        for term in (one, two):
+            assert "Not saved" not in term.screen() and "Traceback" not in term.screen()
+            term.keys("C-q")
+    assert set(saved_replies(env)) == {"from one", "from two"}
+    assert set(saved_replies(env).values()) == {"".join(words(tag)) for tag in tags}
 
 
 async def test_two_processes_and_the_app_stream_into_one_store(

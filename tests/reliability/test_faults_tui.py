@@ -6,6 +6,7 @@ what a long session looks like; each fault's failure is reported under its own n
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -13,8 +14,10 @@ import pytest
 from textual.pilot import Pilot
 
 from chatui.config import Timeouts, load_config
+from chatui.core import ChatMessage, ChatRequest, Role, StreamTimeout
+from chatui.providers import create_provider
 from tests.reliability.faults import BIG, FAULTS, PROMPT, RECOVERED, Fault
-from tests.reliability.harness import MODELS, Env, ServerSwitch, messages
+from tests.reliability.harness import MODELS, READ_TIMEOUT, Env, ServerSwitch, messages
 from tests.reliability.tui import chat, notices, replies, responsive, screen_text, send, settle
 from tests.wireserver import Reply, WireServer
 
@@ -25,6 +28,23 @@ def test_default_timeouts_notice_a_stall_within_60_s(tmp_path: Path) -> None:
     assert Timeouts().read <= 60 and Timeouts().connect <= 60
     config = load_config(tmp_path / "absent.toml")
     assert all(p.timeouts.read <= 60 for p in config.providers.values())
+
+
+@pytest.mark.parametrize("protocol", ["chat", "anthropic"])
+async def test_a_stall_is_reported_after_one_timeout(
+    protocol: str, env: Env, wire_server: WireServer
+) -> None:
+    """Not retried: a silent server would otherwise cost the user three read timeouts."""
+    wire_server.default_reply = Reply(stall_after=0)
+    provider = create_provider(load_config().provider(MODELS[protocol].partition("/")[0]))
+    provider.warm()  # the SDK's import is not part of the wait
+    began = time.monotonic()
+    with pytest.raises(StreamTimeout):
+        async for _ in provider.stream(ChatRequest("test-model", (ChatMessage(Role.USER, "hi"),))):
+            pass
+    await provider.aclose()
+    assert time.monotonic() - began < 2 * READ_TIMEOUT
+    assert len(wire_server.generation_requests) == 1
 
 
 async def meet(

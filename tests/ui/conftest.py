@@ -28,6 +28,8 @@ def app_env(tmp_path: Path, wire_server: WireServer, monkeypatch: pytest.MonkeyP
         f'[providers.claude]\nkind = "anthropic"\nbase_url = "{wire_server.base_url}"\n'
         'api_key_env = "CLAUDE_TEST_KEY"\nmodels = ["claude-test"]\n'
         "[providers.claude.timeouts]\nread = 1\n"
+        # the embedded model is not part of these tests, whether or not the extra is installed
+        f'[providers.local]\nmodel_path = "{tmp_path}/absent.gguf"\n'
     )
     monkeypatch.setenv("CHATUI_CONFIG", str(config))
     monkeypatch.setenv("CHATUI_DATA_DIR", str(tmp_path / "data"))
