@@ -60,6 +60,16 @@ class ProviderConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class KeyOverride:
+    """One `[keymap]` entry: the binding id, its new keys ("ctrl+r" or "f5,ctrl+r"), and where
+    in the config file it was written (for messages)."""
+
+    binding_id: str
+    keys: str
+    where: str
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     """Everything read from the config file and the environment."""
 
@@ -69,6 +79,8 @@ class Config:
     system_prompt: str = ""
     max_tokens: int = 4096
     temperature: float | None = None
+    theme: str | None = None
+    keymap: tuple[KeyOverride, ...] = ()
 
     def provider(self, name: str) -> ProviderConfig:
         try:
@@ -110,9 +122,17 @@ class _Reader:
         self.lines = text.splitlines()
 
     def fail(self, key: str, problem: str) -> ConfigError:
+        return ConfigError(f"{self.where(key)}: {key}: {problem}")
+
+    def where(self, key: str) -> str:
+        """ "FILE, line N" for a dotted key (N left out when the line can't be found)."""
         line = self._line_of(key)
-        where = f"{self.path}, line {line}" if line else str(self.path)
-        return ConfigError(f"{where}: {key}: {problem}")
+        if line is None and key.startswith("keymap."):  # "chat.retry" = ... inside [keymap]
+            quoted = re.compile(
+                r'^\s*["\']?' + re.escape(key.removeprefix("keymap.")) + r'["\']?\s*='
+            )
+            line = next((n for n, text in enumerate(self.lines, 1) if quoted.match(text)), None)
+        return f"{self.path}, line {line}" if line else str(self.path)
 
     def _line_of(self, dotted: str) -> int | None:
         *tables, key = dotted.split(".")
@@ -166,9 +186,9 @@ def load_config(path: Path | None = None) -> Config:
 def parse_config(path: Path, text: str, data: dict[str, Any]) -> Config:
     """Turn a parsed TOML document into a Config, checking every value."""
     reader = _Reader(path, text)
-    known = {"default_model", "system_prompt", "max_tokens", "temperature", "timeouts"}
+    known = {"default_model", "system_prompt", "max_tokens", "temperature", "timeouts", "theme"}
     for key in data:
-        if key not in known | {"providers"}:
+        if key not in known | {"providers", "keymap"}:
             raise reader.fail(key, "unknown setting")
     timeouts = _timeouts(reader, reader.get(data, "timeouts", "", dict, {}), "", Timeouts())
     providers = builtin_providers(timeouts)
@@ -189,7 +209,25 @@ def parse_config(path: Path, text: str, data: dict[str, Any]) -> Config:
         system_prompt=reader.get(data, "system_prompt", "", str, ""),
         max_tokens=max_tokens,
         temperature=reader.get(data, "temperature", "", float, None),
+        theme=reader.get(data, "theme", "", str, None),
+        keymap=_keymap(reader, reader.get(data, "keymap", "", dict, {})),
     )
+
+
+def _keymap(reader: _Reader, table: dict[str, Any], prefix: str = "") -> tuple[KeyOverride, ...]:
+    """`[keymap]`: binding id -> keys. Ids have dots, so `chat.retry = "f5"` (a nested table in
+    TOML) and `"chat.retry" = "f5"` mean the same. The UI checks ids and clashes."""
+    overrides: list[KeyOverride] = []
+    for key, value in table.items():
+        binding_id = prefix + key
+        if isinstance(value, dict):
+            overrides += _keymap(reader, value, binding_id + ".")
+        elif isinstance(value, str) and value.strip():
+            keys = ",".join(part.strip() for part in value.split(","))
+            overrides.append(KeyOverride(binding_id, keys, reader.where(f"keymap.{binding_id}")))
+        else:
+            raise reader.fail(f"keymap.{binding_id}", 'expected keys as a string, like "ctrl+r"')
+    return tuple(overrides)
 
 
 def _timeouts(reader: _Reader, table: dict[str, Any], where: str, default: Timeouts) -> Timeouts:

@@ -14,6 +14,9 @@ from chatui.store import TranscriptStore
 def run_tui(args: argparse.Namespace) -> int:
     """Open the full-screen app; problems that stop it are printed, not raised."""
     config = load_config()
+    from chatui.ui.keymap import checked_keymap
+
+    keymap = checked_keymap(config)  # a ConfigError is printed before anything opens
     notes: list[str] = []
     model: ModelRef | None
     try:
@@ -44,8 +47,9 @@ def run_tui(args: argparse.Namespace) -> int:
     from chatui.ui.app import ChatApp
 
     app = ChatApp(
-        config, store, model, prompt=prompt, resume_id=resume_id, notice="\n".join(notes) or None
-    )
+        config, store, model, prompt=prompt, resume_id=resume_id,
+        notice="\n".join(notes) or None, keymap=keymap,
+    )  # fmt: skip
     app.run()
     if app.return_code:
         print("chatui: the app stopped with an error", file=sys.stderr)

@@ -10,10 +10,13 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from chatui.config import Config
-from chatui.core import ModelRef
+from chatui.core import ChatError, ModelRef
 from chatui.services.pool import ProviderPool
+from chatui.services.preferences import load_preferences, save_preference
 from chatui.store import TranscriptStore
 from chatui.ui.chat_screen import ChatScreen
+
+DEFAULT_THEME = "textual-dark"
 
 
 class ChatApp(App[None]):
@@ -21,7 +24,10 @@ class ChatApp(App[None]):
 
     CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "chatui"
-    BINDINGS = [Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True)]
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
+        Binding("f1", "help", "Help", id="app.help", priority=True),
+    ]
 
     def __init__(
         self,
@@ -32,9 +38,12 @@ class ChatApp(App[None]):
         prompt: str | None = None,
         resume_id: str | None = None,
         notice: str | None = None,
+        keymap: dict[str, str] | None = None,
     ) -> None:
         super().__init__()
         self.config = config
+        self.keymap = keymap or {}
+        self.set_keymap(self.keymap)
         self.store = store
         self.pool = ProviderPool(config)
         self.start_model = model
@@ -51,8 +60,40 @@ class ChatApp(App[None]):
             notice=self.start_notice,
         )
 
+    def on_mount(self) -> None:
+        self.theme = self.starting_theme()
+        # subscribed once the starting theme is in place: only the user's changes are saved
+        self.call_after_refresh(self.theme_changed_signal.subscribe, self, self.remember_theme)
+
+    def starting_theme(self) -> str:
+        """The theme picked last time, else the config's `theme`, else the default."""
+        saved = load_preferences().get("theme")
+        if isinstance(saved, str) and saved in self.available_themes:
+            return saved
+        wanted = self.config.theme
+        if wanted and wanted not in self.available_themes:
+            names = ", ".join(sorted(self.available_themes))
+            self.notify(f"Unknown theme {wanted!r} in the config (themes: {names}).", timeout=10)
+            return DEFAULT_THEME
+        return wanted or DEFAULT_THEME
+
+    def remember_theme(self, theme: object) -> None:
+        try:
+            save_preference("theme", self.theme)
+        except ChatError as exc:
+            self.notify(f"The theme is not remembered: {exc}", severity="warning")
+
+    def action_help(self) -> None:
+        from chatui.ui.help_screen import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss(None)
+        else:
+            self.push_screen(HelpScreen(self.keymap, str(self.config.path)))
+
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
+        yield SystemCommand("Help: keys", "Every binding as mapped, and its id", self.action_help)
         if isinstance(screen, ChatScreen):
             yield from screen.commands()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncGenerator, Iterator
 from contextlib import aclosing, suppress
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual import on, work
@@ -18,6 +19,7 @@ from textual.worker import Worker, WorkerState
 from chatui.core import ChatError, GenerationOptions, ModelRef, ReasoningDelta, TextDelta
 from chatui.services import chat
 from chatui.services.discovery import discover
+from chatui.services.exports import export_conversation
 from chatui.services.turns import Turn
 from chatui.ui import messages as ui
 from chatui.ui.conversation_view import ConversationView
@@ -393,14 +395,42 @@ class ChatScreen(Screen[None]):
 
         self.app.push_screen(ModelPicker(self.app.config, self.model, self.app.model_lists), picked)
 
+    def action_export(self, kind: str) -> None:
+        """Write the open conversation to a file in the working directory."""
+        conversation_id = self.session.conversation_id if self.session else None
+        if conversation_id is None or self.app.store is None:
+            self.notify("Nothing to export yet: this conversation is not saved.")
+            return
+        try:
+            path = export_conversation(self.app.store, conversation_id, kind, Path.cwd())
+        except (ChatError, OSError) as exc:
+            self.notify(f"Export failed: {exc}", severity="error")
+            return
+        self.notify(f"Saved to {path}", timeout=8)
+
     def commands(self) -> Iterator[SystemCommand]:
         yield SystemCommand(
             "Pick model", "Choose the model for the next reply", self.action_pick_model
         )
         yield SystemCommand("New chat", "Start a new conversation", self.action_new_chat)
-        yield SystemCommand("Retry reply", "Ask again after an error", self.action_retry)
+        yield SystemCommand(
+            "Regenerate reply",
+            "Ask again: after an error, or for another answer",
+            self.action_retry,
+        )
         yield SystemCommand("Stop reply", "Stop the streaming reply", self.action_stop)
         yield SystemCommand("History", "Browse and search saved conversations", self.action_history)
+        yield SystemCommand(
+            "Search history", "Find words in every saved conversation", self.action_history
+        )
+        yield SystemCommand(
+            "Export as Markdown", "Write this conversation to a .md file here",
+            lambda: self.action_export("md"),
+        )  # fmt: skip
+        yield SystemCommand(
+            "Export as JSON", "Write this conversation to a .json file here (lossless)",
+            lambda: self.action_export("json"),
+        )  # fmt: skip
         yield SystemCommand("Copy message", "Copy the selected message", self.action_copy_message)
         yield SystemCommand("Copy code block", "Copy a code block", self.action_copy_code)
         yield SystemCommand("Edit message", "Edit and resend a message", self.action_edit)

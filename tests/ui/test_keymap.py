@@ -1,0 +1,136 @@
+"""Key bindings: `[keymap]` overrides by id, their problems reported with file and line, F1 help
+listing keys as mapped; and the theme, which persists."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from chatui.cli import main
+from chatui.config import parse_config
+from chatui.ui.help_screen import HelpScreen
+from chatui.ui.keymap import checked_keymap, keymap_problems, scopes
+from tests.ui.conftest import AppFactory, chat, settle
+
+
+def overrides(text: str) -> tuple:  # type: ignore[type-arg]
+    return parse_config(Path("keys.toml"), text, tomllib.loads(text)).keymap
+
+
+def test_every_binding_has_a_unique_id() -> None:
+    ids = [b.id for scope in scopes() for b in scope.bindings]
+    assert None not in ids and len(ids) == len(set(ids))
+    assert {"chat.retry", "history.rename", "app.help", "picker.cancel"} <= set(ids)
+
+
+def test_keymap_forms_and_where_they_are() -> None:
+    found = overrides(
+        '[keymap]\n"chat.retry" = "f5, ctrl+r"\nchat.new = "f9"\n[keymap.history]\nrename = "f3"\n'
+    )
+    assert [(o.binding_id, o.keys, o.where) for o in found] == [
+        ("chat.retry", "f5,ctrl+r", "keys.toml, line 2"),
+        ("chat.new", "f9", "keys.toml, line 3"),
+        ("history.rename", "f3", "keys.toml, line 5"),
+    ]
+    assert keymap_problems(found) == []
+
+
+def test_problems_name_the_file_line_and_what_is_wrong() -> None:
+    problems = keymap_problems(
+        overrides(
+            "[keymap]\n"
+            'chat.histroy = "f6"\n'  # a typo
+            'chat.retry = "ctrl+b"\n'  # chat.history's key
+            'chat.pick_model = "ctrl+k"\n'  # the prompt deletes to the end of the line with it
+            'history.rename = "hyper2+x"\n'
+            'app.help = "banana"\n'
+        )
+    )
+    assert problems == [
+        "keys.toml, line 2: keymap.chat.histroy: no binding has this id "
+        "(did you mean 'chat.history'? F1 lists all)",
+        "keys.toml, line 5: keymap.history.rename: 'hyper2' is not a modifier "
+        "(use ctrl, alt, shift or super)",
+        "keys.toml, line 6: keymap.app.help: 'banana' is not a key name "
+        "(examples: ctrl+r, f5, alt+up, escape)",
+        "keys.toml, line 4: keymap.chat.pick_model: ctrl+k is the text field's "
+        "'delete to end of line or delete line' key (chat screen)",
+        "keys.toml, line 3: keymap.chat.retry: ctrl+b is also chat.history's key (chat screen)",
+    ]
+
+
+def test_swapping_two_keys_is_no_clash() -> None:
+    assert (
+        keymap_problems(overrides('[keymap]\nchat.new = "ctrl+b"\nchat.history = "ctrl+n"\n')) == []
+    )
+
+
+def test_a_bad_keymap_stops_the_app_with_the_message(
+    app_env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = app_env / "config.toml"
+    config.write_text(config.read_text() + '[keymap]\nchat.retry = "ctrl+b"\n')
+    line = len(config.read_text().splitlines())
+    assert main([]) == 2
+    err = capsys.readouterr().err
+    assert f"{config}, line {line}: keymap.chat.retry: ctrl+b is also chat.history's key" in err
+    assert "Traceback" not in err
+
+
+async def test_remapped_keys_work_and_help_shows_them(app_env: Path, make_app: AppFactory) -> None:
+    config = app_env / "config.toml"
+    config.write_text(config.read_text() + '[keymap]\n"chat.new" = "f9"\n')
+    from chatui.config import load_config
+
+    app = make_app(keymap=checked_keymap(load_config()))
+    async with app.run_test(size=(110, 40)) as pilot:
+        await pilot.press("h", "i", "enter")
+        await settle(pilot)
+        assert chat(app).session is not None and len(chat(app).session.turns) == 2
+        await pilot.press("ctrl+n")  # no longer bound
+        assert len(chat(app).session.turns) == 2
+        await pilot.press("f9")
+        assert chat(app).session.turns == []
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        rows = dict(app.screen.rows())
+        assert ("f9", "New chat", "chat.new") in rows["Chat"]
+        assert ("f2", "Rename", "history.rename") in rows["History"]
+        assert ("ctrl+p", "Command palette: every action by name", "") in rows["Everywhere"]
+        assert "chat.new" in app.export_screenshot()  # drawn, not only listed
+        await pilot.press("f1")  # toggles
+        await pilot.pause()
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_theme_persists(app_env: Path, make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert app.theme == "textual-dark"
+        app.theme = "nord"
+        await pilot.pause()
+    saved = json.loads((app_env / "data" / "preferences.json").read_text())
+    assert saved["theme"] == "nord"
+    assert (app_env / "data" / "preferences.json").stat().st_mode & 0o777 == 0o600
+    again = make_app()
+    async with again.run_test():
+        assert again.theme == "nord"
+
+
+async def test_config_theme_and_an_unknown_one(app_env: Path, make_app: AppFactory) -> None:
+    config = app_env / "config.toml"
+    config.write_text('theme = "textual-light"\n' + config.read_text())
+    app = make_app()
+    async with app.run_test():
+        assert app.theme == "textual-light"
+    config.write_text(config.read_text().replace("textual-light", "no-such-theme"))
+    app = make_app()
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert app.theme == "textual-dark"
+        assert any("Unknown theme 'no-such-theme'" in n.message for n in app._notifications)
