@@ -44,11 +44,37 @@ class ChatScreen(Screen[None]):
     """Where the conversation happens."""
 
     BINDINGS = [
-        Binding("escape", "stop", "Stop", id="chat.stop"),
-        Binding("ctrl+o", "pick_model", "Model", id="chat.pick_model"),
-        Binding("ctrl+r", "retry", "Retry", id="chat.retry"),
-        Binding("ctrl+b", "history", "History", id="chat.history"),
-        Binding("ctrl+n", "new_chat", "New chat", id="chat.new"),
+        Binding(
+            "escape",
+            "stop",
+            "Stop",
+            id="chat.stop",
+            tooltip="Stop the reply; cancel an edit or a selection",
+        ),
+        Binding(
+            "ctrl+o",
+            "pick_model",
+            "Model",
+            id="chat.pick_model",
+            tooltip="Pick the model for the next reply",
+        ),
+        Binding(
+            "ctrl+r",
+            "retry",
+            "Retry",
+            id="chat.retry",
+            tooltip="Retry after an error, or regenerate the last reply",
+        ),
+        Binding(
+            "ctrl+b",
+            "history",
+            "History",
+            id="chat.history",
+            tooltip="Browse and search saved conversations",
+        ),
+        Binding(
+            "ctrl+n", "new_chat", "New chat", id="chat.new", tooltip="Start a new conversation"
+        ),
         *MESSAGE_BINDINGS,
     ]
 

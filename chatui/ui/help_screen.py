@@ -44,13 +44,13 @@ class HelpScreen(ModalScreen[None]):
             yield scope.title, rows
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="help", classes="dialog"):
+        with VerticalScroll(id="help"):
             yield Static(Text("Keys", style="bold"))
             for title, rows in self.rows():
                 table = Table(box=None, show_header=False, padding=(0, 2, 0, 0), expand=True)
-                table.add_column("keys", style="bold", no_wrap=True, ratio=2)
-                table.add_column("does", ratio=4)
-                table.add_column("id", style="dim", no_wrap=True, ratio=3)
+                table.add_column("keys", style="bold", width=22)
+                table.add_column("does", ratio=1)
+                table.add_column("id", style="dim", no_wrap=True, width=24)
                 for row in rows:
                     table.add_row(*row)
                 yield Static(Text(f"\n{title}", style="bold underline"))

@@ -17,13 +17,61 @@ if TYPE_CHECKING:
 FENCE = re.compile(r"^(```|~~~)[^\n]*\n(.*?)^\1[ \t]*$", re.MULTILINE | re.DOTALL)
 
 MESSAGE_BINDINGS = [
-    Binding("alt+up,ctrl+up", "select(-1)", "Prev msg", id="chat.select_previous"),
-    Binding("alt+down,ctrl+down", "select(1)", "Next msg", show=False, id="chat.select_next"),
-    Binding("ctrl+y", "copy_message", "Copy", id="chat.copy", priority=True),
-    Binding("alt+y", "copy_code", "Copy code", show=False, id="chat.copy_code"),
-    Binding("ctrl+e", "edit", "Edit", id="chat.edit", priority=True),
-    Binding("alt+left", "branch(-1)", "Prev branch", show=False, id="chat.branch_previous"),
-    Binding("alt+right", "branch(1)", "Next branch", show=False, id="chat.branch_next"),
+    Binding(
+        "alt+up,ctrl+up",
+        "select(-1)",
+        "Prev msg",
+        id="chat.select_previous",
+        tooltip="Select the previous message",
+    ),
+    Binding(
+        "alt+down,ctrl+down",
+        "select(1)",
+        "Next msg",
+        show=False,
+        id="chat.select_next",
+        tooltip="Select the next message",
+    ),
+    Binding(
+        "ctrl+y",
+        "copy_message",
+        "Copy",
+        id="chat.copy",
+        priority=True,
+        tooltip="Copy the selected (or last) message",
+    ),
+    Binding(
+        "alt+y",
+        "copy_code",
+        "Copy code",
+        show=False,
+        id="chat.copy_code",
+        tooltip="Copy a code block; again for the next one",
+    ),
+    Binding(
+        "ctrl+e",
+        "edit",
+        "Edit",
+        id="chat.edit",
+        priority=True,
+        tooltip="Edit the selected question and resend it as a new branch",
+    ),
+    Binding(
+        "alt+left",
+        "branch(-1)",
+        "Prev branch",
+        show=False,
+        id="chat.branch_previous",
+        tooltip="Show the previous branch of the selected message",
+    ),
+    Binding(
+        "alt+right",
+        "branch(1)",
+        "Next branch",
+        show=False,
+        id="chat.branch_next",
+        tooltip="Show the next branch of the selected message",
+    ),
 ]
 
 

@@ -98,7 +98,7 @@ async def test_remapped_keys_work_and_help_shows_them(app_env: Path, make_app: A
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         rows = dict(app.screen.rows())
-        assert ("f9", "New chat", "chat.new") in rows["Chat"]
+        assert ("f9", "Start a new conversation", "chat.new") in rows["Chat"]
         assert ("f2", "Rename", "history.rename") in rows["History"]
         assert ("ctrl+p", "Command palette: every action by name", "") in rows["Everywhere"]
         assert "chat.new" in app.export_screenshot()  # drawn, not only listed
