@@ -15,6 +15,7 @@ from chatui.services.pool import ProviderPool
 from chatui.services.preferences import load_preferences, save_preference
 from chatui.store import TranscriptStore
 from chatui.ui.chat_screen import ChatScreen
+from chatui.ui.render_text import use_colors
 
 DEFAULT_THEME = "textual-dark"
 
@@ -44,6 +45,9 @@ class ChatApp(App[None]):
         self.config = config
         self.keymap = keymap or {}
         self.set_keymap(self.keymap)
+        if self.no_color:  # NO_COLOR: Textual shows greys; emphasis must not rely on hue
+            self.add_class("-no-color")
+        use_colors(not self.no_color)
         self.store = store
         self.pool = ProviderPool(config)
         self.start_model = model

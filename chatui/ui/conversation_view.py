@@ -214,16 +214,25 @@ class ConversationView(ScrollView, can_focus=True):
         self._base_style = None
         self._schedule()
 
+    def _component_style(self, name: str) -> Style:
+        """A component class's text style without its background. (`partial=True` would drop a
+        translucent colour such as $text-muted to plain white; this one is blended.)"""
+        full = self.get_component_rich_style(name)
+        return Style(
+            color=full.color, bold=full.bold, italic=full.italic, underline=full.underline,
+            strike=full.strike, reverse=full.reverse,
+        )  # fmt: skip
+
     def _entry_styles(self) -> EntryStyles:
         """Styles from CSS; when they changed (e.g. a new theme) every entry is laid out again."""
         if self._styles_stale:
             self._styles_stale = False
-            style = self.get_component_rich_style
-            self._highlight_style = style("conversation-view--highlight", partial=True)
-            self._strips.clear()
-            styles = EntryStyles(
-                **{part: style(f"conversation-view--{part}", partial=True) for part in _STYLED}
+            style = self._component_style
+            self._highlight_style = self.get_component_rich_style(
+                "conversation-view--highlight", partial=True
             )
+            self._strips.clear()
+            styles = EntryStyles(**{part: style(f"conversation-view--{part}") for part in _STYLED})
             if styles != self._styles:
                 self._styles = styles
                 self._layout.dirty.update(range(len(self._layout.entries)))

@@ -26,6 +26,36 @@ def shared_console() -> Console:
     )  # fmt: skip
 
 
+#: Rich's Markdown styles with their colours taken out, for NO_COLOR: emphasis stays readable.
+NO_COLOR_STYLES = {
+    "markdown.h1": "bold underline",
+    "markdown.h2": "bold underline",
+    "markdown.h3": "bold",
+    "markdown.h4": "bold italic",
+    "markdown.code": "bold",
+    "markdown.link": "underline",
+    "markdown.link_url": "underline",
+    "markdown.block_quote": "italic",
+    "markdown.table.header": "bold",
+    "markdown.item.number": "bold",
+}
+
+
+_colors = {"enabled": True}
+
+
+def use_colors(enabled: bool) -> None:
+    """Render Markdown emphasis with or without colours from now on (NO_COLOR)."""
+    from rich.theme import Theme
+
+    if enabled != _colors["enabled"]:
+        if enabled:
+            shared_console().pop_theme()
+        else:
+            shared_console().push_theme(Theme(NO_COLOR_STYLES))
+        _colors["enabled"] = enabled
+
+
 def render_to_lines(renderable: RenderableType, width: int) -> list[Line]:
     """`renderable` rendered at `width` into padded rows of segments."""
     console = shared_console()
