@@ -103,7 +103,7 @@ async def run_models() -> int:
     results = await list_all_models(config)
     if not results:
         print(f"chatui: {no_provider_message(config)}", file=sys.stderr)
-        return 1
+        return 2  # a configuration problem, as for `chatui ask`
     for result in results:
         print(f"{result.provider.name}:")
         for model in result.models:

@@ -6,9 +6,10 @@ import argparse
 import asyncio
 import os
 import sys
+from importlib import metadata
 from pathlib import Path
 
-from chatui import __version__
+from chatui import __version__, history_args
 from chatui.core import ChatError, ConfigError
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -21,8 +22,66 @@ Without a command, chatui opens the full-screen app:
   -c, --continue               reopen the last conversation
   PROMPT ...                   open the app and send this prompt"""
 
-EPILOG = """exit codes: 0 success, 1 provider or storage error, 2 bad usage or configuration,
-130 interrupted (Ctrl+C)"""
+EXIT_CODES = """exit codes:
+  0    success
+  1    the request or operation failed: provider error, empty reply, storage problem,
+       no such conversation, nothing found
+  2    bad usage or configuration: unknown option or model, invalid config file,
+       no provider available
+  130  interrupted (Ctrl+C)"""
+
+EPILOG = f"""examples:
+  chatui                                   open the app
+  chatui -c                                continue the last conversation
+  chatui -m anthropic/claude-haiku-4-5 "Explain this stack trace"
+  chatui ask "What is WAL mode?"           one reply on stdout, no app
+  chatui history import chatgpt-export.zip
+
+Every command has its own --help, e.g. `chatui history import --help`.
+environment: CHATUI_CONFIG (config file), CHATUI_DATA_DIR (history database),
+  OPENAI_API_KEY, ANTHROPIC_API_KEY (built-in providers)
+
+{EXIT_CODES}"""
+
+ASK_DESCRIPTION = """Stream one reply to stdout and save the exchange to the history.
+The prompt is the words given, or stdin when it is piped or the prompt is '-'.
+Errors and notes go to stderr, so stdout holds only the reply."""
+ASK_EPILOG = f"""examples:
+  chatui ask "Explain WAL mode in SQLite"
+  chatui ask -m anthropic/claude-haiku-4-5 -s "Be terse" "Why is the sky blue?"
+  git diff | chatui ask -m ollama/llama3.2 "Review this diff"
+  chatui ask --no-save - < question.txt
+
+{EXIT_CODES}"""
+MODELS_DESCRIPTION = """List the models of every available provider, one `provider/model` per line
+(the names `-m` accepts). Providers are asked live; when one cannot be reached, the models
+listed for it in the config are shown and the error goes to stderr."""
+MODELS_EPILOG = """exit codes: 0 listed (a provider that failed is reported on stderr),
+2 no provider is available (no API key, no endpoint configured), 130 interrupted"""
+
+
+def version() -> str:
+    """The installed distribution's version; the source tree's when chatui is not installed."""
+    try:
+        return metadata.version("chatui")
+    except metadata.PackageNotFoundError:
+        return __version__
+
+
+def _command(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    name: str,
+    summary: str,
+    description: str,
+    epilog: str,
+) -> argparse.ArgumentParser:
+    return commands.add_parser(
+        name,
+        help=summary,
+        description=description,
+        epilog=epilog,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -33,29 +92,41 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--version", action="version", version=f"chatui {__version__}")
-    parser.add_argument("--config", type=Path, help="config file (default: $CHATUI_CONFIG)")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    parser.add_argument("--version", action="version", version=f"chatui {version()}")
+    parser.add_argument(
+        "--config", type=Path, metavar="FILE", help="config file (default: $CHATUI_CONFIG, else "
+        "config.toml in the platform's config folder)",
+    )  # fmt: skip
+    commands = parser.add_subparsers(
+        dest="command", metavar="COMMAND", title="commands", prog="chatui",
+        help="each has its own --help",
+    )  # fmt: skip
 
-    ask = commands.add_parser(
-        "ask", help="stream one reply to stdout", description="Stream one reply to stdout."
-    )
+    ask = _command(commands, "ask", "stream one reply to stdout", ASK_DESCRIPTION, ASK_EPILOG)
     ask.add_argument("prompt", nargs="*", help="the prompt; '-' or piped stdin reads stdin")
-    ask.add_argument("-m", "--model", help="provider/model, e.g. openai/gpt-4o")
-    ask.add_argument("-s", "--system", help="system prompt")
-    ask.add_argument("--max-tokens", type=int, help="maximum tokens in the reply")
-    ask.add_argument("-t", "--temperature", type=float, help="sampling temperature")
-    ask.add_argument("--no-save", action="store_true", help="do not save to history")
-
-    commands.add_parser(
-        "models", help="list models of every available provider", description="List models."
+    ask.add_argument(
+        "-m", "--model", metavar="PROVIDER/MODEL",
+        help="e.g. openai/gpt-4o (default: default_model from the config)",
+    )  # fmt: skip
+    ask.add_argument("-s", "--system", metavar="TEXT", help="system prompt (default: the config's)")
+    ask.add_argument(
+        "--max-tokens",
+        type=int,
+        metavar="N",
+        help="maximum tokens in the reply (default: the config's max_tokens, 4096)",
     )
-    try:
-        from chatui import history_cmd
-    except ImportError:  # pragma: no cover - the store ships with chatui
-        pass
-    else:
-        history_cmd.register(commands)
+    ask.add_argument(
+        "-t",
+        "--temperature",
+        type=float,
+        metavar="T",
+        help="sampling temperature, e.g. 0.7 (default: the config's, else the model's)",
+    )
+    ask.add_argument("--no-save", action="store_true", help="do not save to the history")
+
+    _command(commands, "models", "list the models of every provider", MODELS_DESCRIPTION,
+             MODELS_EPILOG)  # fmt: skip
+    history_args.register(commands)
     return parser
 
 

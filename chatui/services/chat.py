@@ -92,7 +92,9 @@ class ChatSession:
         self.system = transcript.conversation.system_prompt
         self.tree, self.turns = build_tree(transcript.messages)
         last = next((t for t in reversed(self.turns) if t.provider and t.model), None)
-        if last is not None and last.provider in self.pool.config.providers:
+        # ChatGPT/Claude imports name app models ("chatgpt", "claude"), not API ones: keep ours.
+        imported = "imported_from" in transcript.conversation.settings
+        if last is not None and last.provider in self.pool.config.providers and not imported:
             self.model = ModelRef(last.provider, str(last.model))
 
     @property

@@ -43,6 +43,13 @@ def new_id() -> str:
         return _encode(now_ms, 10) + _encode(random_part, 16)
 
 
+def id_at(timestamp: float) -> str:
+    """A new id that sorts (and reads back with `id_time`) at `timestamp`, e.g. an imported
+    conversation's original start; unique by its 80 random bits, not monotonic."""
+    ms = min(max(int(timestamp * 1000), 0), (1 << 50) - 1)
+    return _encode(ms, 10) + _encode(int.from_bytes(os.urandom(10), "big"), 16)
+
+
 def id_time(value: str) -> float:
     """The creation time (unix seconds) encoded in an id's first 10 characters."""
     ms = 0

@@ -7,10 +7,10 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from chatui.core import StoreError
 from chatui.store import queries
@@ -26,6 +26,9 @@ from chatui.store.records import (
     Transcript,
 )
 from chatui.store.search import search as search_fts
+
+if TYPE_CHECKING:
+    from chatui.store.importers import ImportOutcome
 
 T = TypeVar("T")
 
@@ -294,3 +297,9 @@ class TranscriptStore:
 
         self._write("the imported conversation", body)
         return transcript.conversation
+
+    def import_transcripts(self, transcripts: Sequence[Transcript]) -> ImportOutcome:
+        """Store, all or nothing, each transcript whose settings' `imported_from` is new."""
+        from chatui.store.importers import insert_new_imports
+
+        return self._write("the imports", lambda c: insert_new_imports(c, transcripts))

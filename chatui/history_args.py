@@ -1,0 +1,132 @@
+"""The arguments and help of `chatui history` and its subcommands."""
+
+from __future__ import annotations
+
+import argparse
+
+EXIT_CODES = """exit codes:
+  0    success (also when the output is cut short by a closed pipe, e.g. `| head`)
+  1    the operation failed: no such conversation, nothing matched, storage problem,
+       a file that cannot be read, a declined deletion
+  2    bad usage (unknown option, missing argument, deletion without -y in a script)
+  130  interrupted (Ctrl+C)"""
+
+_HISTORY = """Saved conversations. Without a subcommand, list the most recent ones.
+IDs may be shortened to any unique prefix (at least the 8 characters `list` shows)."""
+_HISTORY_EXAMPLES = (
+    """examples:
+  chatui history                      the 50 most recent conversations
+  chatui history search sqlite wal    where did we talk about this?
+  chatui history show 01JB3K2Q        print one as Markdown
+  chatui history import ~/Downloads/chatgpt-export.zip
+
+"""
+    + EXIT_CODES
+)
+
+_LIST = "List conversations, most recently updated first: id, time, messages, title, models."
+_SEARCH = """Full-text search in messages and titles, best matches first. Words match whole
+words (accents ignored); the last one also matches as a prefix. Exits with 1 when nothing
+matches."""
+_SHOW = "Print a conversation as Markdown (escape sequences shown as ^[, never acted on)."
+_EXPORT = """Export a conversation: Markdown to read, or JSON that keeps everything (every branch,
+times, models, usage) and can be imported again with `chatui history import`."""
+_IMPORT = """Import conversations. The format is recognised from the file:
+  - a chatui JSON export (`chatui history export --format json`): one conversation,
+    ids and times kept; if it is already in the history this fails, unless --new-ids;
+  - a ChatGPT data export (Settings > Data controls > Export): the .zip itself or its
+    conversations.json. Every branch (edits, regenerations) is kept and the one ChatGPT
+    showed opens first; models come from the export (openai/<model>); hidden, system and
+    tool messages are left out; images and files become placeholders like [image];
+  - a claude.ai data export (the .zip or its conversations.json): thinking becomes the
+    reply's reasoning; the export names no model, so replies are marked anthropic/claude.
+ChatGPT and Claude conversations get new ids and remember where they came from, so importing
+the same export again skips those already imported. A conversation that cannot be read is
+reported (with its number and title) and left out; the others are imported together.
+Imported conversations are searchable and open in the app like any other."""
+_IMPORT_EXAMPLES = """examples:
+  chatui history import chatgpt-export.zip
+  chatui history import claude-export/conversations.json
+  chatui history export 01JB3K2Q --format json | chatui history import - --new-ids
+
+exit codes: 0 imported (or all already there), 1 the file cannot be read or some of its
+conversations could not (the others are still imported), 2 bad usage, 130 interrupted"""
+_DELETE = """Delete a conversation and all its messages. Asks for confirmation when stdin is a
+terminal; otherwise (scripts, pipes) refuses with exit code 2 unless -y is given."""
+
+
+def _positive(text: str) -> int:
+    if not text.strip().isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a number of at least 1, not {text!r}")
+    return int(text)
+
+
+def _command(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    name: str,
+    summary: str,
+    description: str,
+    epilog: str = EXIT_CODES,
+) -> argparse.ArgumentParser:
+    return commands.add_parser(
+        name,
+        help=summary,
+        description=description,
+        epilog=epilog,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the `history` command and its subcommands to a `chatui` argument parser."""
+    history = _command(
+        subparsers, "history", "browse, search, export and import saved conversations",
+        _HISTORY, _HISTORY_EXAMPLES,
+    )  # fmt: skip
+    history.add_argument(
+        "--limit", type=_positive, default=50, metavar="N", help="how many to list (default 50)"
+    )
+    commands = history.add_subparsers(
+        dest="history_command", metavar="COMMAND", title="commands", prog="chatui history",
+        help="default: list; each has its own --help",
+    )  # fmt: skip
+    listing = _command(commands, "list", "list conversations, most recent first", _LIST)
+    listing.add_argument(
+        "--limit",
+        type=_positive,
+        default=argparse.SUPPRESS,
+        metavar="N",
+        help="how many to list (default 50)",
+    )
+    search = _command(commands, "search", "full-text search in messages and titles", _SEARCH)
+    search.add_argument("query", nargs="+", help="words to find (the last one may be a prefix)")
+    search.add_argument(
+        "--limit",
+        type=_positive,
+        default=argparse.SUPPRESS,
+        metavar="N",
+        help="at most N hits (default 50)",
+    )
+    show = _command(commands, "show", "print a conversation as Markdown", _SHOW)
+    show.add_argument("id", help="conversation id or unique prefix")
+    export = _command(commands, "export", "export a conversation as Markdown or JSON", _EXPORT)
+    export.add_argument("id", help="conversation id or unique prefix")
+    export.add_argument(
+        "--format", choices=("md", "json"), default="md",
+        help="md: readable Markdown (default); json: lossless, for `import`",
+    )  # fmt: skip
+    export.add_argument(
+        "-o", "--output", metavar="FILE",
+        help="write to FILE (created private, 0600) instead of stdout; - means stdout",
+    )  # fmt: skip
+    importing = _command(
+        commands, "import", "import a chatui, ChatGPT or Claude export", _IMPORT, _IMPORT_EXAMPLES
+    )
+    importing.add_argument("file", help="the export (.json or .zip), or - for stdin")
+    importing.add_argument(
+        "--new-ids", action="store_true",
+        help="chatui exports only: store a copy under new ids even if it is already here",
+    )  # fmt: skip
+    delete = _command(commands, "delete", "delete a conversation", _DELETE)
+    delete.add_argument("id", help="conversation id or unique prefix")
+    delete.add_argument("-y", "--yes", action="store_true", help="do not ask for confirmation")

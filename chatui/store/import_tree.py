@@ -1,0 +1,194 @@
+"""An exported message tree turned into a Transcript: hidden nodes re-linked, times, the branch."""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+
+from chatui.store.ids import id_at, new_id
+from chatui.store.records import ConversationRecord, MessageRecord, Transcript
+
+#: How far past the newest message the export's current branch is moved, so it opens first.
+CURRENT_BRANCH_NUDGE = 0.001
+
+
+class BrokenConversation(Exception):
+    """One conversation of an export cannot be read; the text says what is wrong and where."""
+
+
+@dataclass(slots=True)
+class SourceMessage:
+    """A node of an exported conversation, already read from its format.
+
+    `role` None means it is not shown: its children are linked to the nearest shown ancestor,
+    and its `reasoning` (e.g. ChatGPT's "thoughts") goes to the next assistant reply below it.
+    """
+
+    key: str
+    parent: str | None
+    role: str | None
+    content: str = ""
+    reasoning: str = ""
+    model: str | None = None
+    created_at: float | None = None
+
+
+@dataclass(slots=True)
+class SourceConversation:
+    """An exported conversation: where it came from, its times and its message tree."""
+
+    source_id: str  # stored as settings["imported_from"], e.g. "chatgpt:<id>"
+    title: str
+    provider: str
+    default_model: str
+    created_at: float | None
+    updated_at: float | None
+    messages: list[SourceMessage]
+    current: str | None = None  # the node the export shows; None: the newest message
+
+
+@dataclass(eq=False, slots=True)
+class _Draft:
+    id: str
+    parent: _Draft | None
+    role: str
+    content: str
+    reasoning: str
+    model: str | None
+    created_at: float
+    updated_at: float
+    children: list[_Draft] = field(default_factory=list)
+
+
+def _join(*texts: str) -> str:
+    return "\n\n".join(text for text in texts if text.strip())
+
+
+def _start_time(source: SourceConversation) -> float:
+    if source.created_at is not None:
+        return source.created_at
+    known = [m.created_at for m in source.messages if m.created_at is not None]
+    return min(known) if known else time.time()
+
+
+def _children(source: SourceConversation) -> dict[str | None, list[SourceMessage]]:
+    by_key: dict[str, SourceMessage] = {}
+    for message in source.messages:
+        if message.key in by_key:
+            raise BrokenConversation(f"two messages have the id {message.key}")
+        by_key[message.key] = message
+    children: dict[str | None, list[SourceMessage]] = {}
+    for message in source.messages:
+        parent = message.parent if message.parent in by_key else None
+        children.setdefault(parent, []).append(message)
+    for kids in children.values():  # stable: siblings without a time keep the file's order
+        kids.sort(key=lambda m: -math.inf if m.created_at is None else m.created_at)
+    return children
+
+
+def _walk(source: SourceConversation) -> tuple[list[_Draft], dict[str, _Draft | None]]:
+    """Shown messages, parents before children; and the shown message each node ended in."""
+    children = _children(source)
+    drafts: list[_Draft] = []
+    resolved: dict[str, _Draft | None] = {}
+    # (node, nearest shown ancestor, reasoning waiting for a reply, whether the way down from
+    # that ancestor is a single chain, the parent's time)
+    start = _start_time(source)
+    stack: list[tuple[SourceMessage, _Draft | None, str, bool, float]] = [
+        (message, None, "", False, start) for message in reversed(children.get(None, []))
+    ]
+    while stack:
+        node, shown, pending, chain, parent_time = stack.pop()
+        if node.key in resolved:
+            continue
+        kids = children.get(node.key, [])
+        moment = parent_time if node.created_at is None else max(node.created_at, parent_time)
+        target = shown
+        if node.role is None:
+            pending = _join(pending, node.reasoning)
+            chain = chain and len(kids) == 1
+        elif node.role == "assistant" and shown is not None and shown.role == "assistant" and chain:
+            # Tool calls and thoughts hidden in between: one reply, as the export shows it.
+            shown.content = _join(shown.content, node.content)
+            shown.reasoning = _join(shown.reasoning, pending, node.reasoning)
+            shown.model = node.model or shown.model
+            shown.updated_at = moment
+            pending, chain = "", len(kids) == 1
+        else:
+            reasoning = _join(pending, node.reasoning) if node.role == "assistant" else ""
+            target = _Draft(
+                new_id(), shown, node.role, node.content, reasoning,
+                node.model or source.default_model, moment, moment,
+            )  # fmt: skip
+            if shown is not None:
+                shown.children.append(target)
+            drafts.append(target)
+            pending, chain = "", len(kids) == 1
+        resolved[node.key] = target
+        stack.extend((kid, target, pending, chain, moment) for kid in reversed(kids))
+    if len(resolved) < len(source.messages):
+        looped = next(m.key for m in source.messages if m.key not in resolved)
+        raise BrokenConversation(f"message {looped} is its own ancestor (a loop of parents)")
+    return drafts, resolved
+
+
+def _show_current_branch(drafts: list[_Draft], current: _Draft) -> None:
+    """chatui opens a conversation on the branch of its newest message: make that `current`'s."""
+    while current.children:
+        current = max(current.children, key=lambda d: (d.created_at, d.id))
+    newest = max(drafts, key=lambda d: (d.created_at, d.id))
+    if newest is not current:
+        current.created_at = newest.created_at + CURRENT_BRANCH_NUDGE
+        current.updated_at = max(current.updated_at, current.created_at)
+
+
+def _record(draft: _Draft, conversation_id: str, provider: str) -> MessageRecord:
+    reply = draft.role == "assistant"
+    return MessageRecord(
+        id=draft.id,
+        conversation_id=conversation_id,
+        parent_id=draft.parent.id if draft.parent else None,
+        role=draft.role,
+        content=draft.content,
+        reasoning=draft.reasoning,
+        provider=provider if reply else None,
+        model=draft.model if reply else None,
+        status="complete",
+        error=None,
+        input_tokens=None,
+        output_tokens=None,
+        cost=None,
+        ttft=None,
+        duration=None,
+        created_at=draft.created_at,
+        updated_at=draft.updated_at,
+        writer_pid=None,
+    )
+
+
+def build_transcript(source: SourceConversation) -> Transcript | None:
+    """The conversation as the store keeps it, under new ids; None when nothing is shown."""
+    drafts, resolved = _walk(source)
+    if not drafts:
+        return None
+    current = resolved.get(source.current) if source.current is not None else None
+    if current is not None:
+        _show_current_branch(drafts, current)
+    started = min(_start_time(source), min(d.created_at for d in drafts))
+    # Ids carry the original start time: they sort by it and differ early, so prefixes stay short.
+    conversation_id = id_at(started)
+    messages = sorted(
+        (_record(draft, conversation_id, source.provider) for draft in drafts),
+        key=lambda m: (m.created_at, m.id),
+    )
+    latest = max(m.updated_at for m in messages)
+    conversation = ConversationRecord(
+        conversation_id,
+        source.title,
+        "",
+        {"imported_from": source.source_id},
+        started,
+        max(latest, source.updated_at or latest),
+    )
+    return Transcript(conversation, tuple(messages))
