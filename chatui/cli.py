@@ -13,11 +13,15 @@ from chatui.core import ChatError, ConfigError
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
-USAGE = "chatui [--config FILE] [-m PROVIDER/MODEL] [-c] [PROMPT ...]\n       chatui COMMAND ..."
+USAGE = (
+    "chatui [--config FILE] [-m PROVIDER/MODEL] [-p PRESET] [-c] [PROMPT ...]\n"
+    "       chatui COMMAND ..."
+)
 DESCRIPTION = """A keyboard-driven terminal chat client for LLMs.
 
 Without a command, chatui opens the full-screen app:
   -m, --model PROVIDER/MODEL   start on this model (e.g. openai/gpt-4o)
+  -p, --preset NAME            start with a preset from the config ([presets.NAME])
   -c, --continue               reopen the last conversation
   PROMPT ...                   open the app and send this prompt"""
 
@@ -43,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("prompt", nargs="*", help="the prompt; '-' or piped stdin reads stdin")
     ask.add_argument("-m", "--model", help="provider/model, e.g. openai/gpt-4o")
     ask.add_argument("-s", "--system", help="system prompt")
+    ask.add_argument("-p", "--preset", help="a preset from the config ([presets.NAME])")
     ask.add_argument("--max-tokens", type=int, help="maximum tokens in the reply")
     ask.add_argument("-t", "--temperature", type=float, help="sampling temperature")
     ask.add_argument("--no-save", action="store_true", help="do not save to history")
@@ -122,7 +127,7 @@ def tui_invocation(argv: list[str]) -> bool:
     for arg in argv:
         if skip:
             skip = False
-        elif arg in ("-m", "--model", "--config"):
+        elif arg in ("-m", "--model", "-p", "--preset", "--config"):
             skip = True
         elif arg in ("-h", "--help", "--version"):
             return False
@@ -136,6 +141,7 @@ def build_tui_parser(main_parser: argparse.ArgumentParser) -> argparse.ArgumentP
     parser = argparse.ArgumentParser(prog="chatui", add_help=False)
     parser.add_argument("--config", type=Path)
     parser.add_argument("-m", "--model")
+    parser.add_argument("-p", "--preset")
     parser.add_argument("-c", "--continue", dest="continue_", action="store_true")
     parser.add_argument("prompt", nargs="*")
     return parser

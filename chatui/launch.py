@@ -8,18 +8,21 @@ import sys
 from chatui.config import load_config
 from chatui.core import ChatError, ConfigError, ModelRef
 from chatui.services.models import resolve_model
+from chatui.services.settings import ConversationSettings
 from chatui.store import TranscriptStore
 
 
 def run_tui(args: argparse.Namespace) -> int:
     """Open the full-screen app; problems that stop it are printed, not raised."""
     config = load_config()
+    preset = config.preset(args.preset) if args.preset else None  # unknown: exit 2, before the app
+    wanted = args.model or (str(preset.model) if preset and preset.model else None)
     notes: list[str] = []
     model: ModelRef | None
     try:
-        model = resolve_model(config, args.model)
+        model = resolve_model(config, wanted)
     except ConfigError:
-        if args.model:
+        if wanted:
             raise
         model = None  # the chat screen welcomes the user and looks for local servers
     store: TranscriptStore | None
@@ -44,7 +47,13 @@ def run_tui(args: argparse.Namespace) -> int:
     from chatui.ui.app import ChatApp
 
     app = ChatApp(
-        config, store, model, prompt=prompt, resume_id=resume_id, notice="\n".join(notes) or None
+        config,
+        store,
+        model,
+        prompt=prompt,
+        resume_id=resume_id,
+        notice="\n".join(notes) or None,
+        settings=ConversationSettings.from_config(config, preset),
     )
     app.run()
     if app.return_code:

@@ -12,6 +12,7 @@ from textual.screen import Screen
 from chatui.config import Config
 from chatui.core import ModelRef
 from chatui.services.pool import ProviderPool
+from chatui.services.settings import ConversationSettings
 from chatui.store import TranscriptStore
 from chatui.ui.chat_screen import ChatScreen
 
@@ -32,7 +33,9 @@ class ChatApp(App[None]):
         prompt: str | None = None,
         resume_id: str | None = None,
         notice: str | None = None,
+        settings: ConversationSettings | None = None,
     ) -> None:
+        """`settings` start every new conversation (default: the config's; `chatui -p`)."""
         super().__init__()
         self.config = config
         self.store = store
@@ -42,6 +45,7 @@ class ChatApp(App[None]):
         self.resume_id = resume_id
         self.start_notice = notice
         self.model_lists: dict[str, list[str]] = {}
+        self.start_settings = settings or ConversationSettings.from_config(config)
 
     def get_default_screen(self) -> Screen[None]:
         return ChatScreen(
