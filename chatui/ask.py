@@ -5,14 +5,16 @@ from __future__ import annotations
 import argparse
 import sys
 from contextlib import aclosing
+from dataclasses import replace
 from typing import TextIO
 
 from chatui.config import load_config
-from chatui.core import Finished, GenerationOptions, StoreError, TextDelta
+from chatui.core import Finished, StoreError, TextDelta
 from chatui.core.text import inert
 from chatui.services.chat import ChatSession, NotSaved, ReplyEnded
 from chatui.services.models import list_all_models, no_provider_message, resolve_model
 from chatui.services.pool import ProviderPool
+from chatui.services.settings import ConversationSettings
 from chatui.services.turns import CUT_SHORT
 from chatui.store import TranscriptStore
 
@@ -59,16 +61,22 @@ def open_store() -> TranscriptStore | None:
 
 async def run_ask(args: argparse.Namespace, prompt: str) -> int:
     config = load_config()
-    ref = resolve_model(config, args.model)
+    preset = config.preset(args.preset) if args.preset else None
+    preset_model = str(preset.model) if preset and preset.model else None
+    ref = resolve_model(config, args.model or preset_model)
     config.provider(ref.provider)  # unknown provider: a clear error before anything is saved
-    options = GenerationOptions(
-        max_tokens=args.max_tokens or config.max_tokens,
-        temperature=args.temperature if args.temperature is not None else config.temperature,
+    settings = ConversationSettings.from_config(config, preset)
+    settings = replace(
+        settings,
+        system_prompt=args.system if args.system is not None else settings.system_prompt,
+        max_tokens=args.max_tokens or settings.max_tokens,
+        temperature=args.temperature if args.temperature is not None else settings.temperature,
     )
     store = None if args.no_save else open_store()
     pool = ProviderPool(config)
-    system = args.system if args.system is not None else config.system_prompt
-    session = ChatSession(pool, store, ref, system=system, options=options)
+    session = ChatSession(pool, store, ref)
+    session.use_settings(settings)
+    options = session.options
     printer = Printer(sys.stdout)
     code = 0
     try:

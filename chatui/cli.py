@@ -14,11 +14,15 @@ from chatui.core import ChatError, ConfigError
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
-USAGE = "chatui [--config FILE] [-m PROVIDER/MODEL] [-c] [PROMPT ...]\n       chatui COMMAND ..."
+USAGE = (
+    "chatui [--config FILE] [-m PROVIDER/MODEL] [-p PRESET] [-c] [PROMPT ...]\n"
+    "       chatui COMMAND ..."
+)
 DESCRIPTION = """A keyboard-driven terminal chat client for LLMs.
 
 Without a command, chatui opens the full-screen app:
   -m, --model PROVIDER/MODEL   start on this model (e.g. openai/gpt-4o)
+  -p, --preset NAME            start with a preset from the config ([presets.NAME])
   -c, --continue               reopen the last conversation
   PROMPT ...                   open the app and send this prompt"""
 
@@ -110,6 +114,11 @@ def build_parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     ask.add_argument("-s", "--system", metavar="TEXT", help="system prompt (default: the config's)")
     ask.add_argument(
+        "-p", "--preset", metavar="NAME",
+        help="start from a preset in the config ([presets.NAME]); -m, -s, -t and --max-tokens "
+        "override its values",
+    )  # fmt: skip
+    ask.add_argument(
         "--max-tokens",
         type=int,
         metavar="N",
@@ -193,7 +202,7 @@ def tui_invocation(argv: list[str]) -> bool:
     for arg in argv:
         if skip:
             skip = False
-        elif arg in ("-m", "--model", "--config"):
+        elif arg in ("-m", "--model", "-p", "--preset", "--config"):
             skip = True
         elif arg in ("-h", "--help", "--version"):
             return False
@@ -207,6 +216,7 @@ def build_tui_parser(main_parser: argparse.ArgumentParser) -> argparse.ArgumentP
     parser = argparse.ArgumentParser(prog="chatui", add_help=False)
     parser.add_argument("--config", type=Path)
     parser.add_argument("-m", "--model")
+    parser.add_argument("-p", "--preset")
     parser.add_argument("-c", "--continue", dest="continue_", action="store_true")
     parser.add_argument("prompt", nargs="*")
     return parser

@@ -1,4 +1,4 @@
-"""TOML configuration (tomllib) merged with environment variables: providers, defaults, timeouts."""
+"""TOML configuration (tomllib) merged with environment variables: providers, defaults, presets."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from chatui.core import ConfigError, ModelRef
 from chatui.paths import config_path
 
 PROVIDER_KINDS = ("openai", "anthropic", "local")
+MIN_TEMPERATURE, MAX_TEMPERATURE = 0.0, 2.0
 OPENAI_MODELS = ("gpt-4o", "gpt-4o-mini", "gpt-4.1", "gpt-4.1-mini", "o4-mini", "gpt-5")
 ANTHROPIC_MODELS = (
     "claude-sonnet-4-5",
@@ -70,6 +71,17 @@ class KeyOverride:
 
 
 @dataclass(frozen=True, slots=True)
+class Preset:
+    """A named way to start a conversation (`[presets.NAME]`); None means the config default."""
+
+    name: str
+    system_prompt: str | None = None
+    temperature: float | None = None
+    max_tokens: int | None = None
+    model: ModelRef | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     """Everything read from the config file and the environment."""
 
@@ -81,6 +93,7 @@ class Config:
     temperature: float | None = None
     theme: str | None = None
     keymap: tuple[KeyOverride, ...] = ()
+    presets: dict[str, Preset] = field(default_factory=dict)
 
     def provider(self, name: str) -> ProviderConfig:
         try:
@@ -88,6 +101,19 @@ class Config:
         except KeyError:
             known = ", ".join(sorted(self.providers)) or "none"
             raise ConfigError(f"unknown provider {name!r} (known: {known})") from None
+
+    def preset(self, name: str) -> Preset:
+        """The preset `name`; a ConfigError listing the defined ones when there is none."""
+        try:
+            return self.presets[name]
+        except KeyError:
+            if not self.presets:
+                raise ConfigError(
+                    f"unknown preset {name!r}: no presets are defined "
+                    f"(add a [presets.{name}] table to {self.path})"
+                ) from None
+            known = ", ".join(sorted(self.presets))
+            raise ConfigError(f"unknown preset {name!r} (defined: {known})") from None
 
 
 def builtin_providers(timeouts: Timeouts) -> dict[str, ProviderConfig]:
@@ -188,7 +214,7 @@ def parse_config(path: Path, text: str, data: dict[str, Any]) -> Config:
     reader = _Reader(path, text)
     known = {"default_model", "system_prompt", "max_tokens", "temperature", "timeouts", "theme"}
     for key in data:
-        if key not in known | {"providers", "keymap"}:
+        if key not in known | {"providers", "keymap", "presets"}:
             raise reader.fail(key, "unknown setting")
     timeouts = _timeouts(reader, reader.get(data, "timeouts", "", dict, {}), "", Timeouts())
     providers = builtin_providers(timeouts)
@@ -199,18 +225,59 @@ def parse_config(path: Path, text: str, data: dict[str, Any]) -> Config:
         default_model = ModelRef.parse(default) if default else None
     except ValueError as exc:
         raise reader.fail("default_model", str(exc)) from None
-    max_tokens = reader.get(data, "max_tokens", "", int, 4096)
-    if max_tokens < 1:
-        raise reader.fail("max_tokens", "must be at least 1")
+    presets = {
+        name: _preset(reader, name, table)
+        for name, table in reader.get(data, "presets", "", dict, {}).items()
+    }
     return Config(
         path=path,
         providers=providers,
         default_model=default_model,
         system_prompt=reader.get(data, "system_prompt", "", str, ""),
-        max_tokens=max_tokens,
-        temperature=reader.get(data, "temperature", "", float, None),
+        max_tokens=_max_tokens(reader, data, "", 4096),
+        temperature=_temperature(reader, data, ""),
+        presets=presets,
         theme=reader.get(data, "theme", "", str, None),
         keymap=_keymap(reader, reader.get(data, "keymap", "", dict, {})),
+    )
+
+
+def _max_tokens(reader: _Reader, table: dict[str, Any], where: str, default: Any) -> Any:
+    value = reader.get(table, "max_tokens", where, int, default)
+    if value is not None and value < 1:
+        raise reader.fail(where + "max_tokens", "must be at least 1")
+    return value
+
+
+def _temperature(reader: _Reader, table: dict[str, Any], where: str) -> float | None:
+    value: float | None = reader.get(table, "temperature", where, float, None)
+    if value is not None and not MIN_TEMPERATURE <= value <= MAX_TEMPERATURE:
+        raise reader.fail(
+            where + "temperature", f"must be between {MIN_TEMPERATURE:g} and {MAX_TEMPERATURE:g}"
+        )
+    return value
+
+
+def _preset(reader: _Reader, name: str, table: Any) -> Preset:
+    """A `[presets.NAME]` table: system_prompt, temperature, max_tokens, model; all optional."""
+    where = f"presets.{name}."
+    if not isinstance(table, dict):
+        raise reader.fail(f"presets.{name}", "expected a table")
+    allowed = ("max_tokens", "model", "system_prompt", "temperature")
+    for key in table:
+        if key not in allowed:
+            raise reader.fail(where + key, f"unknown setting (allowed: {', '.join(allowed)})")
+    model = reader.get(table, "model", where, str, None)
+    try:
+        ref = ModelRef.parse(model) if model is not None else None
+    except ValueError as exc:
+        raise reader.fail(where + "model", str(exc)) from None
+    return Preset(
+        name=name,
+        system_prompt=reader.get(table, "system_prompt", where, str, None),
+        temperature=_temperature(reader, table, where),
+        max_tokens=_max_tokens(reader, table, where, None),
+        model=ref,
     )
 
 

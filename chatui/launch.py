@@ -8,6 +8,7 @@ import sys
 from chatui.config import load_config
 from chatui.core import ChatError, ConfigError, ModelRef
 from chatui.services.models import resolve_model
+from chatui.services.settings import ConversationSettings
 from chatui.store import TranscriptStore
 
 
@@ -17,12 +18,14 @@ def run_tui(args: argparse.Namespace) -> int:
     from chatui.ui.keymap import checked_keymap
 
     keymap = checked_keymap(config)  # a ConfigError is printed before anything opens
+    preset = config.preset(args.preset) if args.preset else None  # unknown: exit 2, before the app
+    wanted = args.model or (str(preset.model) if preset and preset.model else None)
     notes: list[str] = []
     model: ModelRef | None
     try:
-        model = resolve_model(config, args.model)
+        model = resolve_model(config, wanted)
     except ConfigError:
-        if args.model:
+        if wanted:
             raise
         model = None  # the chat screen welcomes the user and looks for local servers
     store: TranscriptStore | None
@@ -47,9 +50,15 @@ def run_tui(args: argparse.Namespace) -> int:
     from chatui.ui.app import ChatApp
 
     app = ChatApp(
-        config, store, model, prompt=prompt, resume_id=resume_id,
-        notice="\n".join(notes) or None, keymap=keymap,
-    )  # fmt: skip
+        config,
+        store,
+        model,
+        prompt=prompt,
+        resume_id=resume_id,
+        notice="\n".join(notes) or None,
+        settings=ConversationSettings.from_config(config, preset),
+        keymap=keymap,
+    )
     app.run()
     if app.return_code:
         print("chatui: the app stopped with an error", file=sys.stderr)

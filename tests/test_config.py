@@ -65,3 +65,70 @@ def test_bad_config_names_file_line_and_problem(
         load_config(path)
     message = str(info.value)
     assert str(path) in message and line in message and problem in message
+
+
+PRESETS = """\
+system_prompt = "default prompt"
+temperature = 0.5
+max_tokens = 1000
+
+[presets.coder]
+system_prompt = "You write Python."
+temperature = 0.2
+max_tokens = 2000
+model = "anthropic/claude-haiku-4-5"
+
+[presets.terse]
+system_prompt = "Be terse."
+"""
+
+
+def test_presets_are_read_with_their_optional_values(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, PRESETS))
+    coder = config.preset("coder")
+    assert (coder.system_prompt, coder.temperature, coder.max_tokens) == (
+        "You write Python.",
+        0.2,
+        2000,
+    )
+    assert coder.model == ModelRef("anthropic", "claude-haiku-4-5")
+    terse = config.preset("terse")
+    assert (terse.system_prompt, terse.temperature, terse.max_tokens, terse.model) == (
+        "Be terse.",
+        None,
+        None,
+        None,
+    )
+
+
+def test_unknown_preset_lists_the_defined_ones(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, PRESETS))
+    with pytest.raises(ConfigError, match=r"unknown preset 'nope' \(defined: coder, terse\)"):
+        config.preset("nope")
+    empty = load_config(tmp_path / "absent.toml")
+    with pytest.raises(ConfigError, match=r"no presets are defined .*\[presets\.nope\]"):
+        empty.preset("nope")
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "problem"),
+    [
+        ("[presets.a]\nsystem_prompt = 'x'\ncolour = 1\n", "line 3", "presets.a.colour: unknown"),
+        ("[presets.a]\ntemperature = 2.5\n", "line 2", "between 0 and 2"),
+        ("[presets.a]\ntemperature = 'hot'\n", "line 2", "expected float"),
+        ("[presets.a]\nmax_tokens = 0\n", "line 2", "at least 1"),
+        ("[presets.a]\nmodel = 'gpt-4o'\n", "line 2", "provider/model"),
+        ("[presets.a]\nsystem_prompt = 3\n", "line 2", "expected str"),
+        ("presets = 1\n", "line 1", "expected dict"),
+        ("[presets]\na = 1\n", "line 2", "presets.a: expected a table"),
+        ("temperature = -1\n", "line 1", "between 0 and 2"),
+    ],
+)
+def test_bad_presets_name_file_line_and_problem(
+    tmp_path: Path, text: str, line: str, problem: str
+) -> None:
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    message = str(info.value)
+    assert str(path) in message and line in message and problem in message

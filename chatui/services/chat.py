@@ -7,6 +7,7 @@ import time
 from collections.abc import AsyncGenerator
 from contextlib import aclosing
 from dataclasses import dataclass
+from typing import Any
 
 from chatui.core import (
     ChatError,
@@ -25,6 +26,7 @@ from chatui.services.branches import MessageTree, build_tree
 from chatui.services.pool import ProviderPool
 from chatui.services.pricing import cost_of
 from chatui.services.recorder import Recorder
+from chatui.services.settings import ConversationSettings
 from chatui.services.turns import ReplyStats, Turn, history
 from chatui.store import TranscriptStore
 from chatui.store.records import Transcript
@@ -73,12 +75,15 @@ class ChatSession:
         *,
         system: str = "",
         options: GenerationOptions | None = None,
+        preset: str | None = None,
     ) -> None:
         self.pool = pool
         self.recorder = Recorder(store)
         self.model = model
         self.system = system
         self.options = options or GenerationOptions()
+        self.preset = preset
+        self.saved_settings: dict[str, Any] = {}  # the stored settings JSON, other keys kept
         self.turns: list[Turn] = []
         self.tree = MessageTree()
         self.conversation_id: str | None = None
@@ -88,8 +93,11 @@ class ChatSession:
 
     def load(self, transcript: Transcript) -> None:
         """Continue a saved conversation: its active branch becomes the session's turns."""
-        self.conversation_id = transcript.conversation.id
-        self.system = transcript.conversation.system_prompt
+        record = transcript.conversation
+        self.conversation_id = record.id
+        self.saved_settings = dict(record.settings)
+        defaults = ConversationSettings.from_config(self.pool.config)
+        self.use_settings(ConversationSettings.from_record(record, defaults))
         self.tree, self.turns = build_tree(transcript.messages)
         last = next((t for t in reversed(self.turns) if t.provider and t.model), None)
         # ChatGPT/Claude imports name app models ("chatgpt", "claude"), not API ones: keep ours.
@@ -100,6 +108,32 @@ class ChatSession:
     @property
     def store(self) -> TranscriptStore | None:
         return self.recorder.store
+
+    @property
+    def settings(self) -> ConversationSettings:
+        """The system prompt, temperature, max tokens and preset the next reply is sent with."""
+        return ConversationSettings(
+            self.system, self.options.temperature, self.options.max_tokens, self.preset
+        )
+
+    def use_settings(self, settings: ConversationSettings) -> None:
+        """Send the next replies with `settings` (in memory only; `configure` also saves)."""
+        self.system, self.preset = settings.system_prompt, settings.preset
+        self.options = settings.options(self.options)
+
+    def configure(self, settings: ConversationSettings) -> None:
+        """Use `settings` from the next reply on, and save them with the conversation (now if
+        it exists, else when the first message creates it). Call from the event loop."""
+        self.use_settings(settings)
+        store = self.store
+        if store is not None and self.conversation_id is not None:
+            self.saved_settings = settings.to_json(self.saved_settings)
+            self.recorder.later(
+                store.update_conversation,
+                self.conversation_id,
+                system_prompt=settings.system_prompt,
+                settings=self.saved_settings,
+            )
 
     async def send(self, prompt: str) -> AsyncGenerator[SessionEvent, None]:
         """Save the user's message, then stream (and save) the reply."""
@@ -168,8 +202,12 @@ class ChatSession:
         if store is None:
             return
         if self.conversation_id is None:
+            self.saved_settings = self.settings.to_json(self.saved_settings)
             record = await self.recorder.call(
-                store.create_conversation, title=make_title(user.content), system_prompt=self.system
+                store.create_conversation,
+                title=make_title(user.content),
+                system_prompt=self.system,
+                settings=self.saved_settings,
             )
             self.conversation_id = record.id if record else None
         if self.conversation_id is not None:

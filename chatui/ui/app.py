@@ -13,6 +13,7 @@ from chatui.config import Config
 from chatui.core import ChatError, ModelRef
 from chatui.services.pool import ProviderPool
 from chatui.services.preferences import load_preferences, save_preference
+from chatui.services.settings import ConversationSettings
 from chatui.store import TranscriptStore
 from chatui.ui.chat_screen import ChatScreen
 from chatui.ui.render_text import use_colors
@@ -40,7 +41,9 @@ class ChatApp(App[None]):
         resume_id: str | None = None,
         notice: str | None = None,
         keymap: dict[str, str] | None = None,
+        settings: ConversationSettings | None = None,
     ) -> None:
+        """`settings` start every new conversation (default: the config's; `chatui -p`)."""
         super().__init__()
         self.config = config
         self.keymap = keymap or {}
@@ -55,6 +58,7 @@ class ChatApp(App[None]):
         self.resume_id = resume_id
         self.start_notice = notice
         self.model_lists: dict[str, list[str]] = {}
+        self.start_settings = settings or ConversationSettings.from_config(config)
 
     def get_default_screen(self) -> Screen[None]:
         return ChatScreen(

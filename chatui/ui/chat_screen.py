@@ -31,6 +31,7 @@ from chatui.ui.picker import ModelPicker
 from chatui.ui.prompt import PromptInput
 from chatui.ui.relay import TextBatcher
 from chatui.ui.render_entries import Entry
+from chatui.ui.settings_dialog import SettingsActions
 from chatui.ui.status import StatusBar
 
 if TYPE_CHECKING:
@@ -75,6 +76,7 @@ class ChatScreen(Screen[None]):
         Binding(
             "ctrl+n", "new_chat", "New chat", id="chat.new", tooltip="Start a new conversation"
         ),
+        Binding("ctrl+g", "conversation_settings", "Settings", show=False, id="chat.settings"),
         *MESSAGE_BINDINGS,
     ]
 
@@ -98,6 +100,7 @@ class ChatScreen(Screen[None]):
         self.status_timer: Timer | None = None
         self.entry_for: dict[Turn, Entry] = {}
         self.cursor = MessageCursor(self)
+        self.settings_actions = SettingsActions(self)
 
     def compose(self) -> ComposeResult:
         yield ConversationView(id="log")
@@ -146,6 +149,7 @@ class ChatScreen(Screen[None]):
         self.session = chat.ChatSession(
             app.pool, app.store, model, system=app.config.system_prompt, options=options
         )
+        self.settings_actions.reset()
         self.cursor.selected = self.cursor.editing = None
         self.status.reset_totals()
         self.status.show(
@@ -167,6 +171,7 @@ class ChatScreen(Screen[None]):
         self.redraw()
         self.model = session.model
         self.status.show(model=str(self.model))
+        self.settings_actions.show_badge()
         index = next((i for i, t in enumerate(session.turns) if t.id == message_id), None)
         if index is not None:
             self.cursor.selected = index
@@ -434,6 +439,9 @@ class ChatScreen(Screen[None]):
             return
         self.notify(f"Saved to {path}", timeout=8)
 
+    def action_conversation_settings(self) -> None:
+        self.settings_actions.open()
+
     def commands(self) -> Iterator[SystemCommand]:
         yield SystemCommand(
             "Pick model", "Choose the model for the next reply", self.action_pick_model
@@ -460,3 +468,9 @@ class ChatScreen(Screen[None]):
         yield SystemCommand("Copy message", "Copy the selected message", self.action_copy_message)
         yield SystemCommand("Copy code block", "Copy a code block", self.action_copy_code)
         yield SystemCommand("Edit message", "Edit and resend a message", self.action_edit)
+        settings = self.action_conversation_settings
+        yield SystemCommand("System prompt", "This conversation's system prompt", settings)
+        yield SystemCommand(
+            "Conversation settings", "System prompt, temperature and max tokens", settings
+        )
+        yield from self.settings_actions.commands()

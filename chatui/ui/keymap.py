@@ -44,12 +44,14 @@ def scopes() -> list[Scope]:
     from chatui.ui.help_screen import HelpScreen
     from chatui.ui.history_screen import HistoryScreen
     from chatui.ui.picker import ModelPicker
+    from chatui.ui.settings_dialog import SettingsDialog
 
     typing_input = text_field_keys(bindings_of(Input))
     screens: list[tuple[str, type[DOMNode], dict[str, str]]] = [
         ("Chat", ChatScreen, text_field_keys(bindings_of(TextArea))),
         ("History", HistoryScreen, typing_input),
         ("Model picker", ModelPicker, typing_input),
+        ("Conversation settings", SettingsDialog, text_field_keys(bindings_of(TextArea))),
         ("Confirmation", Confirm, {}),
         ("Text prompt", Ask, typing_input),
         ("Help", HelpScreen, {}),

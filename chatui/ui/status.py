@@ -28,6 +28,7 @@ class StatusBar(Widget):
         super().__init__(id=id)
         self.model_label = ""
         self.note = ""
+        self.badge = ""  # a preset or system prompt in effect
         self.stats: ReplyStats | None = None
         self.total_tokens = (0, 0)
         self.total_cost: float | None = None
@@ -38,6 +39,7 @@ class StatusBar(Widget):
         model: str | None = None,
         stats: ReplyStats | None = None,
         note: str | None = None,
+        badge: str | None = None,
     ) -> None:
         if model is not None:
             self.model_label = model
@@ -45,6 +47,8 @@ class StatusBar(Widget):
             self.stats = stats
         if note is not None:
             self.note = note
+        if badge is not None:
+            self.badge = badge
         self.refresh()
 
     def add_totals(self, stats: ReplyStats) -> None:
@@ -63,6 +67,8 @@ class StatusBar(Widget):
 
     def render(self) -> Text:
         text = Text(self.model_label or "no model", style="bold")
+        if self.badge:
+            text.append(f" [{self.badge}]", style="not bold")
         parts = self._reply_parts()
         if parts:
             text.append("  " + " · ".join(parts))

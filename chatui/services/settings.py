@@ -1,0 +1,120 @@
+"""Per-conversation settings (system prompt, temperature, max tokens, preset) and their checks."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from typing import Any
+
+from chatui.config import MAX_TEMPERATURE, MIN_TEMPERATURE, Config, Preset
+from chatui.core import GenerationOptions
+from chatui.store.records import ConversationRecord
+
+#: Keys this module owns in a conversation's `settings` JSON; other keys are kept as they are.
+SETTINGS_KEYS = ("temperature", "max_tokens", "preset")
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationSettings:
+    """What every request of a conversation carries besides its messages.
+
+    `temperature` None leaves it to the provider; `preset` names the preset they came from.
+    """
+
+    system_prompt: str = ""
+    temperature: float | None = None
+    max_tokens: int = 4096
+    preset: str | None = None
+
+    @classmethod
+    def from_config(cls, config: Config, preset: Preset | None = None) -> ConversationSettings:
+        """The config's defaults, with what `preset` sets on top."""
+        settings = cls(config.system_prompt, config.temperature, config.max_tokens)
+        return settings.with_preset(preset) if preset is not None else settings
+
+    def with_preset(self, preset: Preset) -> ConversationSettings:
+        """These settings with every value `preset` sets replaced, and its name recorded."""
+        system, temperature = preset.system_prompt, preset.temperature
+        return replace(
+            self,
+            system_prompt=self.system_prompt if system is None else system,
+            temperature=self.temperature if temperature is None else temperature,
+            max_tokens=self.max_tokens if preset.max_tokens is None else preset.max_tokens,
+            preset=preset.name,
+        )
+
+    @classmethod
+    def from_record(
+        cls, record: ConversationRecord, defaults: ConversationSettings
+    ) -> ConversationSettings:
+        """A saved conversation's settings; what it never saved (or saved wrong) from
+        `defaults` — except the preset, which is only ever the conversation's own."""
+        saved = record.settings
+        temperature = saved.get("temperature", defaults.temperature)
+        if temperature is not None and not _valid_temperature(temperature):
+            temperature = defaults.temperature
+        max_tokens = saved.get("max_tokens")
+        if not (
+            isinstance(max_tokens, int) and not isinstance(max_tokens, bool) and max_tokens > 0
+        ):
+            max_tokens = defaults.max_tokens
+        preset = saved.get("preset")
+        return cls(
+            system_prompt=record.system_prompt,
+            temperature=float(temperature) if temperature is not None else None,
+            max_tokens=max_tokens,
+            preset=preset if isinstance(preset, str) and preset else None,
+        )
+
+    def to_json(self, existing: dict[str, Any] | None = None) -> dict[str, Any]:
+        """The conversation's `settings` JSON: `existing` keys kept, this module's replaced."""
+        data = {k: v for k, v in (existing or {}).items() if k not in SETTINGS_KEYS}
+        data.update(temperature=self.temperature, max_tokens=self.max_tokens)
+        if self.preset is not None:
+            data["preset"] = self.preset
+        return data
+
+    def options(self, base: GenerationOptions) -> GenerationOptions:
+        """`base` (seed and any other options kept) with this temperature and max tokens."""
+        return replace(base, temperature=self.temperature, max_tokens=self.max_tokens)
+
+    @property
+    def badge(self) -> str:
+        """A few words for the status bar when a preset or a system prompt is in effect."""
+        if self.preset:
+            return f"preset: {self.preset}"
+        return "system prompt" if self.system_prompt.strip() else ""
+
+
+def _valid_temperature(value: Any) -> bool:
+    if isinstance(value, bool) or not isinstance(value, int | float) or math.isnan(value):
+        return False
+    return MIN_TEMPERATURE <= value <= MAX_TEMPERATURE
+
+
+def parse_temperature(text: str) -> float | None:
+    """A typed temperature: empty for the provider's default, else a number from 0 to 2."""
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not _valid_temperature(value):
+        raise ValueError(
+            f"Temperature must be a number from {MIN_TEMPERATURE:g} to {MAX_TEMPERATURE:g} "
+            "(empty: the provider's default)"
+        )
+    return value
+
+
+def parse_max_tokens(text: str) -> int:
+    """A typed token limit: a whole number above 0."""
+    try:
+        value = int(text.strip())
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise ValueError("Max tokens must be a whole number above 0")
+    return value
