@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Sequence
 from contextlib import aclosing
 from dataclasses import dataclass
 
 from chatui.core import (
+    Attachment,
     ChatError,
     ChatRequest,
     Finished,
@@ -99,11 +100,13 @@ class ChatSession:
     def store(self) -> TranscriptStore | None:
         return self.recorder.store
 
-    async def send(self, prompt: str) -> AsyncGenerator[SessionEvent, None]:
-        """Save the user's message, then stream (and save) the reply."""
+    async def send(
+        self, prompt: str, attachments: Sequence[Attachment] = ()
+    ) -> AsyncGenerator[SessionEvent, None]:
+        """Save the user's message (with any attached files), then stream (and save) the reply."""
         if self.busy:
             raise RuntimeError("a reply is already streaming")
-        user = self._append(Turn(Role.USER, prompt))
+        user = self._append(Turn(Role.USER, prompt, attachments=tuple(attachments)))
         await self._save_user(user)
         async for event in self._reply():
             yield event
@@ -120,13 +123,15 @@ class ChatSession:
             yield event
 
     async def edit(self, index: int, text: str) -> AsyncGenerator[SessionEvent, None]:
-        """Replace the user message at `index` with `text`: a new branch from that point."""
+        """Replace the user message at `index` with `text` (its attached files are kept): a new
+        branch from that point."""
         if self.busy:
             raise RuntimeError("a reply is already streaming")
         if self.turns[index].role is not Role.USER:
             raise ValueError("only a user message can be edited")
+        attachments = self.turns[index].attachments
         del self.turns[index:]
-        async for event in self.send(text):
+        async for event in self.send(text, attachments):
             yield event
 
     def switch_branch(self, index: int, step: int) -> bool:
@@ -167,7 +172,9 @@ class ChatSession:
             return
         if self.conversation_id is None:
             record = await self.recorder.call(
-                store.create_conversation, title=make_title(user.content), system_prompt=self.system
+                store.create_conversation,
+                title=make_title(user.content or " ".join(a.name for a in user.attachments)),
+                system_prompt=self.system,
             )
             self.conversation_id = record.id if record else None
         if self.conversation_id is not None:
@@ -177,6 +184,7 @@ class ChatSession:
                 "user",
                 user.content,
                 parent_id=self._parent_id(user),
+                attachments=user.attachments,
             )
             user.id = saved.id if saved else None
 

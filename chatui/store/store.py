@@ -7,12 +7,12 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeVar
 
-from chatui.core import StoreError
+from chatui.core import Attachment, StoreError
 from chatui.store import queries
 from chatui.store.database import default_path, describe, in_transaction, open_database, retry_busy
 from chatui.store.ids import new_id
@@ -175,6 +175,7 @@ class TranscriptStore:
         cost: float | None = None,
         ttft: float | None = None,
         duration: float | None = None,
+        attachments: Sequence[Attachment] = (),
     ) -> MessageRecord:
         """Store a message, committed before returning, and bump the conversation's updated_at."""
         role, status = str(role), str(status)
@@ -188,7 +189,7 @@ class TranscriptStore:
         record = MessageRecord(
             new_id(), conversation_id, parent_id, role, content, reasoning, provider, model,
             status, error, input_tokens, output_tokens, cost, ttft, duration, now, now,
-            os.getpid(),
+            os.getpid(), tuple(attachments),
         )  # fmt: skip
 
         def body(conn: sqlite3.Connection) -> None:
