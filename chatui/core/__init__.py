@@ -1,5 +1,6 @@
 """Plain data types shared by every layer: messages, stream events, errors. No I/O."""
 
+from chatui.core.attachments import Attachment
 from chatui.core.errors import (
     AuthenticationError,
     BadRequest,
@@ -27,6 +28,7 @@ from chatui.core.models import (
 )
 
 __all__ = [
+    "Attachment",
     "AuthenticationError",
     "BadRequest",
     "ChatError",

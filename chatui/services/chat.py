@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Sequence
 from contextlib import aclosing
 from dataclasses import dataclass
 from typing import Any
 
 from chatui.core import (
+    Attachment,
     ChatError,
     ChatRequest,
     Finished,
@@ -135,11 +136,13 @@ class ChatSession:
                 settings=self.saved_settings,
             )
 
-    async def send(self, prompt: str) -> AsyncGenerator[SessionEvent, None]:
-        """Save the user's message, then stream (and save) the reply."""
+    async def send(
+        self, prompt: str, attachments: Sequence[Attachment] = ()
+    ) -> AsyncGenerator[SessionEvent, None]:
+        """Save the user's message (with any attached files), then stream (and save) the reply."""
         if self.busy:
             raise RuntimeError("a reply is already streaming")
-        user = self._append(Turn(Role.USER, prompt))
+        user = self._append(Turn(Role.USER, prompt, attachments=tuple(attachments)))
         await self._save_user(user)
         async for event in self._reply():
             yield event
@@ -156,13 +159,15 @@ class ChatSession:
             yield event
 
     async def edit(self, index: int, text: str) -> AsyncGenerator[SessionEvent, None]:
-        """Replace the user message at `index` with `text`: a new branch from that point."""
+        """Replace the user message at `index` with `text` (its attached files are kept): a new
+        branch from that point."""
         if self.busy:
             raise RuntimeError("a reply is already streaming")
         if self.turns[index].role is not Role.USER:
             raise ValueError("only a user message can be edited")
+        attachments = self.turns[index].attachments
         del self.turns[index:]
-        async for event in self.send(text):
+        async for event in self.send(text, attachments):
             yield event
 
     def switch_branch(self, index: int, step: int) -> bool:
@@ -205,7 +210,7 @@ class ChatSession:
             self.saved_settings = self.settings.to_json(self.saved_settings)
             record = await self.recorder.call(
                 store.create_conversation,
-                title=make_title(user.content),
+                title=make_title(user.content or " ".join(a.name for a in user.attachments)),
                 system_prompt=self.system,
                 settings=self.saved_settings,
             )
@@ -217,6 +222,7 @@ class ChatSession:
                 "user",
                 user.content,
                 parent_id=self._parent_id(user),
+                attachments=user.attachments,
             )
             user.id = saved.id if saved else None
 

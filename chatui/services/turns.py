@@ -6,6 +6,7 @@ import time
 from dataclasses import dataclass, field
 
 from chatui.core import ChatError, ChatMessage, Role, Usage
+from chatui.core.attachments import Attachment, with_attachments
 from chatui.store.records import MessageRecord
 
 SENDABLE = ("complete", "stopped", "interrupted")
@@ -28,6 +29,7 @@ class Turn:
     cost: float | None = None
     parent: Turn | None = None
     stop_reason: str | None = None
+    attachments: tuple[Attachment, ...] = ()
 
     @property
     def cut_short(self) -> bool:
@@ -60,15 +62,18 @@ def turn_from_record(record: MessageRecord) -> Turn:
         reasoning=record.reasoning,
         usage=usage,
         cost=record.cost,
+        attachments=record.attachments,
     )
 
 
 def history(turns: list[Turn]) -> tuple[ChatMessage, ...]:
-    """What is sent to a model: every turn with text, except failed replies."""
+    """What is sent to a model: every turn with text, except failed replies. Attached files go
+    with their message, every time (a resumed conversation sends them again: the model saw them)."""
     return tuple(
-        ChatMessage(turn.role, turn.content)
+        ChatMessage(turn.role, with_attachments(turn.content, turn.attachments))
         for turn in turns
-        if turn.content and (turn.role is Role.USER or turn.status in SENDABLE)
+        if (turn.content or turn.attachments)
+        and (turn.role is Role.USER or turn.status in SENDABLE)
     )
 
 

@@ -7,6 +7,7 @@ import time
 from typing import Any, Final
 
 from chatui.core import StoreError
+from chatui.core.attachments import fence_for, human_size
 from chatui.store.ids import new_id
 from chatui.store.records import (
     CONVERSATION_COLUMNS,
@@ -16,10 +17,13 @@ from chatui.store.records import (
     ConversationRecord,
     MessageRecord,
     Transcript,
+    attachments_from_data,
+    attachments_to_data,
 )
 
 EXPORT_FORMAT: Final = "chatui-transcript"
-EXPORT_VERSION: Final = 1
+#: 2 added message attachments (optional when reading, so version-1 files still import).
+EXPORT_VERSION: Final = 2
 
 # Column -> accepted JSON types (None means null is allowed).
 _CONVERSATION_TYPES: Final[dict[str, tuple[type | None, ...]]] = {
@@ -50,8 +54,9 @@ _MESSAGE_TYPES: Final[dict[str, tuple[type | None, ...]]] = {
     "updated_at": (float, int),
     "writer_pid": (int, None),
 }
+_OPTIONAL_MESSAGE_COLUMNS: Final = ("attachments",)  # checked on their own
 assert tuple(_CONVERSATION_TYPES) == CONVERSATION_COLUMNS
-assert tuple(_MESSAGE_TYPES) == MESSAGE_COLUMNS
+assert (*_MESSAGE_TYPES, *_OPTIONAL_MESSAGE_COLUMNS) == MESSAGE_COLUMNS
 
 
 def _when(timestamp: float) -> str:
@@ -86,6 +91,10 @@ def to_markdown(transcript: Transcript) -> str:
             ]
             lines += [""]
         lines += [message.content, ""]
+        for attachment in message.attachments:
+            fence = fence_for(attachment.content)
+            lines += [f"**Attached file: {attachment.name}** ({human_size(attachment.size)})", ""]
+            lines += [fence, attachment.content.removesuffix("\n"), fence, ""]
         if message.status != "complete":
             note = f"*[{message.status}"
             note += f": {message.error}]*" if message.error else "]*"
@@ -99,7 +108,13 @@ def to_json(transcript: Transcript) -> dict[str, Any]:
         "format": EXPORT_FORMAT,
         "version": EXPORT_VERSION,
         "conversation": dataclasses.asdict(transcript.conversation),
-        "messages": [dataclasses.asdict(message) for message in transcript.messages],
+        "messages": [
+            {
+                **dataclasses.asdict(message),
+                "attachments": attachments_to_data(message.attachments),
+            }
+            for message in transcript.messages
+        ],
     }
 
 
@@ -145,7 +160,14 @@ def parse_json(data: Any) -> Transcript:
         raise StoreError('not a chatui export: "messages" is not a list')
     messages = []
     for index, raw in enumerate(raw_messages):
-        message = MessageRecord(**_check_fields(f"messages[{index}]", raw, _MESSAGE_TYPES))
+        fields = _check_fields(f"messages[{index}]", raw, _MESSAGE_TYPES)
+        attachments = attachments_from_data(raw.get("attachments", []))
+        if attachments is None:
+            raise StoreError(
+                f"not a chatui export: messages[{index}].attachments is not a list of"
+                " {name, content, size}"
+            )
+        message = MessageRecord(**fields, attachments=attachments)
         if message.conversation_id != conversation.id:
             raise StoreError(f"messages[{index}] belongs to another conversation")
         if message.role not in ROLES or message.status not in STATUSES:

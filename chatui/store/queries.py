@@ -181,10 +181,7 @@ def insert_conversation(conn: sqlite3.Connection, record: ConversationRecord) ->
 
 
 def insert_messages(conn: sqlite3.Connection, records: Iterable[MessageRecord]) -> None:
-    conn.executemany(
-        _MESSAGE_INSERT,
-        ({name: getattr(record, name) for name in MESSAGE_COLUMNS} for record in records),
-    )
+    conn.executemany(_MESSAGE_INSERT, (record.row() for record in records))
 
 
 def insert_transcript(conn: sqlite3.Connection, transcript: Transcript) -> None:

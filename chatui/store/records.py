@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final
+
+from chatui.core.attachments import Attachment
 
 ROLES: Final = ("system", "user", "assistant")
 STATUSES: Final = ("complete", "streaming", "stopped", "error", "interrupted")
@@ -41,6 +44,7 @@ MESSAGE_COLUMNS: Final = (
     "created_at",
     "updated_at",
     "writer_pid",
+    "attachments",
 )
 
 
@@ -90,10 +94,54 @@ class MessageRecord:
     created_at: float
     updated_at: float
     writer_pid: int | None
+    attachments: tuple[Attachment, ...] = ()  # files sent with a user message
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> MessageRecord:
-        return cls(**{name: row[name] for name in MESSAGE_COLUMNS})
+        values = {name: row[name] for name in MESSAGE_COLUMNS}
+        values["attachments"] = attachments_from_json(row["attachments"])
+        return cls(**values)
+
+    def row(self) -> dict[str, Any]:
+        """The message's column values for an INSERT (attachments as JSON text)."""
+        values = {name: getattr(self, name) for name in MESSAGE_COLUMNS}
+        values["attachments"] = attachments_to_json(self.attachments)
+        return values
+
+
+def attachments_to_json(attachments: Sequence[Attachment]) -> str:
+    """The `attachments` column: a JSON list of {name, content, size}."""
+    return json.dumps(attachments_to_data(attachments), ensure_ascii=False)
+
+
+def attachments_to_data(attachments: Sequence[Attachment]) -> list[dict[str, Any]]:
+    return [{"name": a.name, "content": a.content, "size": a.size} for a in attachments]
+
+
+def attachments_from_data(data: Any) -> tuple[Attachment, ...] | None:
+    """Attachments from decoded JSON, or None unless it is a list of {name, content, size}."""
+    if not isinstance(data, list):
+        return None
+    found: list[Attachment] = []
+    for item in data:
+        if not isinstance(item, dict):
+            return None
+        name, content, size = item.get("name"), item.get("content"), item.get("size")
+        if not (isinstance(name, str) and isinstance(content, str)):
+            return None
+        if not isinstance(size, int) or isinstance(size, bool) or size < 0:
+            return None
+        found.append(Attachment(name, content, size))
+    return tuple(found)
+
+
+def attachments_from_json(text: str | None) -> tuple[Attachment, ...]:
+    """The `attachments` column read back; a damaged value reads as none rather than failing."""
+    try:
+        data = json.loads(text or "[]")
+    except ValueError:
+        return ()
+    return attachments_from_data(data) or ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -116,9 +116,16 @@ V2_REASONING_AND_SEARCH: tuple[str, ...] = (
     "INSERT INTO conversations_fts (conversations_fts) VALUES ('rebuild')",
 )
 
+# v3: text files attached to user messages, a JSON list of {name, content, size}. They are not
+# added to the full-text index: a hit must point at text the conversation view shows (it shows
+# attachments as chips, not their contents), and up to 1 MB a message would swell the index.
+V3_ATTACHMENTS: tuple[str, ...] = (
+    "ALTER TABLE messages ADD COLUMN attachments TEXT NOT NULL DEFAULT '[]'",
+)
+
 #: Migration N (1-based) brings a database from user_version N-1 to N. Append only; never edit
 #: a released migration.
-MIGRATIONS: tuple[Migration, ...] = (V1_BASE_TABLES, V2_REASONING_AND_SEARCH)
+MIGRATIONS: tuple[Migration, ...] = (V1_BASE_TABLES, V2_REASONING_AND_SEARCH, V3_ATTACHMENTS)
 LATEST_VERSION = len(MIGRATIONS)
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from chatui.core import StoreError
+from chatui.core import Attachment, StoreError
 from chatui.store import queries
 from chatui.store.database import default_path, describe, in_transaction, open_database, retry_busy
 from chatui.store.ids import new_id
@@ -178,6 +178,7 @@ class TranscriptStore:
         cost: float | None = None,
         ttft: float | None = None,
         duration: float | None = None,
+        attachments: Sequence[Attachment] = (),
     ) -> MessageRecord:
         """Store a message, committed before returning, and bump the conversation's updated_at."""
         role, status = str(role), str(status)
@@ -191,7 +192,7 @@ class TranscriptStore:
         record = MessageRecord(
             new_id(), conversation_id, parent_id, role, content, reasoning, provider, model,
             status, error, input_tokens, output_tokens, cost, ttft, duration, now, now,
-            os.getpid(),
+            os.getpid(), tuple(attachments),
         )  # fmt: skip
 
         def body(conn: sqlite3.Connection) -> None:

@@ -22,6 +22,7 @@ from chatui.services.discovery import discover
 from chatui.services.exports import export_conversation
 from chatui.services.turns import Turn
 from chatui.ui import messages as ui
+from chatui.ui.attachments import Attacher, AttachmentBar, chip_labels
 from chatui.ui.conversation_view import ConversationView
 from chatui.ui.history_screen import HistoryScreen, Opened
 from chatui.ui.markdown_blocks import warm_rendering
@@ -77,6 +78,7 @@ class ChatScreen(Screen[None]):
             "ctrl+n", "new_chat", "New chat", id="chat.new", tooltip="Start a new conversation"
         ),
         Binding("ctrl+g", "conversation_settings", "Settings", show=False, id="chat.settings"),
+        Binding("ctrl+l", "attach_file", "Attach", show=False, id="chat.attach"),
         *MESSAGE_BINDINGS,
     ]
 
@@ -101,9 +103,11 @@ class ChatScreen(Screen[None]):
         self.entry_for: dict[Turn, Entry] = {}
         self.cursor = MessageCursor(self)
         self.settings_actions = SettingsActions(self)
+        self.attacher = Attacher(self)
 
     def compose(self) -> ComposeResult:
         yield ConversationView(id="log")
+        yield AttachmentBar(id="attachments")
         yield PromptInput(id="prompt")
         yield StatusBar(id="status")
         yield Footer()
@@ -193,7 +197,8 @@ class ChatScreen(Screen[None]):
 
     def show_turn(self, turn: Turn) -> None:
         if turn.role.value == "user":
-            self.entry_for[turn] = self.view.add_user(turn.content + self.branch_label(turn))
+            label, chips = self.branch_label(turn), chip_labels(turn.attachments)
+            self.entry_for[turn] = self.view.add_user(turn.content + label, chips)
             return
         handle = self.view.add_assistant(turn.model_label + self.branch_label(turn))
         self.entry_for[turn] = handle
@@ -243,6 +248,8 @@ class ChatScreen(Screen[None]):
 
     @on(PromptInput.Submitted)
     def _submitted(self, event: PromptInput.Submitted) -> None:
+        if self.attacher.command(event.text):
+            return
         if self.session is not None and self.session.busy:
             self.notify("A reply is still streaming: Esc stops it.", severity="warning")
             return
@@ -262,8 +269,9 @@ class ChatScreen(Screen[None]):
     def send(self, text: str) -> None:
         assert self.session is not None
         self.cursor.unselect()
-        self.view.add_user(text)
-        self.run_reply(self.session.send(text))
+        files = self.attacher.take()
+        self.view.add_user(text, chip_labels(files))
+        self.run_reply(self.session.send(text, files))
 
     @work(exclusive=True, group="reply", exit_on_error=False)
     async def run_reply(self, events: AsyncGenerator[chat.SessionEvent, None]) -> None:
@@ -419,6 +427,17 @@ class ChatScreen(Screen[None]):
         self.new_session()
         self.query_one(PromptInput).focus()
 
+    def action_attach_file(self) -> None:
+        self.attacher.open_dialog()
+
+    @on(PromptInput.PathCompletionRequested)
+    def _complete_path(self, event: PromptInput.PathCompletionRequested) -> None:
+        self.attacher.complete(event.prompt, event.typed)
+
+    @on(PromptInput.BackspaceOnEmpty)
+    def _remove_attachment(self) -> None:
+        self.attacher.remove_last()
+
     def action_pick_model(self) -> None:
         def picked(ref: ModelRef | None) -> None:
             if ref is not None:
@@ -452,6 +471,7 @@ class ChatScreen(Screen[None]):
             "Ask again: after an error, or for another answer",
             self.action_retry,
         )
+        yield SystemCommand("Attach file", "Send a text file along", self.action_attach_file)
         yield SystemCommand("Stop reply", "Stop the streaming reply", self.action_stop)
         yield SystemCommand("History", "Browse and search saved conversations", self.action_history)
         yield SystemCommand(

@@ -89,9 +89,9 @@ class ConversationView(ScrollView, can_focus=True):
         """Whether every entry is laid out at the current width (else some are estimates)."""
         return not self._layout.dirty
 
-    def add_user(self, text: str) -> UserEntry:
-        """Show a prompt the user sent (plain text)."""
-        return self._add(UserEntry(text))
+    def add_user(self, text: str, chips: tuple[str, ...] = ()) -> UserEntry:
+        """Show a prompt the user sent (plain text), with chips for the files sent with it."""
+        return self._add(UserEntry(text, chips))
 
     def add_assistant(self, model_label: str, status: ReplyStatus = "streaming") -> AssistantEntry:
         """Start a reply from `model_label`; feed it with `append` and end it with `finish`."""

@@ -39,6 +39,7 @@ def scopes() -> list[Scope]:
     from textual.widgets import Input, TextArea
 
     from chatui.ui.app import ChatApp
+    from chatui.ui.attachments import PathDialog
     from chatui.ui.chat_screen import ChatScreen
     from chatui.ui.dialogs import Ask, Confirm
     from chatui.ui.help_screen import HelpScreen
@@ -52,6 +53,7 @@ def scopes() -> list[Scope]:
         ("History", HistoryScreen, typing_input),
         ("Model picker", ModelPicker, typing_input),
         ("Conversation settings", SettingsDialog, text_field_keys(bindings_of(TextArea))),
+        ("Attach a file", PathDialog, typing_input),
         ("Confirmation", Confirm, {}),
         ("Text prompt", Ask, typing_input),
         ("Help", HelpScreen, {}),

@@ -1,4 +1,7 @@
-"""The multi-line prompt: Enter sends, Shift+Enter / Ctrl+J add a line, Up recalls history."""
+"""The multi-line prompt: Enter sends, Shift+Enter / Ctrl+J add a line, Up recalls history.
+
+Tab while the prompt is a `/file PATH` command asks for path completion; Backspace on an empty
+prompt asks to remove the last attached file."""
 
 from __future__ import annotations
 
@@ -8,6 +11,8 @@ from textual import events
 from textual.message import Message
 from textual.widgets import TextArea
 from textual.widgets.text_area import EditResult
+
+from chatui.services.attachments import FILE_COMMAND
 
 MAX_RECALL = 200
 
@@ -30,10 +35,24 @@ class PromptInput(TextArea):
         prompt: PromptInput
         text: str
 
+    @dataclass
+    class PathCompletionRequested(Message):
+        """Tab was pressed while the prompt is a `/file PATH` command."""
+
+        prompt: PromptInput
+        typed: str  # the path so far
+
+    @dataclass
+    class BackspaceOnEmpty(Message):
+        """Backspace was pressed on an empty prompt (it removes the last attached file)."""
+
+        prompt: PromptInput
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
         self.recall: list[str] = []
         self._recall_index: int | None = None
+        self.submit_empty = False  # Enter sends an empty prompt (files are attached)
 
     def clear(self) -> EditResult:
         """Empty the prompt. (TextArea's own clear first copies the old text for undo, and that
@@ -59,6 +78,13 @@ class PromptInput(TextArea):
             event.prevent_default()
             self.insert("\n")
             return
+        if key == "tab" and self.text.startswith(FILE_COMMAND):
+            event.stop()
+            event.prevent_default()
+            self.post_message(self.PathCompletionRequested(self, self.text[len(FILE_COMMAND) :]))
+            return
+        if key == "backspace" and not self.text:
+            self.post_message(self.BackspaceOnEmpty(self))
         if key in ("up", "down") and self._recalling(key):
             event.stop()
             event.prevent_default()
@@ -90,5 +116,5 @@ class PromptInput(TextArea):
 
     def _submit(self) -> None:
         text = self.text
-        if text.strip():
+        if text.strip() or self.submit_empty:
             self.post_message(self.Submitted(self, text))

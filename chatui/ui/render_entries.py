@@ -65,17 +65,24 @@ class Entry:
 
 
 class UserEntry(Entry):
-    """A prompt the user sent: shown exactly as typed, never as Markdown or markup."""
+    """A prompt the user sent: shown exactly as typed, never as Markdown or markup; the files
+    sent with it as chips below (`chips`, e.g. "📎 notes.md 2.1 KB")."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, chips: tuple[str, ...] = ()) -> None:
         super().__init__()
         self.text = text
+        self.chips = chips
 
     def render(self, width: int, styles: EntryStyles) -> list[Line]:
-        return [header_row(width, ("you", styles.user)), *render_plain(self.text, width)]
+        rows = [header_row(width, ("you", styles.user))]
+        if self.text:
+            rows += render_plain(self.text, width)
+        if self.chips:
+            rows += render_plain("  ".join(self.chips), width, styles.model)
+        return rows
 
     def estimate(self, width: int) -> int:
-        return 1 + estimate_rows(self.text, width)
+        return 1 + estimate_rows(self.text, width) + estimate_rows("  ".join(self.chips), width)
 
 
 class AssistantEntry(Entry):
