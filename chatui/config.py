@@ -69,6 +69,7 @@ class Config:
     system_prompt: str = ""
     max_tokens: int = 4096
     temperature: float | None = None
+    thinking_budget: int = 0  # extended thinking tokens for models that support it; 0 = off
 
     def provider(self, name: str) -> ProviderConfig:
         try:
@@ -167,6 +168,7 @@ def parse_config(path: Path, text: str, data: dict[str, Any]) -> Config:
     """Turn a parsed TOML document into a Config, checking every value."""
     reader = _Reader(path, text)
     known = {"default_model", "system_prompt", "max_tokens", "temperature", "timeouts"}
+    known.add("thinking_budget")
     for key in data:
         if key not in known | {"providers"}:
             raise reader.fail(key, "unknown setting")
@@ -182,6 +184,9 @@ def parse_config(path: Path, text: str, data: dict[str, Any]) -> Config:
     max_tokens = reader.get(data, "max_tokens", "", int, 4096)
     if max_tokens < 1:
         raise reader.fail("max_tokens", "must be at least 1")
+    thinking_budget = reader.get(data, "thinking_budget", "", int, 0)
+    if thinking_budget != 0 and thinking_budget < 1024:
+        raise reader.fail("thinking_budget", "must be 0 (off) or at least 1024 tokens")
     return Config(
         path=path,
         providers=providers,
@@ -189,6 +194,7 @@ def parse_config(path: Path, text: str, data: dict[str, Any]) -> Config:
         system_prompt=reader.get(data, "system_prompt", "", str, ""),
         max_tokens=max_tokens,
         temperature=reader.get(data, "temperature", "", float, None),
+        thinking_budget=thinking_budget,
     )
 
 

@@ -61,6 +61,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     export.add_argument("id", help="conversation id or unique prefix")
     export.add_argument("--format", choices=("md", "json"), default="md", help="default: md")
     export.add_argument("-o", "--output", help="write to FILE (created 0600) instead of stdout")
+    export.add_argument(
+        "--reasoning", action="store_true", help="include the models' thinking (omitted by default)"
+    )
     importing = commands.add_parser(
         "import",
         help="import a JSON export",
@@ -200,11 +203,11 @@ def _export(store: TranscriptStore, args: argparse.Namespace, term: _Terminal) -
     conversation_id = store.resolve_id(args.id)
     to_file = args.output not in (None, "-")
     if args.format == "json":
-        data = store.export_json(conversation_id)
+        data = store.export_json(conversation_id, reasoning=args.reasoning)
         # On a terminal, ASCII-only JSON escapes every control and bidi character.
         text = json.dumps(data, indent=2, ensure_ascii=term.tty and not to_file) + "\n"
     else:
-        text = store.export_markdown(conversation_id)
+        text = store.export_markdown(conversation_id, reasoning=args.reasoning)
     if to_file:  # a Markdown file is for reading: escapes are shown, never acted on
         _write_private(args.output, inert(text) if args.format == "md" else text)
         print(f"Exported {conversation_id} to {args.output}", file=sys.stderr)

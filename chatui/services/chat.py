@@ -6,7 +6,7 @@ import asyncio
 import time
 from collections.abc import AsyncGenerator
 from contextlib import aclosing
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from chatui.core import (
     ChatError,
@@ -21,6 +21,7 @@ from chatui.core import (
     TextDelta,
     UsageReport,
 )
+from chatui.services import thinking
 from chatui.services.branches import MessageTree, build_tree
 from chatui.services.pool import ProviderPool
 from chatui.services.pricing import cost_of
@@ -78,7 +79,7 @@ class ChatSession:
         self.recorder = Recorder(store)
         self.model = model
         self.system = system
-        self.options = options or GenerationOptions()
+        self.options = thinking.with_default(options or GenerationOptions(), pool.config)
         self.turns: list[Turn] = []
         self.tree = MessageTree()
         self.conversation_id: str | None = None
@@ -90,6 +91,7 @@ class ChatSession:
         """Continue a saved conversation: its active branch becomes the session's turns."""
         self.conversation_id = transcript.conversation.id
         self.system = transcript.conversation.system_prompt
+        self.options = thinking.restored(self.options, transcript.conversation.settings)
         self.tree, self.turns = build_tree(transcript.messages)
         last = next((t for t in reversed(self.turns) if t.provider and t.model), None)
         if last is not None and last.provider in self.pool.config.providers:
@@ -129,6 +131,13 @@ class ChatSession:
         async for event in self.send(text):
             yield event
 
+    def set_thinking(self, budget: int) -> None:
+        """Extended thinking for the next replies (`budget` tokens, 0: off), saved with the
+        conversation (from its first message on, if it has none yet)."""
+        self.options = replace(self.options, thinking_budget=budget)
+        if self.store is not None and self.conversation_id is not None:
+            self.recorder.later(thinking.save_budget, self.store, self.conversation_id, budget)
+
     def switch_branch(self, index: int, step: int) -> bool:
         """Show the sibling `step` away of the turn at `index`; False when there is none."""
         if self.busy:
@@ -167,7 +176,10 @@ class ChatSession:
             return
         if self.conversation_id is None:
             record = await self.recorder.call(
-                store.create_conversation, title=make_title(user.content), system_prompt=self.system
+                store.create_conversation,
+                title=make_title(user.content),
+                system_prompt=self.system,
+                settings=thinking.saved(self.options),
             )
             self.conversation_id = record.id if record else None
         if self.conversation_id is not None:

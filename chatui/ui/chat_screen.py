@@ -20,6 +20,7 @@ from chatui.services import chat
 from chatui.services.discovery import discover
 from chatui.services.turns import Turn
 from chatui.ui import messages as ui
+from chatui.ui import thinking
 from chatui.ui.conversation_view import ConversationView
 from chatui.ui.history_screen import HistoryScreen, Opened
 from chatui.ui.markdown_blocks import warm_rendering
@@ -47,6 +48,7 @@ class ChatScreen(Screen[None]):
         Binding("ctrl+r", "retry", "Retry", id="chat.retry"),
         Binding("ctrl+b", "history", "History", id="chat.history"),
         Binding("ctrl+n", "new_chat", "New chat", id="chat.new"),
+        Binding("ctrl+t", "toggle_thinking", "Thinking", show=False, id="chat.toggle_thinking"),
         *MESSAGE_BINDINGS,
     ]
 
@@ -363,6 +365,9 @@ class ChatScreen(Screen[None]):
     def action_branch(self, step: int) -> None:
         self.cursor.branch(step)
 
+    def action_toggle_thinking(self) -> None:
+        thinking.toggle_blocks(self)
+
     def action_history(self) -> None:
         def opened(choice: Opened | None) -> None:
             if choice is None:
@@ -404,3 +409,5 @@ class ChatScreen(Screen[None]):
         yield SystemCommand("Copy message", "Copy the selected message", self.action_copy_message)
         yield SystemCommand("Copy code block", "Copy a code block", self.action_copy_code)
         yield SystemCommand("Edit message", "Edit and resend a message", self.action_edit)
+        yield SystemCommand("Toggle thinking", "Show or hide thinking", self.action_toggle_thinking)
+        yield thinking.extended_thinking_command(self)
