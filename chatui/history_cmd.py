@@ -57,6 +57,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     search.add_argument("--limit", type=_positive, default=argparse.SUPPRESS, help="at most N hits")
     show = commands.add_parser("show", help="print a conversation as Markdown")
     show.add_argument("id", help="conversation id or unique prefix")
+    show.add_argument("--reasoning", action="store_true", help="include the models' thinking")
     export = commands.add_parser("export", help="export a conversation as Markdown or JSON")
     export.add_argument("id", help="conversation id or unique prefix")
     export.add_argument("--format", choices=("md", "json"), default="md", help="default: md")
@@ -186,7 +187,8 @@ def _search(store: TranscriptStore, args: argparse.Namespace, term: _Terminal) -
 
 
 def _show(store: TranscriptStore, args: argparse.Namespace, term: _Terminal) -> int:
-    term.stream.write(term.clean(store.export_markdown(store.resolve_id(args.id))))
+    text = store.export_markdown(store.resolve_id(args.id), reasoning=args.reasoning)
+    term.stream.write(term.clean(text))
     return 0
 
 

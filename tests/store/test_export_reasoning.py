@@ -49,6 +49,14 @@ def test_export_without_and_with_reasoning(
         assert json.loads(full)["messages"][1]["reasoning"] == THOUGHT
 
 
+def test_show_with_reasoning_on_request(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    conversation_id = seed()
+    assert run("show", conversation_id[:10]) == 0
+    assert THOUGHT not in capsys.readouterr().out
+    assert run("show", conversation_id[:10], "--reasoning") == 0
+    assert THOUGHT in capsys.readouterr().out
+
+
 def test_import_of_an_export_without_reasoning(
     data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
