@@ -94,6 +94,7 @@ class Config:
     theme: str | None = None
     keymap: tuple[KeyOverride, ...] = ()
     presets: dict[str, Preset] = field(default_factory=dict)
+    thinking_budget: int = 0  # extended thinking tokens for models that support it; 0 = off
 
     def provider(self, name: str) -> ProviderConfig:
         try:
@@ -213,6 +214,7 @@ def parse_config(path: Path, text: str, data: dict[str, Any]) -> Config:
     """Turn a parsed TOML document into a Config, checking every value."""
     reader = _Reader(path, text)
     known = {"default_model", "system_prompt", "max_tokens", "temperature", "timeouts", "theme"}
+    known.add("thinking_budget")
     for key in data:
         if key not in known | {"providers", "keymap", "presets"}:
             raise reader.fail(key, "unknown setting")
@@ -229,6 +231,9 @@ def parse_config(path: Path, text: str, data: dict[str, Any]) -> Config:
         name: _preset(reader, name, table)
         for name, table in reader.get(data, "presets", "", dict, {}).items()
     }
+    thinking_budget = reader.get(data, "thinking_budget", "", int, 0)
+    if thinking_budget != 0 and thinking_budget < 1024:
+        raise reader.fail("thinking_budget", "must be 0 (off) or at least 1024 tokens")
     return Config(
         path=path,
         providers=providers,
@@ -239,6 +244,7 @@ def parse_config(path: Path, text: str, data: dict[str, Any]) -> Config:
         presets=presets,
         theme=reader.get(data, "theme", "", str, None),
         keymap=_keymap(reader, reader.get(data, "keymap", "", dict, {})),
+        thinking_budget=thinking_budget,
     )
 
 

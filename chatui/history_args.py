@@ -109,6 +109,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     show = _command(commands, "show", "print a conversation as Markdown", _SHOW)
     show.add_argument("id", help="conversation id or unique prefix")
+    show.add_argument(
+        "--reasoning",
+        action="store_true",
+        help="include the models' thinking (left out by default)",
+    )
     export = _command(commands, "export", "export a conversation as Markdown or JSON", _EXPORT)
     export.add_argument("id", help="conversation id or unique prefix")
     export.add_argument(
@@ -119,6 +124,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "-o", "--output", metavar="FILE",
         help="write to FILE (created private, 0600) instead of stdout; - means stdout",
     )  # fmt: skip
+    export.add_argument(
+        "--reasoning",
+        action="store_true",
+        help="include the models' thinking (left out by default)",
+    )
     importing = _command(
         commands, "import", "import a chatui, ChatGPT or Claude export", _IMPORT, _IMPORT_EXAMPLES
     )

@@ -59,7 +59,8 @@ def _search(store: TranscriptStore, args: argparse.Namespace, term: Terminal) ->
 
 
 def _show(store: TranscriptStore, args: argparse.Namespace, term: Terminal) -> int:
-    term.stream.write(term.clean(store.export_markdown(store.resolve_id(args.id))))
+    text = store.export_markdown(store.resolve_id(args.id), reasoning=args.reasoning)
+    term.stream.write(term.clean(text))
     return 0
 
 
@@ -76,11 +77,11 @@ def _export(store: TranscriptStore, args: argparse.Namespace, term: Terminal) ->
     conversation_id = store.resolve_id(args.id)
     to_file = args.output not in (None, "-")
     if args.format == "json":
-        data = store.export_json(conversation_id)
+        data = store.export_json(conversation_id, reasoning=args.reasoning)
         # On a terminal, ASCII-only JSON escapes every control and bidi character.
         text = json.dumps(data, indent=2, ensure_ascii=term.tty and not to_file) + "\n"
     else:
-        text = store.export_markdown(conversation_id)
+        text = store.export_markdown(conversation_id, reasoning=args.reasoning)
     if to_file:  # a Markdown file is for reading: escapes are shown, never acted on
         _write_private(args.output, inert(text) if args.format == "md" else text)
         print(f"Exported {conversation_id} to {args.output}", file=sys.stderr)

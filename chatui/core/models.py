@@ -43,11 +43,16 @@ class ModelRef:
 
 @dataclass(frozen=True, slots=True)
 class GenerationOptions:
-    """Sampling options for one request."""
+    """Sampling options for one request.
+
+    `thinking_budget`: tokens of extended thinking for models that support it (Anthropic);
+    0 is off, None means "the configured default" until a session resolves it (then off).
+    """
 
     max_tokens: int = 4096
     temperature: float | None = None
     seed: int | None = None
+    thinking_budget: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncGenerator, AsyncIterator
 from contextlib import aclosing
 from typing import TYPE_CHECKING, Any
@@ -23,6 +24,34 @@ from chatui.providers.sse import valid_utf8
 
 if TYPE_CHECKING:
     from anthropic import AsyncAnthropic
+
+# Models with extended thinking: Claude 3.7 Sonnet, and Opus/Sonnet/Haiku 4 and later
+# (claude-sonnet-4-5, claude-opus-4-1-20250805, claude-haiku-4-5, claude-4-sonnet, ...)
+THINKING_MODELS = re.compile(r"claude-(3-7-sonnet|(opus|sonnet|haiku)-[4-9]|[4-9]-(opus|sonnet))")
+MIN_THINKING_BUDGET = 1024  # the API's minimum budget_tokens
+ANSWER_ROOM = 1024  # max_tokens counts thinking too: room kept for the answer after a full budget
+
+
+def supports_thinking(model: str) -> bool:
+    """Whether `model` accepts `thinking={"type": "enabled", ...}`."""
+    return THINKING_MODELS.search(model.lower()) is not None
+
+
+def limits_and_sampling(request: ChatRequest) -> dict[str, Any]:
+    """max_tokens, temperature and, for a model that supports it, extended thinking.
+
+    With thinking on the API wants max_tokens above the budget (raised to budget + ANSWER_ROOM
+    when it is not) and no temperature but 1 (left out); the budget is at least 1,024."""
+    options = request.options
+    args: dict[str, Any] = {"max_tokens": options.max_tokens}
+    budget = options.thinking_budget or 0
+    if budget > 0 and supports_thinking(request.model):
+        budget = max(budget, MIN_THINKING_BUDGET)
+        args["max_tokens"] = max(options.max_tokens, budget + ANSWER_ROOM)
+        args["thinking"] = {"type": "enabled", "budget_tokens": budget}
+    elif options.temperature is not None:
+        args["extra_body"] = {"temperature": options.temperature}
+    return args
 
 
 def anthropic_messages(messages: tuple[ChatMessage, ...]) -> list[dict[str, str]]:
@@ -87,15 +116,11 @@ class AnthropicProvider(Provider):
             raise map_exception(exc, self.config) from exc
 
     async def _run(self, request: ChatRequest) -> AsyncGenerator[StreamEvent, None]:
-        extra: dict[str, Any] = {}
-        if request.options.temperature is not None:
-            extra["temperature"] = request.options.temperature
-        args: dict[str, Any] = {"extra_body": extra} if extra else {}
+        args = limits_and_sampling(request)
         if request.system:
             args["system"] = request.system
         manager = self.client().messages.stream(
             model=request.model,
-            max_tokens=request.options.max_tokens,
             messages=anthropic_messages(request.messages),  # type: ignore[arg-type]
             **args,
         )

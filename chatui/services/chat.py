@@ -6,7 +6,7 @@ import asyncio
 import time
 from collections.abc import AsyncGenerator, Sequence
 from contextlib import aclosing
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from chatui.core import (
@@ -23,6 +23,7 @@ from chatui.core import (
     TextDelta,
     UsageReport,
 )
+from chatui.services import thinking
 from chatui.services.branches import MessageTree, build_tree
 from chatui.services.pool import ProviderPool
 from chatui.services.pricing import cost_of
@@ -82,7 +83,7 @@ class ChatSession:
         self.recorder = Recorder(store)
         self.model = model
         self.system = system
-        self.options = options or GenerationOptions()
+        self.options = thinking.with_default(options or GenerationOptions(), pool.config)
         self.preset = preset
         self.saved_settings: dict[str, Any] = {}  # the stored settings JSON, other keys kept
         self.turns: list[Turn] = []
@@ -99,6 +100,7 @@ class ChatSession:
         self.saved_settings = dict(record.settings)
         defaults = ConversationSettings.from_config(self.pool.config)
         self.use_settings(ConversationSettings.from_record(record, defaults))
+        self.options = thinking.restored(self.options, record.settings)
         self.tree, self.turns = build_tree(transcript.messages)
         last = next((t for t in reversed(self.turns) if t.provider and t.model), None)
         # ChatGPT/Claude imports name app models ("chatgpt", "claude"), not API ones: keep ours.
@@ -170,6 +172,17 @@ class ChatSession:
         async for event in self.send(text, attachments):
             yield event
 
+    def set_thinking(self, budget: int) -> None:
+        """Extended thinking for the next replies (`budget` tokens, 0: off), saved with the
+        conversation (from its first message on, if it has none yet)."""
+        self.options = replace(self.options, thinking_budget=budget)
+        self.saved_settings[thinking.SETTING] = budget
+        store = self.store
+        if store is not None and self.conversation_id is not None:
+            self.recorder.later(
+                store.update_conversation, self.conversation_id, settings=self.saved_settings
+            )
+
     def switch_branch(self, index: int, step: int) -> bool:
         """Show the sibling `step` away of the turn at `index`; False when there is none."""
         if self.busy:
@@ -207,7 +220,10 @@ class ChatSession:
         if store is None:
             return
         if self.conversation_id is None:
-            self.saved_settings = self.settings.to_json(self.saved_settings)
+            self.saved_settings = {
+                **self.settings.to_json(self.saved_settings),
+                **thinking.saved(self.options),
+            }
             record = await self.recorder.call(
                 store.create_conversation,
                 title=make_title(user.content or " ".join(a.name for a in user.attachments)),

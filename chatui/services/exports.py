@@ -17,17 +17,24 @@ def file_name(title: str, conversation_id: str, kind: str) -> str:
 
 
 def export_conversation(
-    store: TranscriptStore, conversation_id: str, kind: str, directory: Path
+    store: TranscriptStore,
+    conversation_id: str,
+    kind: str,
+    directory: Path,
+    *,
+    reasoning: bool = False,
 ) -> Path:
     """Write the conversation as `kind` ("md" or "json") into `directory`; returns the path.
 
     An existing file is never overwritten: a number is added to the name instead. Markdown is
-    for reading (`cat` shows escapes as ^[, never acts on them); JSON is the lossless copy."""
+    for reading (`cat` shows escapes as ^[, never acts on them); JSON is the lossless copy, but
+    for the models' reasoning (thinking), which either holds only if `reasoning`."""
     transcript = store.get_conversation(conversation_id)
     if kind == "json":
-        text = json.dumps(store.export_json(conversation_id), indent=2, ensure_ascii=False)
+        data = store.export_json(conversation_id, reasoning=reasoning)
+        text = json.dumps(data, indent=2, ensure_ascii=False)
     else:
-        text = inert(store.export_markdown(conversation_id))
+        text = inert(store.export_markdown(conversation_id, reasoning=reasoning))
     name = file_name(transcript.conversation.title, conversation_id, kind)
     path = directory / name
     counter = 1

@@ -55,6 +55,7 @@ _MESSAGE_TYPES: Final[dict[str, tuple[type | None, ...]]] = {
     "writer_pid": (int, None),
 }
 _OPTIONAL_MESSAGE_COLUMNS: Final = ("attachments",)  # checked on their own
+_MESSAGE_DEFAULTS: Final[dict[str, Any]] = {"reasoning": ""}  # may be absent (left out)
 assert tuple(_CONVERSATION_TYPES) == CONVERSATION_COLUMNS
 assert (*_MESSAGE_TYPES, *_OPTIONAL_MESSAGE_COLUMNS) == MESSAGE_COLUMNS
 
@@ -72,8 +73,9 @@ def _heading(message: MessageRecord) -> str:
     return heading
 
 
-def to_markdown(transcript: Transcript) -> str:
-    """A readable Markdown rendering: title, system prompt, then one heading per message."""
+def to_markdown(transcript: Transcript, *, reasoning: bool = False) -> str:
+    """A readable Markdown rendering: title, system prompt, then one heading per message;
+    the models' reasoning (thinking) only if `reasoning`, folded in a <details> block."""
     conv = transcript.conversation
     lines = [f"# {conv.title or 'Untitled conversation'}", ""]
     lines += [f"*Conversation {conv.id}, started {_when(conv.created_at)}*", ""]
@@ -81,7 +83,7 @@ def to_markdown(transcript: Transcript) -> str:
         lines += ["## System prompt", "", conv.system_prompt, ""]
     for message in transcript.messages:
         lines += [_heading(message), ""]
-        if message.reasoning:
+        if message.reasoning and reasoning:
             lines += [
                 "<details><summary>Reasoning</summary>",
                 "",
@@ -102,29 +104,37 @@ def to_markdown(transcript: Transcript) -> str:
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def to_json(transcript: Transcript) -> dict[str, Any]:
-    """Every column of the conversation and its messages, with a format/version marker."""
+def to_json(transcript: Transcript, *, reasoning: bool = True) -> dict[str, Any]:
+    """Every column of the conversation and its messages, with a format/version marker;
+    lossless unless `reasoning` is False: then every message's reasoning is ""."""
+    messages = [
+        {**dataclasses.asdict(message), "attachments": attachments_to_data(message.attachments)}
+        for message in transcript.messages
+    ]
+    if not reasoning:
+        for message in messages:
+            message["reasoning"] = ""
     return {
         "format": EXPORT_FORMAT,
         "version": EXPORT_VERSION,
         "conversation": dataclasses.asdict(transcript.conversation),
-        "messages": [
-            {
-                **dataclasses.asdict(message),
-                "attachments": attachments_to_data(message.attachments),
-            }
-            for message in transcript.messages
-        ],
+        "messages": messages,
     }
 
 
 def _check_fields(
-    where: str, data: Any, types: dict[str, tuple[type | None, ...]]
+    where: str,
+    data: Any,
+    types: dict[str, tuple[type | None, ...]],
+    defaults: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise StoreError(f"not a chatui export: {where} is not an object")
     values: dict[str, Any] = {}
     for name, accepted in types.items():
+        if name not in data and defaults and name in defaults:
+            values[name] = defaults[name]
+            continue
         if name not in data:
             raise StoreError(f"not a chatui export: {where} has no {name!r}")
         value = data[name]
@@ -160,7 +170,7 @@ def parse_json(data: Any) -> Transcript:
         raise StoreError('not a chatui export: "messages" is not a list')
     messages = []
     for index, raw in enumerate(raw_messages):
-        fields = _check_fields(f"messages[{index}]", raw, _MESSAGE_TYPES)
+        fields = _check_fields(f"messages[{index}]", raw, _MESSAGE_TYPES, _MESSAGE_DEFAULTS)
         attachments = attachments_from_data(raw.get("attachments", []))
         if attachments is None:
             raise StoreError(

@@ -270,16 +270,18 @@ class TranscriptStore:
             "recovery of interrupted replies", lambda c: queries.interrupt_orphans(c, stale_after)
         )
 
-    def export_markdown(self, conversation_id: str) -> str:
+    def export_markdown(self, conversation_id: str, *, reasoning: bool = False) -> str:
+        """Readable Markdown; the models' reasoning only if `reasoning`."""
         from chatui.store.exchange import to_markdown
 
-        return to_markdown(self.get_conversation(conversation_id))
+        return to_markdown(self.get_conversation(conversation_id), reasoning=reasoning)
 
-    def export_json(self, conversation_id: str) -> dict[str, Any]:
-        """A complete, lossless export (every column), marked with `format` and `version`."""
+    def export_json(self, conversation_id: str, *, reasoning: bool = True) -> dict[str, Any]:
+        """A complete, lossless export (every column), marked with `format` and `version`;
+        with `reasoning=False` the models' reasoning is left out (empty)."""
         from chatui.store.exchange import to_json
 
-        return to_json(self.get_conversation(conversation_id))
+        return to_json(self.get_conversation(conversation_id), reasoning=reasoning)
 
     def import_json(self, data: Any, *, new_ids: bool = False) -> ConversationRecord:
         """Import an `export_json` document exactly (ids and times kept).

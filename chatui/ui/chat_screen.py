@@ -22,6 +22,7 @@ from chatui.services.discovery import discover
 from chatui.services.exports import export_conversation
 from chatui.services.turns import Turn
 from chatui.ui import messages as ui
+from chatui.ui import thinking
 from chatui.ui.attachments import Attacher, AttachmentBar, chip_labels
 from chatui.ui.conversation_view import ConversationView
 from chatui.ui.history_screen import HistoryScreen, Opened
@@ -79,6 +80,7 @@ class ChatScreen(Screen[None]):
         ),
         Binding("ctrl+g", "conversation_settings", "Settings", show=False, id="chat.settings"),
         Binding("ctrl+l", "attach_file", "Attach", show=False, id="chat.attach"),
+        Binding("ctrl+t", "toggle_thinking", "Thinking", show=False, id="chat.toggle_thinking"),
         *MESSAGE_BINDINGS,
     ]
 
@@ -404,6 +406,9 @@ class ChatScreen(Screen[None]):
     def action_branch(self, step: int) -> None:
         self.cursor.branch(step)
 
+    def action_toggle_thinking(self) -> None:
+        thinking.toggle_blocks(self)
+
     def action_history(self) -> None:
         def opened(choice: Opened | None) -> None:
             if choice is None:
@@ -494,3 +499,5 @@ class ChatScreen(Screen[None]):
             "Conversation settings", "System prompt, temperature and max tokens", settings
         )
         yield from self.settings_actions.commands()
+        yield SystemCommand("Toggle thinking", "Show or hide thinking", self.action_toggle_thinking)
+        yield thinking.extended_thinking_command(self)

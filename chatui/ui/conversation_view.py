@@ -12,7 +12,7 @@ from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from chatui.ui.markdown_blocks import Line, StreamingPlain
+from chatui.ui.markdown_blocks import Line
 from chatui.ui.render_entries import (
     AssistantEntry,
     Entry,
@@ -24,6 +24,7 @@ from chatui.ui.render_entries import (
     ReplyStatus,
     UserEntry,
 )
+from chatui.ui.render_thinking import ThinkingBlock
 
 BACKGROUND_SECONDS = 0.004  # per frame, laying out entries out of view (after a resize, say)
 _STRIPS_KEPT = 4000  # cached row strips; a few screens' worth
@@ -53,7 +54,7 @@ class ConversationView(ScrollView, can_focus=True):
         & > .conversation-view--assistant { color: $primary; text-style: bold; }
         & > .conversation-view--model { color: $text-muted; }
         & > .conversation-view--status { color: $warning; text-style: italic; }
-        & > .conversation-view--reasoning { color: $text-muted; text-style: italic; }
+        & > .conversation-view--reasoning { color: $text-muted; text-style: italic dim; }
         & > .conversation-view--error { color: $error; }
         & > .conversation-view--warning { color: $warning; }
         & > .conversation-view--info { color: $text-muted; }
@@ -78,6 +79,7 @@ class ConversationView(ScrollView, can_focus=True):
         self._painting: tuple[int, int, Style] | None = None  # _paint_state() during a paint
         self.pacer = FramePacer()
         """How often entries are laid out, and what that costs."""
+        self.thinking_open = False  # replies added from now on show their reasoning open
 
     @property
     def entries(self) -> Sequence[Entry]:
@@ -95,7 +97,7 @@ class ConversationView(ScrollView, can_focus=True):
 
     def add_assistant(self, model_label: str, status: ReplyStatus = "streaming") -> AssistantEntry:
         """Start a reply from `model_label`; feed it with `append` and end it with `finish`."""
-        return self._add(AssistantEntry(model_label, status))
+        return self._add(AssistantEntry(model_label, status, self.thinking_open))
 
     def add_notice(self, text: str, kind: NoticeKind = "info") -> NoticeEntry:
         """Show an error, warning or info line."""
@@ -104,12 +106,13 @@ class ConversationView(ScrollView, can_focus=True):
     def append(self, entry: AssistantEntry, text: str) -> None:
         """Add streamed reply text. Cheap: the reply is laid out at most once per frame."""
         entry.body.append(text)
+        entry.answered = entry.answered or bool(text)
         self._mark_dirty(entry)
 
     def append_reasoning(self, entry: AssistantEntry, text: str) -> None:
-        """Add streamed reasoning text, shown dim above the answer."""
+        """Add streamed reasoning text, a collapsible block above the answer."""
         if entry.reasoning is None:
-            entry.reasoning = StreamingPlain()
+            entry.reasoning = ThinkingBlock()
         entry.reasoning.append(text)
         self._mark_dirty(entry)
 
@@ -130,6 +133,12 @@ class ConversationView(ScrollView, can_focus=True):
             entry.status = "complete"
         self._mark_dirty(entry)
         self._schedule(urgent=True)
+
+    def set_thinking_open(self, entry: AssistantEntry, opened: bool) -> None:
+        """Open or close a reply's reasoning block."""
+        if entry.thinking_open != opened:
+            entry.thinking_open = opened
+            self._mark_dirty(entry)
 
     def set_text(self, entry: UserEntry | NoticeEntry, text: str) -> None:
         """Replace the text of a user or notice entry."""

@@ -11,13 +11,8 @@ from rich.style import Style
 from rich.text import Text
 
 from chatui.core.text import inert
-from chatui.ui.markdown_blocks import (
-    Line,
-    StreamingMarkdown,
-    StreamingPlain,
-    render_plain,
-    render_to_lines,
-)
+from chatui.ui.markdown_blocks import Line, StreamingMarkdown, render_plain, render_to_lines
+from chatui.ui.render_thinking import ThinkingBlock
 
 NoticeKind = Literal["error", "warning", "info"]
 ReplyStatus = str  # "streaming", "complete", or why it ended early ("stopped", "error", …)
@@ -86,14 +81,18 @@ class UserEntry(Entry):
 
 
 class AssistantEntry(Entry):
-    """A reply: header with model and status, optional dim reasoning, then Markdown."""
+    """A reply: header with model and status, a collapsible reasoning block, then Markdown."""
 
-    def __init__(self, model_label: str, status: ReplyStatus = "streaming") -> None:
+    def __init__(
+        self, model_label: str, status: ReplyStatus = "streaming", thinking_open: bool = False
+    ) -> None:
         super().__init__()
         self.model_label = model_label
         self.status: ReplyStatus = status
         self.body = StreamingMarkdown()
-        self.reasoning: StreamingPlain | None = None
+        self.reasoning: ThinkingBlock | None = None
+        self.thinking_open = thinking_open  # the reasoning block shows its text
+        self.answered = False  # answer text arrived: the reasoning is complete
 
     @property
     def text(self) -> str:
@@ -112,14 +111,19 @@ class AssistantEntry(Entry):
 
     def render(self, width: int, styles: EntryStyles) -> list[Line]:
         rows = [self.header(width, styles)]
-        if self.reasoning is not None:  # dim, then a blank row before the answer
-            rows += self.reasoning.render_lines(width, styles.reasoning) + render_plain("", width)
+        if self.reasoning is not None:  # then a blank row before the answer
+            live = self.status == "streaming" and not self.answered
+            opened = self.thinking_open
+            rows += self.reasoning.rows(width, styles.reasoning, opened=opened, live=live)
+            rows += render_plain("", width) if self.answered else []
         rows.extend(self.body.render_lines(width))
         return rows
 
     def estimate(self, width: int) -> int:
-        reasoning = self.reasoning.text if self.reasoning is not None else ""
-        return 1 + estimate_rows(reasoning, width) + estimate_rows(self.text, width)
+        thinking = 0 if self.reasoning is None else 2
+        if self.reasoning is not None and self.thinking_open:
+            thinking += estimate_rows(self.reasoning.text, width)
+        return 1 + thinking + estimate_rows(self.text, width)
 
 
 class NoticeEntry(Entry):

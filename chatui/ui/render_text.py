@@ -93,6 +93,8 @@ class StreamingPlain:
         self._done: list[str] = []  # complete lines (raw)
         self._partial = ""  # raw text after the last newline
         self._rows: tuple[int, Style, int, list[Line]] = (0, Style(), 0, [])  # width, style, n
+        self.chars = 0
+        """How many characters were appended (kept as they come: `text` joins them all)."""
 
     @property
     def text(self) -> str:
@@ -101,6 +103,7 @@ class StreamingPlain:
 
     def append(self, text: str) -> None:
         """Add text; complete lines are split off and never re-wrapped at this width."""
+        self.chars += len(text)
         lines = (self._partial + text).replace("\r\n", "\n").split("\n")
         self._partial = lines.pop()
         self._done.extend(lines)

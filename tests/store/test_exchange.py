@@ -67,10 +67,29 @@ def test_markdown_export(store: TranscriptStore) -> None:
     assert "## Assistant (anthropic/claude-sonnet-4)" in lines
     assert "```rust\nfn f<'a>() {}\n```" in text  # content as is
     assert "A lifetime **parameter**." in lines
-    assert "Consider the borrow checker" in text
+    assert "Consider the borrow checker" not in text and "<details>" not in text
     assert "*[error: Connection dropped]*" in lines
     assert text.index("## User") < text.index("## Assistant (openai") < text.index("More?")
     assert "[complete" not in text
+
+
+def test_markdown_export_with_reasoning(store: TranscriptStore) -> None:
+    text = store.export_markdown(_conversation(store), reasoning=True)
+    assert "<details><summary>Reasoning</summary>\n\nConsider the borrow checker\n" in text
+    assert text.index("Consider the borrow checker") < text.index("A lifetime **parameter**.")
+
+
+def test_json_export_without_reasoning_and_its_import(store: TranscriptStore) -> None:
+    conversation_id = _conversation(store)
+    data = store.export_json(conversation_id, reasoning=False)
+    assert [m["reasoning"] for m in data["messages"]] == ["", "", "", ""]
+    assert "Consider the borrow checker" not in json.dumps(data)
+    imported = store.import_json(data, new_ids=True)
+    assert all(m.reasoning == "" for m in store.get_conversation(imported.id).messages)
+    for message in data["messages"]:  # a file without the key at all imports too
+        del message["reasoning"]
+    imported = store.import_json(data, new_ids=True)
+    assert len(store.get_conversation(imported.id).messages) == 4
 
 
 def test_json_export_has_every_column(store: TranscriptStore) -> None:

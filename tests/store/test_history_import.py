@@ -73,7 +73,7 @@ def test_claude_zip_import_and_clean_exit(
     assert "Skipped" not in out
     assert run("import", str(archive)) == 0
     assert capsys.readouterr().out.endswith("Skipped 2 already imported.\n")
-    assert run("show", out.splitlines()[1].split()[0]) == 0
+    assert run("show", "--reasoning", out.splitlines()[1].split()[0]) == 0
     shown = capsys.readouterr().out
     assert "## Assistant (anthropic/claude)" in shown and "<summary>Reasoning</summary>" in shown
 

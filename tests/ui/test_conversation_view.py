@@ -172,7 +172,7 @@ async def test_status_reasoning_and_notices() -> None:
         shown = rows(view)
         header = next(row for row in shown if "assistant" in row)
         assert "anthropic/claude" in header and "interrupted" in header
-        assert shown.index(next(r for r in shown if "Thinking it over" in r)) < shown.index(
+        assert shown.index(next(r for r in shown if "▸ Thinking · 16 chars" in r)) < shown.index(
             next(r for r in shown if "Partial answer" in r)
         )
         assert reply.status == "interrupted"
