@@ -93,11 +93,11 @@ def test_tui_starts_with_the_preset(env: dict[str, str], monkeypatch: pytest.Mon
     monkeypatch.setattr(ChatApp, "run", lambda self, *a, **k: started.append(self))
     assert main(["-p", "pirate", "Ahoy"]) == 0
     (app,) = started
-    assert app.start_model == ModelRef("claude", "claude-test")
-    assert app.start_prompt == "Ahoy"
+    assert app.start.model == ModelRef("claude", "claude-test")
+    assert app.start.prompt == "Ahoy"
     assert app.start_settings == ConversationSettings("Talk like a pirate.", 0.7, 222, "pirate")
     assert main(["--preset", "cold", "-m", "local/test-model"]) == 0
-    assert started[1].start_model == ModelRef("local", "test-model")
+    assert started[1].start.model == ModelRef("local", "test-model")
     assert started[1].start_settings == ConversationSettings("default prompt", 0.0, 4096, "cold")
     assert started[1].store is not None
     started[1].store.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from textual.app import App, SystemCommand
@@ -19,6 +20,16 @@ from chatui.ui.chat_screen import ChatScreen
 from chatui.ui.render_text import use_colors
 
 DEFAULT_THEME = "textual-dark"
+
+
+@dataclass(frozen=True)
+class Start:
+    """How the app opens: the model, a conversation to resume, a prompt to send, a notice."""
+
+    model: ModelRef | None
+    prompt: str | None = None
+    resume_id: str | None = None
+    notice: str | None = None
 
 
 class ChatApp(App[None]):
@@ -53,20 +64,12 @@ class ChatApp(App[None]):
         use_colors(not self.no_color)
         self.store = store
         self.pool = ProviderPool(config)
-        self.start_model = model
-        self.start_prompt = prompt
-        self.resume_id = resume_id
-        self.start_notice = notice
+        self.start = Start(model, prompt, resume_id, notice)
         self.model_lists: dict[str, list[str]] = {}
         self.start_settings = settings or ConversationSettings.from_config(config)
 
     def get_default_screen(self) -> Screen[None]:
-        return ChatScreen(
-            self.start_model,
-            prompt=self.start_prompt,
-            resume_id=self.resume_id,
-            notice=self.start_notice,
-        )
+        return ChatScreen(self.start)
 
     def on_mount(self) -> None:
         self.theme = self.starting_theme()

@@ -4,104 +4,52 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncGenerator, Iterator
-from contextlib import aclosing, suppress
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from contextlib import suppress
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult, SystemCommand
-from textual.binding import Binding
 from textual.screen import Screen
-from textual.timer import Timer
 from textual.widgets import Footer
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker
 
-from chatui.core import ChatError, GenerationOptions, ModelRef, ReasoningDelta, TextDelta
+from chatui.core import ChatError, GenerationOptions, ModelRef
 from chatui.services import chat
 from chatui.services.discovery import discover
-from chatui.services.exports import export_conversation
 from chatui.services.turns import Turn
 from chatui.ui import messages as ui
 from chatui.ui import thinking
 from chatui.ui.attachments import Attacher, AttachmentBar, chip_labels
+from chatui.ui.chat_commands import CHAT_BINDINGS, palette_commands
 from chatui.ui.conversation_view import ConversationView
 from chatui.ui.history_screen import HistoryScreen, Opened
 from chatui.ui.markdown_blocks import warm_rendering
-from chatui.ui.message_actions import MESSAGE_BINDINGS, MessageCursor
+from chatui.ui.message_actions import MessageCursor
 from chatui.ui.onboarding import model_note, welcome_text
 from chatui.ui.picker import ModelPicker
 from chatui.ui.prompt import PromptInput
-from chatui.ui.relay import TextBatcher
 from chatui.ui.render_entries import Entry
+from chatui.ui.reply_relay import ReplyRelay
 from chatui.ui.settings_dialog import SettingsActions
 from chatui.ui.status import StatusBar
 
 if TYPE_CHECKING:
-    from chatui.ui.app import ChatApp
-
-STATUS_HZ = 4
-EMPTY_REPLY = "The model sent an empty reply — press ctrl+r to retry, or ctrl+o for another model."
+    from chatui.ui.app import ChatApp, Start
 
 
 class ChatScreen(Screen[None]):
     """Where the conversation happens."""
 
-    BINDINGS = [
-        Binding(
-            "escape",
-            "stop",
-            "Stop",
-            id="chat.stop",
-            tooltip="Stop the reply; cancel an edit or a selection",
-        ),
-        Binding(
-            "ctrl+o",
-            "pick_model",
-            "Model",
-            id="chat.pick_model",
-            tooltip="Pick the model for the next reply",
-        ),
-        Binding(
-            "ctrl+r",
-            "retry",
-            "Retry",
-            id="chat.retry",
-            tooltip="Retry after an error, or regenerate the last reply",
-        ),
-        Binding(
-            "ctrl+b",
-            "history",
-            "History",
-            id="chat.history",
-            tooltip="Browse and search saved conversations",
-        ),
-        Binding(
-            "ctrl+n", "new_chat", "New chat", id="chat.new", tooltip="Start a new conversation"
-        ),
-        Binding("ctrl+g", "conversation_settings", "Settings", show=False, id="chat.settings"),
-        Binding("ctrl+l", "attach_file", "Attach", show=False, id="chat.attach"),
-        Binding("ctrl+t", "toggle_thinking", "Thinking", show=False, id="chat.toggle_thinking"),
-        *MESSAGE_BINDINGS,
-    ]
+    BINDINGS = CHAT_BINDINGS
 
     app: ChatApp
 
-    def __init__(
-        self,
-        model: ModelRef | None,
-        *,
-        prompt: str | None = None,
-        resume_id: str | None = None,
-        notice: str | None = None,
-    ) -> None:
+    def __init__(self, start: Start) -> None:
         super().__init__()
-        self.model = model
-        self.start_prompt = prompt
-        self.resume_id = resume_id
-        self.start_notice = notice
+        self.start = start
+        self.model = start.model
         self.session: chat.ChatSession | None = None
-        self.reply: Any = None
-        self.status_timer: Timer | None = None
+        self.replies = ReplyRelay(self)
         self.entry_for: dict[Turn, Entry] = {}
         self.cursor = MessageCursor(self)
         self.settings_actions = SettingsActions(self)
@@ -136,17 +84,17 @@ class ChatScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one(PromptInput).focus()
         self.new_session()
-        if self.resume_id is not None:
-            self.resume(self.resume_id)
-        if self.start_notice:
-            self.view.add_notice(self.start_notice, "warning")
+        if self.start.resume_id is not None:
+            self.resume(self.start.resume_id)
+        if self.start.notice:
+            self.view.add_notice(self.start.notice, "warning")
         if self.model is None:
             self.view.add_notice(welcome_text(self.app.config), "info")
         else:
             self.call_after_refresh(self.warm_up, self.model.provider)
         self.call_after_refresh(self.discover_endpoints)
-        if self.start_prompt:
-            self.call_after_refresh(self.send, self.start_prompt)
+        if self.start.prompt:
+            self.call_after_refresh(self.send, self.start.prompt)
 
     def new_session(self) -> None:
         app = self.app
@@ -275,104 +223,29 @@ class ChatScreen(Screen[None]):
         self.view.add_user(text, chip_labels(files))
         self.run_reply(self.session.send(text, files))
 
-    @work(exclusive=True, group="reply", exit_on_error=False)
-    async def run_reply(self, events: AsyncGenerator[chat.SessionEvent, None]) -> None:
-        """Relay the session's events to the screen as messages."""
-        if self.session is not None:  # never import an SDK on the event loop
-            await self.warm(self.session.model.provider)
-        text = TextBatcher(lambda piece: self.post_message(ui.ReplyText(piece)))
-        thinking = TextBatcher(lambda piece: self.post_message(ui.ReplyReasoning(piece)))
-        async with aclosing(events) as stream:
-            try:
-                async for event in stream:
-                    if isinstance(event, TextDelta):
-                        text.add(event.text)
-                    elif isinstance(event, ReasoningDelta):
-                        thinking.add(event.text)
-                    else:
-                        thinking.flush()
-                        text.flush()
-                        self.relay(event)
-            finally:  # stopped or failed: what arrived is still shown
-                thinking.flush()
-                text.flush()
-
-    def relay(self, event: chat.SessionEvent) -> None:
-        """Post a message for a session event other than streamed text."""
-        if isinstance(event, chat.ReplyStarted):
-            self.post_message(ui.ReplyStarted(event.turn))
-        elif isinstance(event, chat.ReplyEnded):
-            self.post_message(ui.ReplyEnded(event.turn, event.error))
-        elif isinstance(event, chat.NotSaved):
-            self.post_message(ui.SaveFailed(event.error))
+    def run_reply(self, events: AsyncGenerator[chat.SessionEvent, None]) -> None:
+        """Stream a reply in the (one) reply worker; Esc cancels it."""
+        self.run_worker(
+            self.replies.run(events), group="reply", exclusive=True, exit_on_error=False
+        )
 
     def on_reply_started(self, message: ui.ReplyStarted) -> None:
-        turn = message.turn
-        if self.session is not None and turn.parent is not None:
-            self.refresh_user_entry(turn.parent)
-        self.reply = self.view.add_assistant(turn.model_label + self.branch_label(turn))
-        self.entry_for[turn] = self.reply
-        self.status_timer = self.set_interval(1 / STATUS_HZ, self.refresh_status)
-        self.refresh_status()
+        self.replies.started(message.turn)
 
     def on_reply_text(self, message: ui.ReplyText) -> None:
-        if self.reply is not None:
-            self.view.append(self.reply, message.text)
+        self.replies.text(message.text)
 
     def on_reply_reasoning(self, message: ui.ReplyReasoning) -> None:
-        if self.reply is not None:
-            self.view.append_reasoning(self.reply, message.text)
+        self.replies.reasoning(message.text)
 
     def on_reply_ended(self, message: ui.ReplyEnded) -> None:
-        self.end_reply(message.turn.status)
-        if message.turn.empty:
-            self.view.add_notice(EMPTY_REPLY, "warning")
-        if message.turn.cut_short:
-            limit = self.session.options.max_tokens if self.session else "max"
-            self.view.add_notice(f"The reply reached the {limit}-token limit (max_tokens).")
-        if message.error is not None:
-            hint = " — press ctrl+r to retry" if message.error.retryable else ""
-            self.view.add_notice(f"{message.error}{hint}", "error")
+        self.replies.ended(message)
 
     def on_save_failed(self, message: ui.SaveFailed) -> None:
-        text = f"Not saved: {message.error.message}. The conversation continues unsaved."
-        self.view.add_notice(text, "warning")
-
-    def end_reply(self, status: str) -> None:
-        if self.reply is not None:
-            if status != "complete":
-                self.view.set_status(self.reply, status)
-            self.view.finish(self.reply)
-            self.reply = None
-        if self.status_timer is not None:
-            self.status_timer.stop()
-            self.status_timer = None
-        if self.session is not None and self.session.stats is not None:
-            self.status.add_totals(self.session.stats)
-        self.refresh_status()
-
-    def refresh_status(self) -> None:
-        stats = self.session.stats if self.session else None
-        self.status.show(model=str(self.model) if self.model else None, stats=stats)
+        self.replies.save_failed(message)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.worker.group != "reply":
-            return
-        if event.state == WorkerState.CANCELLED:
-            self.end_reply("stopped")
-        elif event.state == WorkerState.ERROR:  # a bug, not a provider fault: show, don't die
-            self.end_reply("error")
-            self.view.add_notice(f"Internal error: {event.worker.error!r}", "error")
-
-    def refresh_user_entry(self, turn: Turn) -> None:
-        """Map a just-sent user turn to its entry (and show its branch label after an edit)."""
-        entries = [e for e in self.view.entries if type(e).__name__ == "UserEntry"]
-        if turn not in self.entry_for and entries:
-            self.entry_for[turn] = entries[-1]
-        label = self.branch_label(turn)
-        entry = self.entry_for.get(turn)
-        if label and entry is not None:
-            self.view.set_text(entry, turn.content + label)  # type: ignore[arg-type]
+        self.replies.worker_changed(event)
 
     def action_stop(self) -> None:
         if self.session is not None and self.session.busy:
@@ -450,54 +323,8 @@ class ChatScreen(Screen[None]):
 
         self.app.push_screen(ModelPicker(self.app.config, self.model, self.app.model_lists), picked)
 
-    def action_export(self, kind: str) -> None:
-        """Write the open conversation to a file in the working directory."""
-        conversation_id = self.session.conversation_id if self.session else None
-        if conversation_id is None or self.app.store is None:
-            self.notify("Nothing to export yet: this conversation is not saved.")
-            return
-        try:
-            path = export_conversation(self.app.store, conversation_id, kind, Path.cwd())
-        except (ChatError, OSError) as exc:
-            self.notify(f"Export failed: {exc}", severity="error")
-            return
-        self.notify(f"Saved to {path}", timeout=8)
-
     def action_conversation_settings(self) -> None:
         self.settings_actions.open()
 
     def commands(self) -> Iterator[SystemCommand]:
-        yield SystemCommand(
-            "Pick model", "Choose the model for the next reply", self.action_pick_model
-        )
-        yield SystemCommand("New chat", "Start a new conversation", self.action_new_chat)
-        yield SystemCommand(
-            "Regenerate reply",
-            "Ask again: after an error, or for another answer",
-            self.action_retry,
-        )
-        yield SystemCommand("Attach file", "Send a text file along", self.action_attach_file)
-        yield SystemCommand("Stop reply", "Stop the streaming reply", self.action_stop)
-        yield SystemCommand("History", "Browse and search saved conversations", self.action_history)
-        yield SystemCommand(
-            "Search history", "Find words in every saved conversation", self.action_history
-        )
-        yield SystemCommand(
-            "Export as Markdown", "Write this conversation to a .md file here",
-            lambda: self.action_export("md"),
-        )  # fmt: skip
-        yield SystemCommand(
-            "Export as JSON", "Write this conversation to a .json file here (lossless)",
-            lambda: self.action_export("json"),
-        )  # fmt: skip
-        yield SystemCommand("Copy message", "Copy the selected message", self.action_copy_message)
-        yield SystemCommand("Copy code block", "Copy a code block", self.action_copy_code)
-        yield SystemCommand("Edit message", "Edit and resend a message", self.action_edit)
-        settings = self.action_conversation_settings
-        yield SystemCommand("System prompt", "This conversation's system prompt", settings)
-        yield SystemCommand(
-            "Conversation settings", "System prompt, temperature and max tokens", settings
-        )
-        yield from self.settings_actions.commands()
-        yield SystemCommand("Toggle thinking", "Show or hide thinking", self.action_toggle_thinking)
-        yield thinking.extended_thinking_command(self)
+        return palette_commands(self)

@@ -1,0 +1,106 @@
+"""The chat screen's keys (every binding has an id, for `[keymap]`), its command palette
+entries (every action by name), and exporting from it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual.app import SystemCommand
+from textual.binding import Binding, BindingType
+
+from chatui.core import ChatError
+from chatui.services.exports import export_conversation
+from chatui.ui import thinking
+from chatui.ui.message_actions import MESSAGE_BINDINGS
+
+if TYPE_CHECKING:
+    from chatui.ui.chat_screen import ChatScreen
+
+CHAT_BINDINGS: list[BindingType] = [
+    Binding(
+        "escape",
+        "stop",
+        "Stop",
+        id="chat.stop",
+        tooltip="Stop the reply; cancel an edit or a selection",
+    ),
+    Binding(
+        "ctrl+o",
+        "pick_model",
+        "Model",
+        id="chat.pick_model",
+        tooltip="Pick the model for the next reply",
+    ),
+    Binding(
+        "ctrl+r",
+        "retry",
+        "Retry",
+        id="chat.retry",
+        tooltip="Retry after an error, or regenerate the last reply",
+    ),
+    Binding(
+        "ctrl+b",
+        "history",
+        "History",
+        id="chat.history",
+        tooltip="Browse and search saved conversations",
+    ),
+    Binding("ctrl+n", "new_chat", "New chat", id="chat.new", tooltip="Start a new conversation"),
+    Binding("ctrl+g", "conversation_settings", "Settings", show=False, id="chat.settings"),
+    Binding("ctrl+l", "attach_file", "Attach", show=False, id="chat.attach"),
+    Binding("ctrl+t", "toggle_thinking", "Thinking", show=False, id="chat.toggle_thinking"),
+    *MESSAGE_BINDINGS,
+]
+
+
+def palette_commands(screen: ChatScreen) -> Iterator[SystemCommand]:
+    yield SystemCommand(
+        "Pick model", "Choose the model for the next reply", screen.action_pick_model
+    )
+    yield SystemCommand("New chat", "Start a new conversation", screen.action_new_chat)
+    yield SystemCommand(
+        "Regenerate reply",
+        "Ask again: after an error, or for another answer",
+        screen.action_retry,
+    )
+    yield SystemCommand("Attach file", "Send a text file along", screen.action_attach_file)
+    yield SystemCommand("Stop reply", "Stop the streaming reply", screen.action_stop)
+    yield SystemCommand("History", "Browse and search saved conversations", screen.action_history)
+    yield SystemCommand(
+        "Search history", "Find words in every saved conversation", screen.action_history
+    )
+    yield SystemCommand(
+        "Export as Markdown", "Write this conversation to a .md file here",
+        lambda: export_open_conversation(screen, "md"),
+    )  # fmt: skip
+    yield SystemCommand(
+        "Export as JSON", "Write this conversation to a .json file here (lossless)",
+        lambda: export_open_conversation(screen, "json"),
+    )  # fmt: skip
+    yield SystemCommand("Copy message", "Copy the selected message", screen.action_copy_message)
+    yield SystemCommand("Copy code block", "Copy a code block", screen.action_copy_code)
+    yield SystemCommand("Edit message", "Edit and resend a message", screen.action_edit)
+    settings = screen.action_conversation_settings
+    yield SystemCommand("System prompt", "This conversation's system prompt", settings)
+    yield SystemCommand(
+        "Conversation settings", "System prompt, temperature and max tokens", settings
+    )
+    yield from screen.settings_actions.commands()
+    yield SystemCommand("Toggle thinking", "Show or hide thinking", screen.action_toggle_thinking)
+    yield thinking.extended_thinking_command(screen)
+
+
+def export_open_conversation(screen: ChatScreen, kind: str) -> None:
+    """Write the open conversation to a file in the working directory."""
+    conversation_id = screen.session.conversation_id if screen.session else None
+    if conversation_id is None or screen.app.store is None:
+        screen.notify("Nothing to export yet: this conversation is not saved.")
+        return
+    try:
+        path = export_conversation(screen.app.store, conversation_id, kind, Path.cwd())
+    except (ChatError, OSError) as exc:
+        screen.notify(f"Export failed: {exc}", severity="error")
+        return
+    screen.notify(f"Saved to {path}", timeout=8)
