@@ -22,6 +22,10 @@ EVERY_ACTION = {
     "Edit message",
     "Theme",
     "Help: keys",
+    "System prompt",
+    "Conversation settings",
+    "Toggle thinking",
+    "Attach file",
 }
 
 

@@ -141,3 +141,7 @@ def test_welcome_without_models(snap_compare: Any, app_env: Path) -> None:
     with TranscriptStore.open() as store:
         app = ChatApp(config, store, None)
         assert snap_compare(app, terminal_size=(90, 30), run_before=settle)
+
+
+def test_attach_dialog(snap_compare: Any, make_app: AppFactory) -> None:
+    assert snap_compare(make_app(), terminal_size=(90, 24), run_before=pressing("ctrl+l"))
