@@ -15,11 +15,14 @@ from chatui.paths import config_path
 PROVIDER_KINDS = ("openai", "anthropic", "local")
 MIN_TEMPERATURE, MAX_TEMPERATURE = 0.0, 2.0
 OPENAI_MODELS = ("gpt-4o", "gpt-4o-mini", "gpt-4.1", "gpt-4.1-mini", "o4-mini", "gpt-5")
+# Offered before a live list is fetched; none retired or retiring (the SDK warns on those:
+# claude-3-5-haiku ended in February 2026, claude-sonnet-4-5 ends on 30 November 2026).
 ANTHROPIC_MODELS = (
-    "claude-sonnet-4-5",
+    "claude-sonnet-4-6",
     "claude-haiku-4-5",
-    "claude-opus-4-1",
-    "claude-3-5-haiku-20241022",
+    "claude-sonnet-5-5",
+    "claude-opus-5-5",
+    "claude-haiku-5-5",
 )
 
 

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 CHIP_MARK = "📎"  # two cells wide, also in tmux
 SHOWN_CANDIDATES = 12
 DIALOG_HINT = "Tab completes · Enter attaches · Esc closes"
-REMOVE_HINT = "  (backspace in an empty prompt removes the last file)"
+REMOVE_HINT = "  (backspace in an empty prompt: remove the last)"
 
 
 def chip_labels(attachments: Sequence[Attachment]) -> tuple[str, ...]:
