@@ -39,7 +39,7 @@ def render(blocks, width):
 """
 MODELS = (
     ("gpt-4.1", "gpt-4.1-mini", "gpt-4o", "o4-mini", "gpt-5"),
-    ("claude-sonnet-4-5", "claude-haiku-4-5", "claude-opus-4-1"),
+    ("claude-sonnet-4-6", "claude-haiku-4-5", "claude-sonnet-5-5"),
     ("llama3.2:3b", "qwen2.5-coder:7b", "gemma3:4b"),
 )
 HISTORY = [
@@ -57,7 +57,7 @@ def prepare(folder: Path) -> list[WireServer]:
     openai, anthropic, ollama = (server.base_url for server in servers)
     config = folder / "config.toml"
     config.write_text(
-        'default_model = "anthropic/claude-sonnet-4-5"\n'
+        'default_model = "anthropic/claude-sonnet-4-6"\n'
         f'[providers.ollama]\nbase_url = "{ollama}/v1"\n'
         f'[providers.local]\nmodel_path = "{folder}/none.gguf"\n'
     )
@@ -84,7 +84,7 @@ def prepare(folder: Path) -> list[WireServer]:
         user = store.add_message(conversation.id, "user", QUESTION)
         store.add_message(
             conversation.id, "assistant", ANSWER, parent_id=user.id,
-            provider="anthropic", model="claude-sonnet-4-5", input_tokens=412, output_tokens=168,
+            provider="anthropic", model="claude-sonnet-4-6", input_tokens=412, output_tokens=168,
         )  # fmt: skip
     return servers
 
@@ -108,7 +108,7 @@ async def shoot(output: Path) -> list[Path]:
     for name, keys in (("chat", ()), ("picker", ("ctrl+o",)), ("history", ("ctrl+b",))):
         with TranscriptStore.open() as store:
             app = ChatApp(
-                load_config(), store, ModelRef.parse("anthropic/claude-sonnet-4-5"),
+                load_config(), store, ModelRef.parse("anthropic/claude-sonnet-4-6"),
                 resume_id=store.last_conversation_id(),
             )  # fmt: skip
             async with app.run_test(size=SIZE) as pilot:
