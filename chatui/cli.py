@@ -72,22 +72,6 @@ def version() -> str:
         return __version__
 
 
-def _command(
-    commands: argparse._SubParsersAction[argparse.ArgumentParser],
-    name: str,
-    summary: str,
-    description: str,
-    epilog: str,
-) -> argparse.ArgumentParser:
-    return commands.add_parser(
-        name,
-        help=summary,
-        description=description,
-        epilog=epilog,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="chatui",
@@ -106,7 +90,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="each has its own --help",
     )  # fmt: skip
 
-    ask = _command(commands, "ask", "stream one reply to stdout", ASK_DESCRIPTION, ASK_EPILOG)
+    add = history_args.add_command
+    ask = add(commands, "ask", "stream one reply to stdout", ASK_DESCRIPTION, ASK_EPILOG)
     ask.add_argument("prompt", nargs="*", help="the prompt; '-' or piped stdin reads stdin")
     ask.add_argument(
         "-m", "--model", metavar="PROVIDER/MODEL",
@@ -133,7 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ask.add_argument("--no-save", action="store_true", help="do not save to the history")
 
-    _command(commands, "models", "list the models of every provider", MODELS_DESCRIPTION,
+    add(commands, "models", "list the models of every provider", MODELS_DESCRIPTION,
              MODELS_EPILOG)  # fmt: skip
     history_args.register(commands)
     return parser

@@ -61,13 +61,14 @@ def _positive(text: str) -> int:
     return int(text)
 
 
-def _command(
+def add_command(
     commands: argparse._SubParsersAction[argparse.ArgumentParser],
     name: str,
     summary: str,
     description: str,
     epilog: str = EXIT_CODES,
 ) -> argparse.ArgumentParser:
+    """A subcommand whose help keeps its line breaks (examples, exit codes); `chatui`'s too."""
     return commands.add_parser(
         name,
         help=summary,
@@ -79,7 +80,7 @@ def _command(
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the `history` command and its subcommands to a `chatui` argument parser."""
-    history = _command(
+    history = add_command(
         subparsers, "history", "browse, search, export and import saved conversations",
         _HISTORY, _HISTORY_EXAMPLES,
     )  # fmt: skip
@@ -90,7 +91,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         dest="history_command", metavar="COMMAND", title="commands", prog="chatui history",
         help="default: list; each has its own --help",
     )  # fmt: skip
-    listing = _command(commands, "list", "list conversations, most recent first", _LIST)
+    listing = add_command(commands, "list", "list conversations, most recent first", _LIST)
     listing.add_argument(
         "--limit",
         type=_positive,
@@ -98,7 +99,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="N",
         help="how many to list (default 50)",
     )
-    search = _command(commands, "search", "full-text search in messages and titles", _SEARCH)
+    search = add_command(commands, "search", "full-text search in messages and titles", _SEARCH)
     search.add_argument("query", nargs="+", help="words to find (the last one may be a prefix)")
     search.add_argument(
         "--limit",
@@ -107,14 +108,14 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="N",
         help="at most N hits (default 50)",
     )
-    show = _command(commands, "show", "print a conversation as Markdown", _SHOW)
+    show = add_command(commands, "show", "print a conversation as Markdown", _SHOW)
     show.add_argument("id", help="conversation id or unique prefix")
     show.add_argument(
         "--reasoning",
         action="store_true",
         help="include the models' thinking (left out by default)",
     )
-    export = _command(commands, "export", "export a conversation as Markdown or JSON", _EXPORT)
+    export = add_command(commands, "export", "export a conversation as Markdown or JSON", _EXPORT)
     export.add_argument("id", help="conversation id or unique prefix")
     export.add_argument(
         "--format", choices=("md", "json"), default="md",
@@ -129,7 +130,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         action="store_true",
         help="include the models' thinking (left out by default)",
     )
-    importing = _command(
+    importing = add_command(
         commands, "import", "import a chatui, ChatGPT or Claude export", _IMPORT, _IMPORT_EXAMPLES
     )
     importing.add_argument("file", help="the export (.json or .zip), or - for stdin")
@@ -137,6 +138,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--new-ids", action="store_true",
         help="chatui exports only: store a copy under new ids even if it is already here",
     )  # fmt: skip
-    delete = _command(commands, "delete", "delete a conversation", _DELETE)
+    delete = add_command(commands, "delete", "delete a conversation", _DELETE)
     delete.add_argument("id", help="conversation id or unique prefix")
     delete.add_argument("-y", "--yes", action="store_true", help="do not ask for confirmation")

@@ -4,15 +4,13 @@ entries (every action by name), and exporting from it."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
 
-from chatui.core import ChatError
-from chatui.services.exports import export_conversation
 from chatui.ui import thinking
+from chatui.ui.exporting import export_here
 from chatui.ui.message_actions import MESSAGE_BINDINGS
 
 if TYPE_CHECKING:
@@ -95,12 +93,4 @@ def palette_commands(screen: ChatScreen) -> Iterator[SystemCommand]:
 def export_open_conversation(screen: ChatScreen, kind: str) -> None:
     """Write the open conversation to a file in the working directory."""
     conversation_id = screen.session.conversation_id if screen.session else None
-    if conversation_id is None or screen.app.store is None:
-        screen.notify("Nothing to export yet: this conversation is not saved.")
-        return
-    try:
-        path = export_conversation(screen.app.store, conversation_id, kind, Path.cwd())
-    except (ChatError, OSError) as exc:
-        screen.notify(f"Export failed: {exc}", severity="error")
-        return
-    screen.notify(f"Saved to {path}", timeout=8)
+    export_here(screen, screen.app.store, conversation_id, kind)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -18,9 +17,9 @@ from textual.widgets.option_list import Option
 
 from chatui.core import StoreError
 from chatui.core.text import inert
-from chatui.services.exports import export_conversation
 from chatui.store.records import ConversationSummary, SearchHit
 from chatui.ui.dialogs import Ask, Confirm
+from chatui.ui.exporting import export_here
 
 if TYPE_CHECKING:
     from chatui.ui.app import ChatApp
@@ -237,12 +236,5 @@ class HistoryScreen(Screen[Opened | None]):
         self.reload(self.query_one(Input).value, keep=self.options.highlighted)
 
     def action_export(self, kind: str) -> None:
-        conversation_id = self.current_id()
-        if conversation_id is None or self.app.store is None:
-            return
-        try:
-            path = export_conversation(self.app.store, conversation_id, kind, Path.cwd())
-        except (StoreError, OSError) as exc:
-            self.notify(f"Export failed: {exc}", severity="error")
-            return
-        self.notify(f"Saved to {path}", timeout=8)
+        if self.current_id() is not None:
+            export_here(self, self.app.store, self.current_id(), kind)
