@@ -44,7 +44,7 @@ async def baseline(text: str, chunks: int) -> dict[str, float]:
                 await pilot.pause(0.01)
             painted["t"] = time.perf_counter()
             cpu = time.thread_time() - cpu
-            finished = server.requests[-1].finished_at or 0.0
+            finished = server.generation_requests[-1].finished_at or 0.0
             return {"lag_s": painted["t"] - finished, "cpu_s": cpu}
     finally:
         await client.close()

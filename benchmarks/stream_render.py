@@ -86,13 +86,14 @@ async def headless(text: str, chunks: int, earlier: int) -> dict[str, float]:
                 deadline = time.perf_counter() + 60 + len(text) / 5000
                 while time.perf_counter() < deadline:
                     await asyncio.sleep(0.01)
-                    done = server.requests and server.requests[-1].finished_at is not None
+                    sent = server.generation_requests
+                    done = bool(sent) and sent[-1].finished_at is not None
                     if done and "t" in painted and screen.session and not screen.session.busy:
                         break
                 await pilot.pause(0.1)
                 cpu = time.thread_time() - cpu
                 task.cancel()
-                finished = server.requests[-1].finished_at or 0.0
+                finished = server.generation_requests[-1].finished_at or 0.0
                 return {
                     "lag_s": max(0.0, painted.get("t", float("inf")) - finished),
                     "cpu_s": cpu,
