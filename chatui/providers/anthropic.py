@@ -93,15 +93,7 @@ class AnthropicProvider(Provider):
     def client(self) -> AsyncAnthropic:
         """The SDK client, built once (importing the SDK on first use)."""
         if self._client is None:
-            import httpx2
-
-            times = self.config.timeouts
-            self._client = _client_class()(
-                api_key=self.config.api_key() or "missing",
-                base_url=self.config.base_url,
-                timeout=httpx2.Timeout(times.read, connect=times.connect),
-                max_retries=0,
-            )
+            self._client = _client_class()(**self.client_options())
         return self._client
 
     def warm(self) -> None:

@@ -6,6 +6,7 @@ import asyncio
 from abc import ABC, abstractmethod
 from collections.abc import AsyncGenerator
 from contextlib import aclosing
+from typing import Any
 
 from chatui.config import ProviderConfig
 from chatui.core import ChatError, ChatRequest, StreamEvent, StreamTimeout
@@ -24,6 +25,19 @@ class Provider(ABC):
     @property
     def name(self) -> str:
         return self.config.name
+
+    def client_options(self) -> dict[str, Any]:
+        """What both SDK clients are built with: key, address, timeouts; no SDK retries (the
+        retry loop below is ours: it must stop once a token has arrived)."""
+        import httpx2
+
+        times = self.config.timeouts
+        return {
+            "api_key": self.config.api_key() or "missing",
+            "base_url": self.config.base_url,
+            "timeout": httpx2.Timeout(times.read, connect=times.connect),
+            "max_retries": 0,
+        }
 
     async def stream(self, request: ChatRequest) -> AsyncGenerator[StreamEvent, None]:
         """Yield the reply's events; retry with backoff only while nothing has been yielded."""

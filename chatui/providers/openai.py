@@ -36,16 +36,9 @@ class OpenAIProvider(Provider):
     def client(self) -> AsyncOpenAI:
         """The SDK client, built once (importing the SDK on first use)."""
         if self._client is None:
-            import httpx2
             import openai
 
-            times = self.config.timeouts
-            self._client = openai.AsyncOpenAI(
-                api_key=self.config.api_key() or "missing",
-                base_url=self.config.base_url,
-                timeout=httpx2.Timeout(times.read, connect=times.connect),
-                max_retries=0,
-            )
+            self._client = openai.AsyncOpenAI(**self.client_options())
         return self._client
 
     def warm(self) -> None:

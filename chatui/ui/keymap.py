@@ -130,6 +130,8 @@ def keymap_problems(overrides: tuple[KeyOverride, ...]) -> list[str]:
 
 def checked_keymap(config: Config) -> dict[str, str]:
     """The `[keymap]` overrides for `App.set_keymap`; ConfigError listing every problem."""
+    if not config.keymap:
+        return {}  # nothing to check: the screens' own bindings do not clash
     problems = keymap_problems(config.keymap)
     if problems:
         raise ConfigError("\n".join(problems))
