@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,16 +16,11 @@ from chatui.store import TranscriptStore
 from tests.wireserver import Reply, WireServer
 
 
-@pytest.fixture
-def env(tmp_path: Path, wire_server: WireServer) -> dict[str, str]:
+def cli_environ(tmp_path: Path, config_text: str) -> dict[str, str]:
+    """The environment for a `chatui` subprocess: this config, a private data folder, no real
+    API keys, and the test key of the `claude` provider."""
     config = tmp_path / "config.toml"
-    config.write_text(
-        f'default_model = "local/test-model"\n'
-        f"[providers.local]\n"
-        f'base_url = "{wire_server.base_url}/v1"\n'
-        f'[providers.claude]\nkind = "anthropic"\nbase_url = "{wire_server.base_url}"\n'
-        f'api_key_env = "CLAUDE_TEST_KEY"\n'
-    )
+    config.write_text(config_text)
     environ = {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY")}
     environ.update(
         CHATUI_CONFIG=str(config),
@@ -34,16 +30,34 @@ def env(tmp_path: Path, wire_server: WireServer) -> dict[str, str]:
     return environ
 
 
+def wire_config(wire_server: WireServer) -> str:
+    """`local` (Chat Completions, the default) and `claude` (Anthropic) on the wire server."""
+    return (
+        f'default_model = "local/test-model"\n'
+        f"[providers.local]\n"
+        f'base_url = "{wire_server.base_url}/v1"\n'
+        f'[providers.claude]\nkind = "anthropic"\nbase_url = "{wire_server.base_url}"\n'
+        f'api_key_env = "CLAUDE_TEST_KEY"\n'
+    )
+
+
+@pytest.fixture
+def env(tmp_path: Path, wire_server: WireServer) -> dict[str, str]:
+    return cli_environ(tmp_path, wire_config(wire_server))
+
+
 def chatui(
     env: dict[str, str], *args: str, stdin: str | None = None
 ) -> subprocess.CompletedProcess[str]:
+    """`python -m chatui ARGS` with `stdin` as its input (none: an empty, closed stdin)."""
+    feed: dict[str, Any] = {"input": stdin} if stdin is not None else {"stdin": subprocess.DEVNULL}
     return subprocess.run(
         [sys.executable, "-m", "chatui", *args],
-        input=stdin,
         capture_output=True,
         text=True,
         env=env,
         timeout=60,
+        **feed,
     )
 
 

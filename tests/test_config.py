@@ -55,6 +55,16 @@ def test_key_comes_from_named_env_var(tmp_path: Path, monkeypatch: pytest.Monkey
         ("[providers.x]\nbase_url = 'u'\napi = 'rest'\n", "line 3", '"responses" or "chat"'),
         ("colour = 1\n", "line 1", "unknown setting"),
         ("default_model = 'gpt'\n", "line 1", "provider/model"),
+        # presets
+        ("[presets.a]\nsystem_prompt = 'x'\ncolour = 1\n", "line 3", "presets.a.colour: unknown"),
+        ("[presets.a]\ntemperature = 2.5\n", "line 2", "between 0 and 2"),
+        ("[presets.a]\ntemperature = 'hot'\n", "line 2", "expected float"),
+        ("[presets.a]\nmax_tokens = 0\n", "line 2", "at least 1"),
+        ("[presets.a]\nmodel = 'gpt-4o'\n", "line 2", "provider/model"),
+        ("[presets.a]\nsystem_prompt = 3\n", "line 2", "expected str"),
+        ("presets = 1\n", "line 1", "expected dict"),
+        ("[presets]\na = 1\n", "line 2", "presets.a: expected a table"),
+        ("temperature = -1\n", "line 1", "between 0 and 2"),
     ],
 )
 def test_bad_config_names_file_line_and_problem(
@@ -108,27 +118,3 @@ def test_unknown_preset_lists_the_defined_ones(tmp_path: Path) -> None:
     empty = load_config(tmp_path / "absent.toml")
     with pytest.raises(ConfigError, match=r"no presets are defined .*\[presets\.nope\]"):
         empty.preset("nope")
-
-
-@pytest.mark.parametrize(
-    ("text", "line", "problem"),
-    [
-        ("[presets.a]\nsystem_prompt = 'x'\ncolour = 1\n", "line 3", "presets.a.colour: unknown"),
-        ("[presets.a]\ntemperature = 2.5\n", "line 2", "between 0 and 2"),
-        ("[presets.a]\ntemperature = 'hot'\n", "line 2", "expected float"),
-        ("[presets.a]\nmax_tokens = 0\n", "line 2", "at least 1"),
-        ("[presets.a]\nmodel = 'gpt-4o'\n", "line 2", "provider/model"),
-        ("[presets.a]\nsystem_prompt = 3\n", "line 2", "expected str"),
-        ("presets = 1\n", "line 1", "expected dict"),
-        ("[presets]\na = 1\n", "line 2", "presets.a: expected a table"),
-        ("temperature = -1\n", "line 1", "between 0 and 2"),
-    ],
-)
-def test_bad_presets_name_file_line_and_problem(
-    tmp_path: Path, text: str, line: str, problem: str
-) -> None:
-    path = write(tmp_path, text)
-    with pytest.raises(ConfigError) as info:
-        load_config(path)
-    message = str(info.value)
-    assert str(path) in message and line in message and problem in message

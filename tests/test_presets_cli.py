@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,38 +11,19 @@ from chatui.core import ModelRef
 from chatui.services.settings import ConversationSettings
 from chatui.store import TranscriptStore
 from chatui.ui.app import ChatApp
+from tests.test_ask_cli import chatui, cli_environ, wire_config
 from tests.wireserver import Reply, WireServer
 
 
 @pytest.fixture
 def env(tmp_path: Path, wire_server: WireServer) -> dict[str, str]:
-    config = tmp_path / "config.toml"
-    config.write_text(
-        'default_model = "local/test-model"\nsystem_prompt = "default prompt"\n'
-        f'[providers.local]\nbase_url = "{wire_server.base_url}/v1"\n'
-        f'[providers.claude]\nkind = "anthropic"\nbase_url = "{wire_server.base_url}"\n'
-        'api_key_env = "CLAUDE_TEST_KEY"\n'
-        '[presets.pirate]\nsystem_prompt = "Talk like a pirate."\ntemperature = 0.7\n'
+    return cli_environ(
+        tmp_path,
+        'system_prompt = "default prompt"\n'
+        + wire_config(wire_server)
+        + '[presets.pirate]\nsystem_prompt = "Talk like a pirate."\ntemperature = 0.7\n'
         'max_tokens = 222\nmodel = "claude/claude-test"\n'
-        "[presets.cold]\ntemperature = 0.0\n"
-    )
-    environ = {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY")}
-    environ.update(
-        CHATUI_CONFIG=str(config),
-        CHATUI_DATA_DIR=str(tmp_path / "data"),
-        CLAUDE_TEST_KEY="sk-ant-test",
-    )
-    return environ
-
-
-def chatui(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "chatui", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-        stdin=subprocess.DEVNULL,
+        "[presets.cold]\ntemperature = 0.0\n",
     )
 
 
