@@ -54,7 +54,13 @@ def _child(
     if setup is not None:
         setup()
     sys.argv = ["chatui", *argv]
-    runpy.run_module("chatui", run_name="__main__", alter_sys=True)
+    try:
+        runpy.run_module("chatui", run_name="__main__", alter_sys=True)
+    except SystemExit as exit:
+        # also written down here: the forkserver reports a code it failed to relay as 255
+        code = exit.code if isinstance(exit.code, int) else (0 if exit.code is None else 1)
+        Path(folder, "code").write_text(str(code))
+        raise
 
 
 def start_forkserver() -> multiprocessing.context.ForkServerContext:
@@ -90,4 +96,6 @@ def run_chatui(
             raise TimeoutError(f"chatui {' '.join(argv)} ran for more than {timeout} s")
         out = (Path(folder) / "out").read_bytes()
         err = (Path(folder) / "err").read_text(encoding="utf-8", errors="replace")
-    return Result(process.exitcode, out, err)
+        code = Path(folder) / "code"
+        exitcode = int(code.read_text()) if code.exists() else process.exitcode
+    return Result(exitcode, out, err)
