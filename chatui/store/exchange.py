@@ -6,7 +6,7 @@ import dataclasses
 import time
 from typing import Any, Final
 
-from chatui.core import StoreError
+from chatui.core import BadExport
 from chatui.core.attachments import fence_for, human_size
 from chatui.store.ids import new_id
 from chatui.store.records import (
@@ -129,14 +129,14 @@ def _check_fields(
     defaults: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     if not isinstance(data, dict):
-        raise StoreError(f"not a chatui export: {where} is not an object")
+        raise BadExport(f"not a chatui export: {where} is not an object")
     values: dict[str, Any] = {}
     for name, accepted in types.items():
         if name not in data and defaults and name in defaults:
             values[name] = defaults[name]
             continue
         if name not in data:
-            raise StoreError(f"not a chatui export: {where} has no {name!r}")
+            raise BadExport(f"not a chatui export: {where} has no {name!r}")
         value = data[name]
         ok = any(
             value is None
@@ -145,7 +145,7 @@ def _check_fields(
             for kind in accepted
         )
         if not ok:
-            raise StoreError(f"not a chatui export: {where}.{name} has the wrong type")
+            raise BadExport(f"not a chatui export: {where}.{name} has the wrong type")
         if float in accepted and isinstance(value, int):
             value = float(value)
         values[name] = value
@@ -153,42 +153,42 @@ def _check_fields(
 
 
 def parse_json(data: Any) -> Transcript:
-    """Validate an export document and turn it back into a Transcript (StoreError if invalid)."""
+    """Validate an export document and turn it back into a Transcript (BadExport if invalid)."""
     if not isinstance(data, dict) or data.get("format") != EXPORT_FORMAT:
-        raise StoreError(f'not a chatui export (expected "format": "{EXPORT_FORMAT}")')
+        raise BadExport(f'not a chatui export (expected "format": "{EXPORT_FORMAT}")')
     version = data.get("version")
     if not isinstance(version, int) or version < 1:
-        raise StoreError('not a chatui export: missing or invalid "version"')
+        raise BadExport('not a chatui export: missing or invalid "version"')
     if version > EXPORT_VERSION:
-        raise StoreError(
+        raise BadExport(
             f"this export was made by a newer chatui (export version {version}); upgrade chatui"
         )
     fields = _check_fields("conversation", data.get("conversation"), _CONVERSATION_TYPES)
     conversation = ConversationRecord(**fields)
     raw_messages = data.get("messages")
     if not isinstance(raw_messages, list):
-        raise StoreError('not a chatui export: "messages" is not a list')
+        raise BadExport('not a chatui export: "messages" is not a list')
     messages = []
     for index, raw in enumerate(raw_messages):
         fields = _check_fields(f"messages[{index}]", raw, _MESSAGE_TYPES, _MESSAGE_DEFAULTS)
         attachments = attachments_from_data(raw.get("attachments", []))
         if attachments is None:
-            raise StoreError(
+            raise BadExport(
                 f"not a chatui export: messages[{index}].attachments is not a list of"
                 " {name, content, size}"
             )
         message = MessageRecord(**fields, attachments=attachments)
         if message.conversation_id != conversation.id:
-            raise StoreError(f"messages[{index}] belongs to another conversation")
+            raise BadExport(f"messages[{index}] belongs to another conversation")
         if message.role not in ROLES or message.status not in STATUSES:
-            raise StoreError(f"messages[{index}] has an unknown role or status")
+            raise BadExport(f"messages[{index}] has an unknown role or status")
         messages.append(message)
     ids = {message.id for message in messages}
     if len(ids) != len(messages):
-        raise StoreError("not a chatui export: two messages share an id")
+        raise BadExport("not a chatui export: two messages share an id")
     for message in messages:
         if message.parent_id is not None and message.parent_id not in ids:
-            raise StoreError(f"message {message.id} refers to a parent that is not in the file")
+            raise BadExport(f"message {message.id} refers to a parent that is not in the file")
     return Transcript(conversation, tuple(messages))
 
 

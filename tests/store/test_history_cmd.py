@@ -169,7 +169,7 @@ def test_import_errors_are_one_line(
     bad.write_text("{not json")
     assert run("import", str(bad)) == 1
     err = capsys.readouterr().err
-    assert err.startswith("chatui: Storage problem:") and "not a JSON export" in err
+    assert err.startswith("chatui: Cannot import:") and "not a JSON export" in err
     assert "Traceback" not in err
     bad.write_text('{"format": "other"}')
     assert run("import", str(bad)) == 1
@@ -201,6 +201,29 @@ def test_unknown_and_ambiguous_ids(data_dir: Path, capsys: pytest.CaptureFixture
     assert "no conversation id starts with 'ZZZZZZ'" in capsys.readouterr().err
     assert run("show", "0") == 1
     assert "matches several conversations" in capsys.readouterr().err
+
+
+def test_id_and_import_errors_are_not_called_storage_problems(
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plain_id, _ = _seed(data_dir)
+    exported = tmp_path / "plain.json"
+    assert run("export", plain_id, "--format", "json", "-o", str(exported)) == 0
+    not_json = tmp_path / "notes.txt"
+    not_json.write_text("hello")
+    capsys.readouterr()
+    cases = [
+        (("show", "nosuchid"), "Not found: 'nosuchid' is not a conversation id"),
+        (("export", "ZZZZZZ"), "Not found: no conversation id starts with 'ZZZZZZ'"),
+        (("delete", "0", "-y"), "Ambiguous id: '0' matches several conversations"),
+        (("import", str(exported)), f"Already imported: {exported}: conversation {plain_id}"),
+        (("import", str(not_json)), f"Cannot import: {not_json} is not a JSON export"),
+    ]
+    for argv, message in cases:
+        assert run(*argv) == 1
+        err = capsys.readouterr().err
+        assert err.startswith(f"chatui: {message}"), err
+        assert "Storage problem" not in err
 
 
 def test_corrupt_database_is_reported(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
