@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 EXIT_CODES = """exit codes:
   0    success (also when the output is cut short by a closed pipe, e.g. `| head`)
@@ -68,14 +69,21 @@ def add_command(
     description: str,
     epilog: str = EXIT_CODES,
 ) -> argparse.ArgumentParser:
-    """A subcommand whose help keeps its line breaks (examples, exit codes); `chatui`'s too."""
-    return commands.add_parser(
+    """A subcommand whose help keeps its line breaks (examples, exit codes); `chatui`'s too.
+    It takes --config as `chatui` does, and names itself in `command_parser` for usage errors."""
+    parser = commands.add_parser(
         name,
         help=summary,
         description=description,
         epilog=epilog,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument(
+        "--config", type=Path, metavar="FILE", default=argparse.SUPPRESS,
+        help="config file (as for `chatui --config`)",
+    )  # fmt: skip
+    parser.set_defaults(command_parser=parser)
+    return parser
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
