@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import time
 from typing import Any, Final
 
 from chatui.core import BadExport
 from chatui.core.attachments import fence_for, human_size
+from chatui.core.text import inert, inert_json
 from chatui.store.ids import new_id
 from chatui.store.records import (
     CONVERSATION_COLUMNS,
@@ -75,7 +77,9 @@ def _heading(message: MessageRecord) -> str:
 
 def to_markdown(transcript: Transcript, *, reasoning: bool = False) -> str:
     """A readable Markdown rendering: title, system prompt, then one heading per message;
-    the models' reasoning (thinking) only if `reasoning`, folded in a <details> block."""
+    the models' reasoning (thinking) only if `reasoning`, folded in a <details> block.
+
+    It is inert (controls shown as ^[, never acted on) wherever it goes: file, pipe or terminal."""
     conv = transcript.conversation
     lines = [f"# {conv.title or 'Untitled conversation'}", ""]
     lines += [f"*Conversation {conv.id}, started {_when(conv.created_at)}*", ""]
@@ -101,7 +105,7 @@ def to_markdown(transcript: Transcript, *, reasoning: bool = False) -> str:
             note = f"*[{message.status}"
             note += f": {message.error}]*" if message.error else "]*"
             lines += [note, ""]
-    return "\n".join(lines).rstrip("\n") + "\n"
+    return inert("\n".join(lines).rstrip("\n") + "\n")
 
 
 def to_json(transcript: Transcript, *, reasoning: bool = True) -> dict[str, Any]:
@@ -120,6 +124,12 @@ def to_json(transcript: Transcript, *, reasoning: bool = True) -> dict[str, Any]
         "conversation": dataclasses.asdict(transcript.conversation),
         "messages": messages,
     }
+
+
+def json_text(data: dict[str, Any]) -> str:
+    """A `to_json` document as the text of an export: indented, and inert like the Markdown
+    (controls and bidi characters written as \\uXXXX escapes, so nothing is lost)."""
+    return inert_json(json.dumps(data, indent=2, ensure_ascii=False)) + "\n"
 
 
 def _check_fields(
