@@ -1,15 +1,13 @@
-"""Export a transcript as readable Markdown or lossless JSON, and read that JSON back."""
+"""Export a transcript as lossless JSON, and read that JSON back (Markdown: store.markdown)."""
 
 from __future__ import annotations
 
 import dataclasses
 import json
-import time
 from typing import Any, Final
 
 from chatui.core import BadExport
-from chatui.core.attachments import fence_for, human_size
-from chatui.core.text import inert, inert_json
+from chatui.core.text import inert_json
 from chatui.store.ids import new_id
 from chatui.store.records import (
     CONVERSATION_COLUMNS,
@@ -60,52 +58,6 @@ _OPTIONAL_MESSAGE_COLUMNS: Final = ("attachments",)  # checked on their own
 _MESSAGE_DEFAULTS: Final[dict[str, Any]] = {"reasoning": ""}  # may be absent (left out)
 assert tuple(_CONVERSATION_TYPES) == CONVERSATION_COLUMNS
 assert (*_MESSAGE_TYPES, *_OPTIONAL_MESSAGE_COLUMNS) == MESSAGE_COLUMNS
-
-
-def _when(timestamp: float) -> str:
-    return time.strftime("%Y-%m-%d %H:%M", time.localtime(timestamp))
-
-
-def _heading(message: MessageRecord) -> str:
-    heading = f"## {message.role.capitalize()}"
-    if message.provider and message.model:
-        heading += f" ({message.provider}/{message.model})"
-    elif message.model:
-        heading += f" ({message.model})"
-    return heading
-
-
-def to_markdown(transcript: Transcript, *, reasoning: bool = False) -> str:
-    """A readable Markdown rendering: title, system prompt, then one heading per message;
-    the models' reasoning (thinking) only if `reasoning`, folded in a <details> block.
-
-    It is inert (controls shown as ^[, never acted on) wherever it goes: file, pipe or terminal."""
-    conv = transcript.conversation
-    lines = [f"# {conv.title or 'Untitled conversation'}", ""]
-    lines += [f"*Conversation {conv.id}, started {_when(conv.created_at)}*", ""]
-    if conv.system_prompt:
-        lines += ["## System prompt", "", conv.system_prompt, ""]
-    for message in transcript.messages:
-        lines += [_heading(message), ""]
-        if message.reasoning and reasoning:
-            lines += [
-                "<details><summary>Reasoning</summary>",
-                "",
-                message.reasoning,
-                "",
-                "</details>",
-            ]
-            lines += [""]
-        lines += [message.content, ""]
-        for attachment in message.attachments:
-            fence = fence_for(attachment.content)
-            lines += [f"**Attached file: {attachment.name}** ({human_size(attachment.size)})", ""]
-            lines += [fence, attachment.content.removesuffix("\n"), fence, ""]
-        if message.status != "complete":
-            note = f"*[{message.status}"
-            note += f": {message.error}]*" if message.error else "]*"
-            lines += [note, ""]
-    return inert("\n".join(lines).rstrip("\n") + "\n")
 
 
 def to_json(transcript: Transcript, *, reasoning: bool = True) -> dict[str, Any]:

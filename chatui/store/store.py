@@ -272,7 +272,7 @@ class TranscriptStore:
 
     def export_markdown(self, conversation_id: str, *, reasoning: bool = False) -> str:
         """Readable Markdown; the models' reasoning only if `reasoning`."""
-        from chatui.store.exchange import to_markdown
+        from chatui.store.markdown import to_markdown
 
         return to_markdown(self.get_conversation(conversation_id), reasoning=reasoning)
 
