@@ -60,7 +60,7 @@ Errors and notes go to stderr, so stdout holds only the reply."""
 ASK_EPILOG = f"""examples:
   chatui ask "Explain WAL mode in SQLite"
   chatui ask -m anthropic/claude-haiku-4-5 -s "Be terse" "Why is the sky blue?"
-  git diff | chatui ask -m ollama/llama3.2 "Review this diff"   # the diff, then the words
+  git diff | chatui ask -m ollama/llama3.2 "Review this diff"   # the words, then the diff
   chatui ask --no-save - < question.txt
 
 {EXIT_CODES}"""
