@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from contextlib import aclosing
 from dataclasses import replace
 from typing import TextIO
 
 from chatui.config import load_config
-from chatui.core import Finished, StoreError, TextDelta
+from chatui.core import Attachment, Finished, StoreError, TextDelta
 from chatui.core.text import inert
 from chatui.services.chat import ChatSession, NotSaved, ReplyEnded
 from chatui.services.models import list_all_models, no_provider_message, resolve_model
@@ -59,7 +60,9 @@ def open_store() -> TranscriptStore | None:
     return store
 
 
-async def run_ask(args: argparse.Namespace, prompt: str) -> int:
+async def run_ask(
+    args: argparse.Namespace, prompt: str, attachments: Sequence[Attachment] = ()
+) -> int:
     config = load_config()
     preset = config.preset(args.preset) if args.preset else None
     preset_model = str(preset.model) if preset and preset.model else None
@@ -69,7 +72,7 @@ async def run_ask(args: argparse.Namespace, prompt: str) -> int:
     settings = replace(
         settings,
         system_prompt=args.system if args.system is not None else settings.system_prompt,
-        max_tokens=args.max_tokens or settings.max_tokens,
+        max_tokens=args.max_tokens if args.max_tokens is not None else settings.max_tokens,
         temperature=args.temperature if args.temperature is not None else settings.temperature,
     )
     store = None if args.no_save else open_store()
@@ -80,7 +83,7 @@ async def run_ask(args: argparse.Namespace, prompt: str) -> int:
     printer = Printer(sys.stdout)
     code = 0
     try:
-        async with aclosing(session.send(prompt)) as events:
+        async with aclosing(session.send(prompt, attachments)) as events:
             async for event in events:
                 if isinstance(event, TextDelta):
                     printer.write(event.text)
@@ -112,10 +115,9 @@ async def run_models() -> int:
     if not results:
         print(f"chatui: {no_provider_message(config)}", file=sys.stderr)
         return 2  # a configuration problem, as for `chatui ask`
-    for result in results:
-        print(f"{result.provider.name}:")
+    for result in results:  # one name per line, as `-m` takes it: ready for grep or fzf
         for model in result.models:
-            print(f"  {result.provider.name}/{model}")
+            print(f"{result.provider.name}/{model}")
         if result.error is not None:
             print(f"chatui: {result.provider.name}: {result.error}", file=sys.stderr)
     return 0

@@ -6,13 +6,18 @@ import argparse
 import asyncio
 import os
 import sys
+from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
+from typing import TypeVar
 
 from chatui import __version__, history_args
-from chatui.core import ChatError, ConfigError
+from chatui.core import Attachment, ChatError, ConfigError
+from chatui.services.attachments import AttachmentError, decode_text
+from chatui.services.settings import parse_max_tokens, parse_temperature
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+T = TypeVar("T")
 
 USAGE = (
     "chatui [--config FILE] [-m PROVIDER/MODEL] [-p PRESET] [-c] [PROMPT ...]\n"
@@ -48,18 +53,20 @@ environment: CHATUI_CONFIG (config file), CHATUI_DATA_DIR (history database),
 {EXIT_CODES}"""
 
 ASK_DESCRIPTION = """Stream one reply to stdout and save the exchange to the history.
-The prompt is the words given, or stdin when it is piped or the prompt is '-'.
+The prompt is the words given. Text piped to stdin goes with them as a file named `stdin`
+(the words say what to do with it); with no words, or the word '-', stdin is the prompt.
+Stdin is read whenever it is not a terminal: give `< /dev/null` to leave it out.
 Errors and notes go to stderr, so stdout holds only the reply."""
 ASK_EPILOG = f"""examples:
   chatui ask "Explain WAL mode in SQLite"
   chatui ask -m anthropic/claude-haiku-4-5 -s "Be terse" "Why is the sky blue?"
-  git diff | chatui ask -m ollama/llama3.2 "Review this diff"
+  git diff | chatui ask -m ollama/llama3.2 "Review this diff"   # the words, then the diff
   chatui ask --no-save - < question.txt
 
 {EXIT_CODES}"""
 MODELS_DESCRIPTION = """List the models of every available provider, one `provider/model` per line
-(the names `-m` accepts). Providers are asked live; when one cannot be reached, the models
-listed for it in the config are shown and the error goes to stderr."""
+(the names `-m` accepts), provider by provider. Providers are asked live; when one cannot be
+reached, the models listed for it in the config are shown and the error goes to stderr."""
 MODELS_EPILOG = """exit codes: 0 listed (a provider that failed is reported on stderr),
 2 no provider is available (no API key, no endpoint configured), 130 interrupted"""
 
@@ -92,7 +99,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     add = history_args.add_command
     ask = add(commands, "ask", "stream one reply to stdout", ASK_DESCRIPTION, ASK_EPILOG)
-    ask.add_argument("prompt", nargs="*", help="the prompt; '-' or piped stdin reads stdin")
+    ask.add_argument(
+        "prompt", nargs="*", help="the prompt; piped stdin is sent with it ('-' or none: stdin)"
+    )
     ask.add_argument(
         "-m", "--model", metavar="PROVIDER/MODEL",
         help="e.g. openai/gpt-4o (default: default_model from the config)",
@@ -105,14 +114,14 @@ def build_parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     ask.add_argument(
         "--max-tokens",
-        type=int,
+        type=_checked(parse_max_tokens, "a whole number above 0"),
         metavar="N",
         help="maximum tokens in the reply (default: the config's max_tokens, 4096)",
     )
     ask.add_argument(
         "-t",
         "--temperature",
-        type=float,
+        type=_checked(parse_temperature, "a number from 0 to 2"),
         metavar="T",
         help="sampling temperature, e.g. 0.7 (default: the config's, else the model's)",
     )
@@ -124,11 +133,41 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def read_prompt(words: list[str]) -> str:
-    """The prompt from arguments, or stdin for '-' or when stdin is piped."""
-    if words == ["-"] or (not words and not sys.stdin.isatty()):
-        return sys.stdin.read()
-    return " ".join(words)
+def _checked(parse: Callable[[str], T | None], expected: str) -> Callable[[str], T]:
+    """An argparse type from one of the settings dialog's checks (the same limits)."""
+
+    def convert(text: str) -> T:
+        try:
+            value = parse(text)
+        except ValueError:
+            value = None
+        if value is None:
+            raise argparse.ArgumentTypeError(f"expected {expected}, not {text!r}")
+        return value
+
+    return convert
+
+
+def read_stdin() -> str:
+    """Everything piped to stdin, as UTF-8 text; AttachmentError when it is not text."""
+    stream = sys.stdin
+    try:
+        data = stream.buffer.read() if hasattr(stream, "buffer") else stream.read().encode()
+    except OSError as exc:
+        raise AttachmentError(f"cannot read stdin: {exc.strerror or exc}") from None
+    return decode_text("stdin", data, "pipe text to chatui ask")
+
+
+def read_prompt(words: list[str]) -> tuple[str, list[Attachment]]:
+    """The prompt and its attachments: the words, with piped stdin attached as `stdin`;
+    stdin alone when the words are '-' or none (and it is piped)."""
+    piped = sys.stdin is not None and not sys.stdin.isatty()
+    if words == ["-"] or (not words and piped):
+        return read_stdin(), []
+    text = read_stdin() if piped else ""
+    if not text.strip():
+        return " ".join(words), []
+    return " ".join(words), [Attachment("stdin", text, len(text.encode()))]
 
 
 COMMANDS = ("ask", "models", "history")
@@ -141,11 +180,13 @@ def main(argv: list[str] | None = None) -> int:
         args = build_tui_parser(parser).parse_args(argv)
         args.command = None
     else:
-        args = parser.parse_args(argv)
-    if args.config is not None:
-        os.environ["CHATUI_CONFIG"] = str(args.config)
+        args, unknown = parser.parse_known_args(argv)
+        if unknown:  # said by the command's own parser, with its usage
+            command_parser = getattr(args, "command_parser", parser)
+            command_parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     try:
-        return dispatch(parser, args)
+        use_config(args.config)
+        return dispatch(args)
     except ConfigError as exc:
         print(f"chatui: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -160,14 +201,26 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_OK
 
 
-def dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+def use_config(path: Path | None) -> None:
+    """Point CHATUI_CONFIG at the file named by --config, which must exist."""
+    if path is None:
+        return
+    if not path.exists():
+        raise ConfigError(f"{path}: there is no such file (named by --config)")
+    os.environ["CHATUI_CONFIG"] = str(path)
+
+
+def dispatch(args: argparse.Namespace) -> int:
     if args.command == "ask":
         from chatui.ask import run_ask
 
-        prompt = read_prompt(args.prompt)
-        if not prompt.strip():
-            parser.error("ask needs a prompt (as arguments, '-' or on stdin)")
-        return asyncio.run(run_ask(args, prompt))
+        try:
+            prompt, attachments = read_prompt(args.prompt)
+        except AttachmentError as exc:
+            args.command_parser.error(str(exc))
+        if not prompt.strip() and not attachments:
+            args.command_parser.error("ask needs a prompt (as arguments, '-' or on stdin)")
+        return asyncio.run(run_ask(args, prompt, attachments))
     if args.command == "models":
         from chatui.ask import run_models
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import os
-import re
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from chatui.config_reader import ConfigReader, check_url, url_problem
 from chatui.core import ConfigError, ModelRef
 from chatui.paths import config_path
 
@@ -126,7 +126,7 @@ def builtin_providers(timeouts: Timeouts) -> dict[str, ProviderConfig]:
         "openai": ProviderConfig(
             "openai",
             "openai",
-            base_url=os.environ.get("OPENAI_BASE_URL") or None,
+            base_url=check_url(os.environ.get("OPENAI_BASE_URL") or None, "OPENAI_BASE_URL"),
             api_key_env="OPENAI_API_KEY",
             models=OPENAI_MODELS,
             timeouts=timeouts,
@@ -134,7 +134,7 @@ def builtin_providers(timeouts: Timeouts) -> dict[str, ProviderConfig]:
         "anthropic": ProviderConfig(
             "anthropic",
             "anthropic",
-            base_url=os.environ.get("ANTHROPIC_BASE_URL") or None,
+            base_url=check_url(os.environ.get("ANTHROPIC_BASE_URL") or None, "ANTHROPIC_BASE_URL"),
             api_key_env="ANTHROPIC_API_KEY",
             models=ANTHROPIC_MODELS,
             timeouts=timeouts,
@@ -142,59 +142,6 @@ def builtin_providers(timeouts: Timeouts) -> dict[str, ProviderConfig]:
         # the embedded offline model (the `chatui[local]` extra); `model_path` picks any GGUF
         "local": ProviderConfig("local", "local", models=("smollm2",), timeouts=timeouts),
     }
-
-
-class _Reader:
-    """Validates values of a parsed TOML document, pointing errors at file and line."""
-
-    def __init__(self, path: Path, text: str) -> None:
-        self.path = path
-        self.lines = text.splitlines()
-
-    def fail(self, key: str, problem: str) -> ConfigError:
-        return ConfigError(f"{self.where(key)}: {key}: {problem}")
-
-    def where(self, key: str) -> str:
-        """ "FILE, line N" for a dotted key (N left out when the line can't be found)."""
-        line = self._line_of(key)
-        if line is None and key.startswith("keymap."):  # "chat.retry" = ... inside [keymap]
-            quoted = re.compile(
-                r'^\s*["\']?' + re.escape(key.removeprefix("keymap.")) + r'["\']?\s*='
-            )
-            line = next((n for n, text in enumerate(self.lines, 1) if quoted.match(text)), None)
-        return f"{self.path}, line {line}" if line else str(self.path)
-
-    def _line_of(self, dotted: str) -> int | None:
-        *tables, key = dotted.split(".")
-        header = re.compile(r"^\s*\[\s*" + r"\s*\.\s*".join(map(re.escape, tables)) + r"\s*\]")
-        in_table = not tables
-        for number, line in enumerate(self.lines, 1):
-            if tables and header.match(line):
-                in_table = True
-                if not key:
-                    return number
-            elif line.lstrip().startswith("["):
-                in_table = not tables
-            elif in_table and re.match(rf"^\s*{re.escape(key)}\s*=", line):
-                return number
-        return None
-
-    def get(self, table: dict[str, Any], key: str, where: str, kind: type, default: Any) -> Any:
-        value = table.get(key, default)
-        if value is default:
-            return default
-        ok = isinstance(value, kind) and not (kind in (int, float) and isinstance(value, bool))
-        if kind is float and isinstance(value, int) and not isinstance(value, bool):
-            value, ok = float(value), True
-        if not ok:
-            raise self.fail(f"{where}{key}", f"expected {kind.__name__}, got {value!r}")
-        return value
-
-    def strings(self, table: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
-        value = self.get(table, key, where, list, [])
-        if not all(isinstance(item, str) and item for item in value):
-            raise self.fail(f"{where}{key}", "expected a list of non-empty strings")
-        return tuple(value)
 
 
 def load_config(path: Path | None = None) -> Config:
@@ -215,7 +162,7 @@ def load_config(path: Path | None = None) -> Config:
 
 def parse_config(path: Path, text: str, data: dict[str, Any]) -> Config:
     """Turn a parsed TOML document into a Config, checking every value."""
-    reader = _Reader(path, text)
+    reader = ConfigReader(path, text)
     known = {"default_model", "system_prompt", "max_tokens", "temperature", "timeouts", "theme"}
     known.add("thinking_budget")
     for key in data:
@@ -251,14 +198,14 @@ def parse_config(path: Path, text: str, data: dict[str, Any]) -> Config:
     )
 
 
-def _max_tokens(reader: _Reader, table: dict[str, Any], where: str, default: Any) -> Any:
+def _max_tokens(reader: ConfigReader, table: dict[str, Any], where: str, default: Any) -> Any:
     value = reader.get(table, "max_tokens", where, int, default)
     if value is not None and value < 1:
         raise reader.fail(where + "max_tokens", "must be at least 1")
     return value
 
 
-def _temperature(reader: _Reader, table: dict[str, Any], where: str) -> float | None:
+def _temperature(reader: ConfigReader, table: dict[str, Any], where: str) -> float | None:
     value: float | None = reader.get(table, "temperature", where, float, None)
     if value is not None and not MIN_TEMPERATURE <= value <= MAX_TEMPERATURE:
         raise reader.fail(
@@ -267,7 +214,7 @@ def _temperature(reader: _Reader, table: dict[str, Any], where: str) -> float | 
     return value
 
 
-def _preset(reader: _Reader, name: str, table: Any) -> Preset:
+def _preset(reader: ConfigReader, name: str, table: Any) -> Preset:
     """A `[presets.NAME]` table: system_prompt, temperature, max_tokens, model; all optional."""
     where = f"presets.{name}."
     if not isinstance(table, dict):
@@ -290,7 +237,9 @@ def _preset(reader: _Reader, name: str, table: Any) -> Preset:
     )
 
 
-def _keymap(reader: _Reader, table: dict[str, Any], prefix: str = "") -> tuple[KeyOverride, ...]:
+def _keymap(
+    reader: ConfigReader, table: dict[str, Any], prefix: str = ""
+) -> tuple[KeyOverride, ...]:
     """`[keymap]`: binding id -> keys. Ids have dots, so `chat.retry = "f5"` (a nested table in
     TOML) and `"chat.retry" = "f5"` mean the same. The UI checks ids and clashes."""
     overrides: list[KeyOverride] = []
@@ -306,7 +255,9 @@ def _keymap(reader: _Reader, table: dict[str, Any], prefix: str = "") -> tuple[K
     return tuple(overrides)
 
 
-def _timeouts(reader: _Reader, table: dict[str, Any], where: str, default: Timeouts) -> Timeouts:
+def _timeouts(
+    reader: ConfigReader, table: dict[str, Any], where: str, default: Timeouts
+) -> Timeouts:
     """A `timeouts` table: only `connect` and `read`, each a number of seconds above 0."""
     where += "timeouts."
     for key in table:
@@ -320,7 +271,7 @@ def _timeouts(reader: _Reader, table: dict[str, Any], where: str, default: Timeo
 
 
 def _provider(
-    reader: _Reader, name: str, table: Any, base: ProviderConfig | None, timeouts: Timeouts
+    reader: ConfigReader, name: str, table: Any, base: ProviderConfig | None, timeouts: Timeouts
 ) -> ProviderConfig:
     where = f"providers.{name}."
     if not isinstance(table, dict):
@@ -345,10 +296,13 @@ def _provider(
         raise reader.fail(where + "api", 'must be "responses" or "chat"')
     times = _timeouts(reader, reader.get(table, "timeouts", where, dict, {}), where, timeouts)
     key_env = reader.get(table, "api_key_env", where, str, current.api_key_env)
+    base_url = reader.get(table, "base_url", where, str, current.base_url)
+    if "base_url" in table and (problem := url_problem(base_url)):
+        raise reader.fail(where + "base_url", f"{base_url!r} is not a valid URL ({problem})")
     return replace(
         current,
         kind=kind,
-        base_url=reader.get(table, "base_url", where, str, current.base_url),
+        base_url=base_url,
         api_key_env=key_env or None,
         api=api,
         models=reader.strings(table, "models", where) or current.models,

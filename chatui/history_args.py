@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 EXIT_CODES = """exit codes:
   0    success (also when the output is cut short by a closed pipe, e.g. `| head`)
@@ -28,9 +29,13 @@ _LIST = "List conversations, most recently updated first: id, time, messages, ti
 _SEARCH = """Full-text search in messages and titles, best matches first. Words match whole
 words (accents ignored); the last one also matches as a prefix. Exits with 1 when nothing
 matches."""
-_SHOW = "Print a conversation as Markdown (escape sequences shown as ^[, never acted on)."
-_EXPORT = """Export a conversation: Markdown to read, or JSON that keeps everything (every branch,
-times, models, usage) and can be imported again with `chatui history import`."""
+_SHOW = """Print a conversation as Markdown: the branch it opens on, then each other branch
+(regenerated replies, edited questions, failed attempts) from where it parts. Escape
+sequences are shown as ^[, never acted on, wherever the output goes."""
+_EXPORT = """Export a conversation: Markdown to read (as `show` prints it: the branch it opens on,
+then the others), or JSON that keeps everything (every branch, times, models, usage) and can
+be imported again with `chatui history import`. Both are inert: the same text into a file,
+a pipe or a terminal."""
 _IMPORT = """Import conversations. The format is recognised from the file:
   - a chatui JSON export (`chatui history export --format json`): one conversation,
     ids and times kept; if it is already in the history this fails, unless --new-ids;
@@ -68,14 +73,21 @@ def add_command(
     description: str,
     epilog: str = EXIT_CODES,
 ) -> argparse.ArgumentParser:
-    """A subcommand whose help keeps its line breaks (examples, exit codes); `chatui`'s too."""
-    return commands.add_parser(
+    """A subcommand whose help keeps its line breaks (examples, exit codes); `chatui`'s too.
+    It takes --config as `chatui` does, and names itself in `command_parser` for usage errors."""
+    parser = commands.add_parser(
         name,
         help=summary,
         description=description,
         epilog=epilog,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument(
+        "--config", type=Path, metavar="FILE", default=argparse.SUPPRESS,
+        help="config file (as for `chatui --config`)",
+    )  # fmt: skip
+    parser.set_defaults(command_parser=parser)
+    return parser
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

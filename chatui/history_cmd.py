@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import time
 from collections.abc import Callable
 
 from chatui.core import StoreError
-from chatui.core.text import inert
 from chatui.history_args import register
 from chatui.history_import import run_import
 from chatui.history_output import Terminal, field
 from chatui.store import TranscriptStore
+from chatui.store.exchange import json_text
 
 __all__ = ["main", "register", "run"]
 
@@ -60,7 +59,7 @@ def _search(store: TranscriptStore, args: argparse.Namespace, term: Terminal) ->
 
 def _show(store: TranscriptStore, args: argparse.Namespace, term: Terminal) -> int:
     text = store.export_markdown(store.resolve_id(args.id), reasoning=args.reasoning)
-    term.stream.write(term.clean(text))
+    term.stream.write(text)  # inert, as every export
     return 0
 
 
@@ -75,18 +74,16 @@ def _write_private(path: str, text: str) -> None:
 
 def _export(store: TranscriptStore, args: argparse.Namespace, term: Terminal) -> int:
     conversation_id = store.resolve_id(args.id)
-    to_file = args.output not in (None, "-")
+    # Exports are data, the same inert text into a file, a pipe or a terminal.
     if args.format == "json":
-        data = store.export_json(conversation_id, reasoning=args.reasoning)
-        # On a terminal, ASCII-only JSON escapes every control and bidi character.
-        text = json.dumps(data, indent=2, ensure_ascii=term.tty and not to_file) + "\n"
+        text = json_text(store.export_json(conversation_id, reasoning=args.reasoning))
     else:
         text = store.export_markdown(conversation_id, reasoning=args.reasoning)
-    if to_file:  # a Markdown file is for reading: escapes are shown, never acted on
-        _write_private(args.output, inert(text) if args.format == "md" else text)
+    if args.output not in (None, "-"):
+        _write_private(args.output, text)
         print(f"Exported {conversation_id} to {args.output}", file=sys.stderr)
     else:
-        term.stream.write(text if args.format == "json" else term.clean(text))
+        term.stream.write(text)
     return 0
 
 

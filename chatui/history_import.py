@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from chatui.core import StoreError
+from chatui.core import BadExport, StoreError
 from chatui.history_output import Terminal, field
 from chatui.store import TranscriptStore
 from chatui.store.importers import (
@@ -31,7 +31,7 @@ def _read(file: str, source: str) -> bytes:
         buffer = getattr(stdin, "buffer", None)
         return buffer.read() if buffer is not None else str(stdin.read()).encode("utf-8")
     except OSError as exc:
-        raise StoreError(f"cannot read {source}: {exc.strerror or exc}") from exc
+        raise BadExport(f"cannot read {source}: {exc.strerror or exc}") from exc
 
 
 def _plural(count: int, word: str) -> str:
@@ -77,7 +77,7 @@ def run_import(store: TranscriptStore, args: argparse.Namespace, term: Terminal)
         try:
             record = store.import_json(data, new_ids=args.new_ids)
         except StoreError as exc:
-            raise StoreError(f"{source}: {exc.message}") from exc
+            raise type(exc)(f"{source}: {exc.message}") from exc
         count = len(data.get("messages", []))
         title = field(record.title).strip() or "(untitled)"
         term.stream.write(f"Imported {record.id} ({count} messages): {title}\n")

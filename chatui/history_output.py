@@ -8,12 +8,14 @@ import shutil
 import unicodedata
 from typing import TextIO
 
+from chatui.core.text import inert
+
 _WHITESPACE = re.compile(r"\s+")
-_BIDI_CONTROLS = {*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C}
 
 
 class Terminal:
-    """Writes to a stream; on a terminal, fits lines to its width and neutralises escapes."""
+    """Writes lines to a stream; on a terminal, fits them to its width and colours them.
+    Whatever they show from the history goes through `field`, so it is inert everywhere."""
 
     def __init__(self, stream: TextIO) -> None:
         self.stream = stream
@@ -22,12 +24,6 @@ class Terminal:
             self.tty and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
         )
         self.width = shutil.get_terminal_size().columns if self.tty else 0
-
-    def clean(self, text: str) -> str:
-        """Content for a terminal: control characters shown as ^X; unchanged into a pipe."""
-        if not self.tty:
-            return text
-        return "".join(_visible(char) for char in text.replace("\r\n", "\n"))
 
     def style(self, text: str, code: str) -> str:
         return f"\x1b[{code}m{text}\x1b[0m" if self.color and code and text else text
@@ -47,18 +43,7 @@ class Terminal:
 
 def field(text: str) -> str:
     """A title/preview/snippet as one safe line, whatever the output: no controls, no newlines."""
-    return "".join(_visible(char) for char in _WHITESPACE.sub(" ", text))
-
-
-def _visible(char: str) -> str:
-    code = ord(char)
-    if char in "\n\t":
-        return char
-    if code < 0x20 or code == 0x7F:
-        return "^" + chr(code ^ 0x40)
-    if 0x80 <= code < 0xA0 or code in _BIDI_CONTROLS:
-        return "\ufffd"
-    return char
+    return inert(_WHITESPACE.sub(" ", text))
 
 
 def _cells(char: str) -> int:

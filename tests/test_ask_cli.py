@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -117,6 +118,7 @@ def test_ctrl_c_stops_cleanly(env: dict[str, str], wire_server: WireServer) -> N
     wire_server.enqueue(Reply(pieces=["tick "] * 500, interval=0.02))
     proc = subprocess.Popen(
         [sys.executable, "-m", "chatui", "ask", "go"],
+        stdin=subprocess.DEVNULL,  # piped stdin would be read and sent with the words
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -137,3 +139,91 @@ def test_models_lists_live_and_configured(env: dict[str, str], wire_server: Wire
     assert result.returncode == 0, result.stderr
     assert "local/test-model-large" in result.stdout
     assert "claude/test-model" in result.stdout
+
+
+def test_piped_stdin_goes_with_the_words(
+    env: dict[str, str], wire_server: WireServer, tmp_path: Path
+) -> None:
+    wire_server.enqueue(Reply(pieces=["Looks fine."]))
+    diff = "-old line\n+new line\n"
+    result = chatui(env, "ask", "Review this diff", stdin=diff)
+    assert result.returncode == 0, result.stderr
+    (message,) = wire_server.generation_requests[-1].body["messages"]
+    assert message["content"] == f"Review this diff\n\nFile: stdin\n```\n{diff}```"
+    with TranscriptStore.open(tmp_path / "data" / "chatui.db") as store:
+        (summary,) = store.list_conversations()
+        question = store.get_conversation(summary.id).messages[0]
+    assert question.content == "Review this diff"  # the words are the message, stdin its file
+    assert [(a.name, a.content) for a in question.attachments] == [("stdin", diff)]
+    wire_server.enqueue(Reply(pieces=["ok"]))
+    assert chatui(env, "ask", "--no-save", "Just words", stdin="").returncode == 0
+    assert wire_server.generation_requests[-1].body["messages"][0]["content"] == "Just words"
+
+
+def test_stdin_that_is_not_text_is_a_usage_error(
+    env: dict[str, str], wire_server: WireServer
+) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "chatui", "ask", "Summarise"],
+        input=b"caf\xe9 latin-1",
+        capture_output=True,
+        env=env,
+        timeout=60,
+    )
+    err = result.stderr.decode()
+    assert result.returncode == 2 and "Traceback" not in err
+    assert "chatui ask: error: stdin is not UTF-8 text (byte 0xE9 at offset 3)" in err
+    assert wire_server.requests == []
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "problem"),
+    [
+        ("-t", "7", "expected a number from 0 to 2, not '7'"),
+        ("-t", "-1", "expected a number from 0 to 2, not '-1'"),
+        ("--max-tokens", "-5", "expected a whole number above 0, not '-5'"),
+        ("--max-tokens", "0", "expected a whole number above 0, not '0'"),
+    ],
+)
+def test_ask_checks_temperature_and_max_tokens(
+    env: dict[str, str], wire_server: WireServer, option: str, value: str, problem: str
+) -> None:
+    wire_server.enqueue(Reply(pieces=["should not be asked"]))
+    result = chatui(env, "ask", option, value, "hi")
+    assert result.returncode == 2
+    assert result.stderr.startswith("usage: chatui ask ") and problem in result.stderr
+    assert wire_server.requests == []
+
+
+def test_ask_usage_errors_show_the_ask_usage(env: dict[str, str]) -> None:
+    for args in (["ask", "--bogus", "hi"], ["ask"]):
+        result = chatui(env, *args)
+        assert result.returncode == 2
+        assert result.stderr.startswith("usage: chatui ask "), result.stderr
+    assert "unrecognized arguments: --bogus" in chatui(env, "ask", "--bogus", "hi").stderr
+
+
+def test_config_option_before_or_after_the_command(
+    env: dict[str, str], wire_server: WireServer, tmp_path: Path
+) -> None:
+    config = env.pop("CHATUI_CONFIG")
+    wire_server.enqueue(Reply(pieces=["from the named config"]))
+    result = chatui(env, "ask", "--config", config, "hi")
+    assert (result.returncode, result.stdout) == (0, "from the named config\n"), result.stderr
+    listed = chatui(env, "models", "--config", config)
+    assert listed.returncode == 0 and "local/test-model" in listed.stdout.split()
+    assert chatui(env, "history", "list", "--config", config).returncode == 0
+    missing = str(tmp_path / "no-such.toml")
+    for args in (["--config", missing, "ask", "hi"], ["ask", "--config", missing, "hi"],
+                 ["models", "--config", missing], ["history", "--config", missing]):  # fmt: skip
+        result = chatui(env, *args)
+        assert result.returncode == 2, args
+        assert f"{missing}: there is no such file (named by --config)" in result.stderr
+
+
+def test_models_prints_one_name_per_line(env: dict[str, str]) -> None:
+    result = chatui(env, "models")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert "local/test-model" in lines and "claude/test-model" in lines
+    assert all(re.fullmatch(r"[\w.-]+/\S+", line) for line in lines), lines

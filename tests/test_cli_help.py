@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import io
 import re
+import sys
 from collections.abc import Iterator
 from importlib import metadata
 from pathlib import Path
@@ -93,5 +95,6 @@ def test_models_without_any_provider_is_a_configuration_error(
         monkeypatch.setattr(f"{where}.available_providers", lambda config: [])
     assert cli.main(["models"]) == 2
     assert "no provider is available" in capsys.readouterr().err
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))  # nothing piped
     assert cli.main(["ask", "hello"]) == 2  # the same problem gives the same code
     assert "no provider is available" in capsys.readouterr().err

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import sys
 from pathlib import Path
 
 import pytest
@@ -52,7 +54,13 @@ def test_key_comes_from_named_env_var(tmp_path: Path, monkeypatch: pytest.Monkey
         ("max_tokens = 5\n[providers\n", "line 2", "invalid TOML"),
         ("max_tokens = 'many'\n", "line 1", "max_tokens: expected int"),
         ("\n\n[providers.x]\nkind = 'bogus'\n", "line 4", "must be one of"),
-        ("[providers.x]\nbase_url = 'u'\napi = 'rest'\n", "line 3", '"responses" or "chat"'),
+        ("[providers.x]\nbase_url = 'http://u'\napi = 'rest'\n", "line 3", '"responses" or "chat"'),
+        (
+            "[providers.x]\nbase_url = 'htp://x'\n",
+            "line 2",
+            "providers.x.base_url: 'htp://x' is not a valid URL (it needs http:// or https://)",
+        ),
+        ("[providers.y]\nbase_url = 'http://:8080'\n", "line 2", "(it has no host name)"),
         ("colour = 1\n", "line 1", "unknown setting"),
         ("default_model = 'gpt'\n", "line 1", "provider/model"),
         # presets
@@ -118,3 +126,49 @@ def test_unknown_preset_lists_the_defined_ones(tmp_path: Path) -> None:
     empty = load_config(tmp_path / "absent.toml")
     with pytest.raises(ConfigError, match=r"no presets are defined .*\[presets\.nope\]"):
         empty.preset("nope")
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "problem"),
+    [
+        ("OPENAI_BASE_URL", "127.0.0.1:8851/v1", "it needs http:// or https://"),
+        ("ANTHROPIC_BASE_URL", "htp://x", "it needs http:// or https://"),
+        ("OPENAI_BASE_URL", "http://127.0.0.1:88a1/v1", "its port must be a number"),
+    ],
+)
+def test_malformed_base_url_in_the_environment_is_a_config_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, variable: str, value: str, problem: str
+) -> None:
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(ConfigError) as info:
+        load_config(tmp_path / "absent.toml")
+    assert str(info.value).startswith(
+        f"Configuration problem: {variable} {value!r} is not a valid URL ({problem}"
+    )
+
+
+@pytest.mark.parametrize("argv", [["ask", "-m", "openai/gpt-4o", "hi"], ["models"], []])
+def test_every_command_refuses_a_malformed_base_url_at_start(
+    argv: list[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Not "Connection dropped … may be temporary" once a request fails: exit 2 before any."""
+    from chatui import cli
+    from chatui.ui.app import ChatApp
+
+    monkeypatch.setenv("CHATUI_CONFIG", str(tmp_path / "absent.toml"))
+    monkeypatch.setenv("CHATUI_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+    monkeypatch.setenv("OPENAI_BASE_URL", "127.0.0.1:9/v1")
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    started: list[ChatApp] = []
+    monkeypatch.setattr(ChatApp, "run", lambda self, *args, **kwargs: started.append(self))
+    assert cli.main(argv) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        "chatui: Configuration problem: OPENAI_BASE_URL '127.0.0.1:9/v1' is not a valid URL"
+        " (it needs http:// or https://)\n"
+    )
+    assert started == []

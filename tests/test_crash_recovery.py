@@ -20,6 +20,7 @@ def test_kill_9_keeps_flushed_reply_as_interrupted(tmp_path: Path, wire_server: 
     wire_server.enqueue(Reply(pieces=[f"w{i} " for i in range(1000)], interval=0.005))
     proc = subprocess.Popen(
         [sys.executable, "-m", "chatui", "ask", "-m", "local/test-model", "go"],
+        stdin=subprocess.DEVNULL,  # `ask` sends piped stdin with the words
         stdout=subprocess.PIPE,
         env=env,
     )

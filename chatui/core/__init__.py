@@ -2,7 +2,10 @@
 
 from chatui.core.attachments import Attachment
 from chatui.core.errors import (
+    AlreadyImported,
+    AmbiguousId,
     AuthenticationError,
+    BadExport,
     BadRequest,
     ChatError,
     ConfigError,
@@ -10,6 +13,7 @@ from chatui.core.errors import (
     ConnectionFailed,
     MalformedStream,
     ModelNotFound,
+    NotFound,
     Overloaded,
     PermissionDenied,
     RateLimited,
@@ -28,8 +32,11 @@ from chatui.core.models import (
 )
 
 __all__ = [
+    "AlreadyImported",
+    "AmbiguousId",
     "Attachment",
     "AuthenticationError",
+    "BadExport",
     "BadRequest",
     "ChatError",
     "ChatMessage",
@@ -42,6 +49,7 @@ __all__ = [
     "MalformedStream",
     "ModelNotFound",
     "ModelRef",
+    "NotFound",
     "Overloaded",
     "PermissionDenied",
     "RateLimited",

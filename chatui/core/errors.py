@@ -75,3 +75,27 @@ class MalformedStream(ChatError):
 
 class StoreError(ChatError):
     title = "Storage problem"
+
+
+class NotFound(StoreError):
+    """No conversation (or message) has this id: the history itself is fine."""
+
+    title = "Not found"
+
+
+class AmbiguousId(StoreError):
+    """A typed id prefix that several conversations share."""
+
+    title = "Ambiguous id"
+
+
+class AlreadyImported(StoreError):
+    """An import whose conversation or messages are already in the history."""
+
+    title = "Already imported"
+
+
+class BadExport(StoreError):
+    """A file to import that cannot be read as a chatui, ChatGPT or Claude export."""
+
+    title = "Cannot import"

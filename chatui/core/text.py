@@ -21,3 +21,9 @@ def inert(text: str) -> str:
     """`text` with every control (but tab/newline) shown visibly instead of acted on."""
     text = text.replace("\r\n", "\n")
     return _UNSAFE.sub(_visible, text)
+
+
+def inert_json(text: str) -> str:
+    """JSON text with the characters `inert` would show written as \\uXXXX escapes instead:
+    the same data once parsed, and nothing a terminal acts on (they only occur in strings)."""
+    return _UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)

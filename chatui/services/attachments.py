@@ -71,16 +71,20 @@ def read_attachment(typed: str, cwd: Path | None = None) -> Attachment:
         raise AttachmentError(f"{name}: cannot read it ({exc.strerror or exc})") from None
     if len(data) > MAX_FILE_BYTES:  # it grew since stat
         raise too_large(name, len(data))
+    return Attachment(name, decode_text(name, data, "only text files attach"), len(data))
+
+
+def decode_text(name: str, data: bytes, only: str) -> str:
+    """`data` as UTF-8 text; AttachmentError naming `name` when it is binary or not UTF-8,
+    ending with `only` (what is accepted)."""
     if b"\0" in data:
-        raise AttachmentError(f"{name} looks binary (it has NUL bytes): only text files attach")
+        raise AttachmentError(f"{name} looks binary (it has NUL bytes): {only}")
     try:
-        text = data.decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise AttachmentError(
-            f"{name} is not UTF-8 text (byte 0x{data[exc.start]:02X} at offset {exc.start}):"
-            " only text files attach"
+            f"{name} is not UTF-8 text (byte 0x{data[exc.start]:02X} at offset {exc.start}): {only}"
         ) from None
-    return Attachment(name, text, len(data))
 
 
 def too_large(name: str, size: int) -> AttachmentError:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from pathlib import Path
 
-from chatui.core.text import inert
 from chatui.store import TranscriptStore
+from chatui.store.exchange import json_text
 
 
 def file_name(title: str, conversation_id: str, kind: str) -> str:
@@ -26,15 +25,15 @@ def export_conversation(
 ) -> Path:
     """Write the conversation as `kind` ("md" or "json") into `directory`; returns the path.
 
-    An existing file is never overwritten: a number is added to the name instead. Markdown is
-    for reading (`cat` shows escapes as ^[, never acts on them); JSON is the lossless copy, but
-    for the models' reasoning (thinking), which either holds only if `reasoning`."""
+    An existing file is never overwritten: a number is added to the name instead. Both are
+    inert (`cat` never acts on them), as `chatui history export` writes them: Markdown for
+    reading, JSON the lossless copy, but for the models' reasoning (thinking), which either
+    holds only if `reasoning`."""
     transcript = store.get_conversation(conversation_id)
     if kind == "json":
-        data = store.export_json(conversation_id, reasoning=reasoning)
-        text = json.dumps(data, indent=2, ensure_ascii=False)
+        text = json_text(store.export_json(conversation_id, reasoning=reasoning))
     else:
-        text = inert(store.export_markdown(conversation_id, reasoning=reasoning))
+        text = store.export_markdown(conversation_id, reasoning=reasoning)
     name = file_name(transcript.conversation.title, conversation_id, kind)
     path = directory / name
     counter = 1

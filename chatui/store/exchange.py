@@ -1,13 +1,13 @@
-"""Export a transcript as readable Markdown or lossless JSON, and read that JSON back."""
+"""Export a transcript as lossless JSON, and read that JSON back (Markdown: store.markdown)."""
 
 from __future__ import annotations
 
 import dataclasses
-import time
+import json
 from typing import Any, Final
 
-from chatui.core import StoreError
-from chatui.core.attachments import fence_for, human_size
+from chatui.core import BadExport
+from chatui.core.text import inert_json
 from chatui.store.ids import new_id
 from chatui.store.records import (
     CONVERSATION_COLUMNS,
@@ -60,50 +60,6 @@ assert tuple(_CONVERSATION_TYPES) == CONVERSATION_COLUMNS
 assert (*_MESSAGE_TYPES, *_OPTIONAL_MESSAGE_COLUMNS) == MESSAGE_COLUMNS
 
 
-def _when(timestamp: float) -> str:
-    return time.strftime("%Y-%m-%d %H:%M", time.localtime(timestamp))
-
-
-def _heading(message: MessageRecord) -> str:
-    heading = f"## {message.role.capitalize()}"
-    if message.provider and message.model:
-        heading += f" ({message.provider}/{message.model})"
-    elif message.model:
-        heading += f" ({message.model})"
-    return heading
-
-
-def to_markdown(transcript: Transcript, *, reasoning: bool = False) -> str:
-    """A readable Markdown rendering: title, system prompt, then one heading per message;
-    the models' reasoning (thinking) only if `reasoning`, folded in a <details> block."""
-    conv = transcript.conversation
-    lines = [f"# {conv.title or 'Untitled conversation'}", ""]
-    lines += [f"*Conversation {conv.id}, started {_when(conv.created_at)}*", ""]
-    if conv.system_prompt:
-        lines += ["## System prompt", "", conv.system_prompt, ""]
-    for message in transcript.messages:
-        lines += [_heading(message), ""]
-        if message.reasoning and reasoning:
-            lines += [
-                "<details><summary>Reasoning</summary>",
-                "",
-                message.reasoning,
-                "",
-                "</details>",
-            ]
-            lines += [""]
-        lines += [message.content, ""]
-        for attachment in message.attachments:
-            fence = fence_for(attachment.content)
-            lines += [f"**Attached file: {attachment.name}** ({human_size(attachment.size)})", ""]
-            lines += [fence, attachment.content.removesuffix("\n"), fence, ""]
-        if message.status != "complete":
-            note = f"*[{message.status}"
-            note += f": {message.error}]*" if message.error else "]*"
-            lines += [note, ""]
-    return "\n".join(lines).rstrip("\n") + "\n"
-
-
 def to_json(transcript: Transcript, *, reasoning: bool = True) -> dict[str, Any]:
     """Every column of the conversation and its messages, with a format/version marker;
     lossless unless `reasoning` is False: then every message's reasoning is ""."""
@@ -122,6 +78,12 @@ def to_json(transcript: Transcript, *, reasoning: bool = True) -> dict[str, Any]
     }
 
 
+def json_text(data: dict[str, Any]) -> str:
+    """A `to_json` document as the text of an export: indented, and inert like the Markdown
+    (controls and bidi characters written as \\uXXXX escapes, so nothing is lost)."""
+    return inert_json(json.dumps(data, indent=2, ensure_ascii=False)) + "\n"
+
+
 def _check_fields(
     where: str,
     data: Any,
@@ -129,14 +91,14 @@ def _check_fields(
     defaults: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     if not isinstance(data, dict):
-        raise StoreError(f"not a chatui export: {where} is not an object")
+        raise BadExport(f"not a chatui export: {where} is not an object")
     values: dict[str, Any] = {}
     for name, accepted in types.items():
         if name not in data and defaults and name in defaults:
             values[name] = defaults[name]
             continue
         if name not in data:
-            raise StoreError(f"not a chatui export: {where} has no {name!r}")
+            raise BadExport(f"not a chatui export: {where} has no {name!r}")
         value = data[name]
         ok = any(
             value is None
@@ -145,7 +107,7 @@ def _check_fields(
             for kind in accepted
         )
         if not ok:
-            raise StoreError(f"not a chatui export: {where}.{name} has the wrong type")
+            raise BadExport(f"not a chatui export: {where}.{name} has the wrong type")
         if float in accepted and isinstance(value, int):
             value = float(value)
         values[name] = value
@@ -153,42 +115,42 @@ def _check_fields(
 
 
 def parse_json(data: Any) -> Transcript:
-    """Validate an export document and turn it back into a Transcript (StoreError if invalid)."""
+    """Validate an export document and turn it back into a Transcript (BadExport if invalid)."""
     if not isinstance(data, dict) or data.get("format") != EXPORT_FORMAT:
-        raise StoreError(f'not a chatui export (expected "format": "{EXPORT_FORMAT}")')
+        raise BadExport(f'not a chatui export (expected "format": "{EXPORT_FORMAT}")')
     version = data.get("version")
     if not isinstance(version, int) or version < 1:
-        raise StoreError('not a chatui export: missing or invalid "version"')
+        raise BadExport('not a chatui export: missing or invalid "version"')
     if version > EXPORT_VERSION:
-        raise StoreError(
+        raise BadExport(
             f"this export was made by a newer chatui (export version {version}); upgrade chatui"
         )
     fields = _check_fields("conversation", data.get("conversation"), _CONVERSATION_TYPES)
     conversation = ConversationRecord(**fields)
     raw_messages = data.get("messages")
     if not isinstance(raw_messages, list):
-        raise StoreError('not a chatui export: "messages" is not a list')
+        raise BadExport('not a chatui export: "messages" is not a list')
     messages = []
     for index, raw in enumerate(raw_messages):
         fields = _check_fields(f"messages[{index}]", raw, _MESSAGE_TYPES, _MESSAGE_DEFAULTS)
         attachments = attachments_from_data(raw.get("attachments", []))
         if attachments is None:
-            raise StoreError(
+            raise BadExport(
                 f"not a chatui export: messages[{index}].attachments is not a list of"
                 " {name, content, size}"
             )
         message = MessageRecord(**fields, attachments=attachments)
         if message.conversation_id != conversation.id:
-            raise StoreError(f"messages[{index}] belongs to another conversation")
+            raise BadExport(f"messages[{index}] belongs to another conversation")
         if message.role not in ROLES or message.status not in STATUSES:
-            raise StoreError(f"messages[{index}] has an unknown role or status")
+            raise BadExport(f"messages[{index}] has an unknown role or status")
         messages.append(message)
     ids = {message.id for message in messages}
     if len(ids) != len(messages):
-        raise StoreError("not a chatui export: two messages share an id")
+        raise BadExport("not a chatui export: two messages share an id")
     for message in messages:
         if message.parent_id is not None and message.parent_id not in ids:
-            raise StoreError(f"message {message.id} refers to a parent that is not in the file")
+            raise BadExport(f"message {message.id} refers to a parent that is not in the file")
     return Transcript(conversation, tuple(messages))
 
 

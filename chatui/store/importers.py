@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Final
 
-from chatui.core import StoreError
+from chatui.core import BadExport
 from chatui.store import queries
 from chatui.store.import_chatgpt import read_chatgpt
 from chatui.store.import_claude import read_claude
@@ -43,16 +43,16 @@ def read_export(raw: bytes, source: str) -> Any:
             with zipfile.ZipFile(io.BytesIO(raw)) as archive:
                 names = [n for n in archive.namelist() if n.rsplit("/", 1)[-1] == _MEMBER]
                 if not names:
-                    raise StoreError(f"{source} is a zip archive without {_MEMBER}")
+                    raise BadExport(f"{source} is a zip archive without {_MEMBER}")
                 member = min(names, key=len)
                 raw = archive.read(member)
         except (zipfile.BadZipFile, zipfile.LargeZipFile, RuntimeError, NotImplementedError) as exc:
-            raise StoreError(f"{source} is not a readable zip archive: {exc}") from exc
+            raise BadExport(f"{source} is not a readable zip archive: {exc}") from exc
         source = f"{source} ({member})"
     try:
         return json.loads(raw)
     except (ValueError, RecursionError) as exc:  # JSONDecodeError and UnicodeDecodeError
-        raise StoreError(f"{source} is not a JSON export: {exc}") from exc
+        raise BadExport(f"{source} is not a JSON export: {exc}") from exc
 
 
 def detect(data: Any, source: str) -> str:
@@ -66,8 +66,8 @@ def detect(data: Any, source: str) -> str:
     if isinstance(data, dict):
         return "chatui"  # parse_json says what is missing
     if data == []:
-        raise StoreError(f"{source} holds no conversations")
-    raise StoreError(
+        raise BadExport(f"{source} holds no conversations")
+    raise BadExport(
         f"{source} is not a chatui, ChatGPT or Claude export: expected a chatui export object"
         ' or a list of conversations with "mapping" (ChatGPT) or "chat_messages" (Claude)'
     )

@@ -9,7 +9,7 @@ import time
 from collections.abc import Iterable
 from typing import Any
 
-from chatui.core import StoreError
+from chatui.core import AlreadyImported, AmbiguousId, NotFound, StoreError
 from chatui.store.ids import ID_LENGTH, is_valid_prefix, normalize_prefix
 from chatui.store.records import (
     MESSAGE_COLUMNS,
@@ -54,14 +54,14 @@ def conversation(conn: sqlite3.Connection, conversation_id: str) -> Conversation
         (conversation_id,),
     ).fetchone()
     if row is None:
-        raise StoreError(f"there is no conversation {conversation_id}")
+        raise NotFound(f"there is no conversation {conversation_id}")
     return ConversationRecord.from_row(row)
 
 
 def message(conn: sqlite3.Connection, message_id: str) -> MessageRecord:
     row = conn.execute(_MESSAGE_SELECT + " WHERE id = ?", (message_id,)).fetchone()
     if row is None:
-        raise StoreError(f"there is no message {message_id}")
+        raise NotFound(f"there is no message {message_id}")
     return MessageRecord.from_row(row)
 
 
@@ -112,16 +112,16 @@ def _prefix_range(prefix: str) -> tuple[str, str]:
 def resolve_id(conn: sqlite3.Connection, typed: str) -> str:
     prefix = normalize_prefix(typed)
     if not is_valid_prefix(prefix):
-        raise StoreError(f"{typed!r} is not a conversation id (ids look like 01J2X3K4...)")
+        raise NotFound(f"{typed!r} is not a conversation id (ids look like 01J2X3K4...)")
     rows = conn.execute(
         "SELECT id FROM conversations WHERE id >= ? AND id < ? ORDER BY id LIMIT 3",
         _prefix_range(prefix),
     ).fetchall()
     if not rows:
-        raise StoreError(f"no conversation id starts with {typed!r}")
+        raise NotFound(f"no conversation id starts with {typed!r}")
     if len(rows) > 1:
         shown = ", ".join(row["id"] for row in rows[:2]) + (", ..." if len(rows) > 2 else "")
-        raise StoreError(f"{typed!r} matches several conversations ({shown}); type more of the id")
+        raise AmbiguousId(f"{typed!r} matches several conversations ({shown}); type more of the id")
     return str(rows[0]["id"])
 
 
@@ -188,7 +188,7 @@ def insert_transcript(conn: sqlite3.Connection, transcript: Transcript) -> None:
     """Insert a whole conversation as given (ids, times); StoreError if any id is taken."""
     record = transcript.conversation
     if conn.execute("SELECT 1 FROM conversations WHERE id = ?", (record.id,)).fetchone():
-        raise StoreError(
+        raise AlreadyImported(
             f"conversation {record.id} is already in the history; delete it first, or import"
             " a copy under new ids (--new-ids)"
         )
@@ -199,7 +199,7 @@ def insert_transcript(conn: sqlite3.Connection, transcript: Transcript) -> None:
         taken = conn.execute(f"SELECT id FROM messages WHERE id IN ({marks}) LIMIT 1", chunk)
         row = taken.fetchone()
         if row is not None:
-            raise StoreError(
+            raise AlreadyImported(
                 f"message {row['id']} is already in the history; import a copy under new ids"
                 " (--new-ids)"
             )

@@ -12,7 +12,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from chatui.core import Attachment, StoreError
+from chatui.core import Attachment, NotFound, StoreError
 from chatui.store import queries
 from chatui.store.database import default_path, describe, in_transaction, open_database, retry_busy
 from chatui.store.ids import new_id
@@ -129,7 +129,7 @@ class TranscriptStore:
         def body(conn: sqlite3.Connection) -> None:
             if conn.execute("DELETE FROM conversations WHERE id = ?", (conversation_id,)).rowcount:
                 return
-            raise StoreError(f"there is no conversation {conversation_id}")
+            raise NotFound(f"there is no conversation {conversation_id}")
 
         self._write("the deletion", body)
 
@@ -272,7 +272,7 @@ class TranscriptStore:
 
     def export_markdown(self, conversation_id: str, *, reasoning: bool = False) -> str:
         """Readable Markdown; the models' reasoning only if `reasoning`."""
-        from chatui.store.exchange import to_markdown
+        from chatui.store.markdown import to_markdown
 
         return to_markdown(self.get_conversation(conversation_id), reasoning=reasoning)
 

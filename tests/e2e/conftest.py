@@ -137,6 +137,7 @@ class E2E:
         """`python -m chatui ARGS` with this setup's environment and `key` as the API key."""
         return subprocess.run(
             [sys.executable, "-m", "chatui", *args],
+            stdin=subprocess.DEVNULL,  # `ask` sends piped stdin with the words
             capture_output=True,
             text=True,
             env={**self.env, KEY_ENV: key},

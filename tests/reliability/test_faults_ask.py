@@ -107,6 +107,7 @@ def test_real_entry_point(protocol: str, fault: str, env: Env, wire_server: Wire
     wire_server.enqueue(case.reply)
     result = subprocess.run(
         [sys.executable, "-m", "chatui", "ask", "-m", MODELS[protocol], PROMPT],
+        stdin=subprocess.DEVNULL,  # `ask` sends piped stdin with the words
         capture_output=True,
         text=True,
         env=env.environ,

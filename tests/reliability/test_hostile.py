@@ -161,6 +161,9 @@ async def test_exported_markdown_is_inert(
         assert_inert(text)
         for part in READABLE:
             assert part in text, (path, part)
+    for command in (["export", conversation], ["show", conversation]):  # `> file`, `| less`
+        piped = run_chatui(env.environ, "history", *command)
+        assert piped.returncode == 0 and piped.stdout == via_cli.read_text(encoding="utf-8")
 
 
 def test_ask_on_a_terminal_is_inert_and_raw_into_a_pipe(env: Env, wire_server: WireServer) -> None:

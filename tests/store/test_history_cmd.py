@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from chatui import history_cmd
+from chatui.services.exports import export_conversation
 from chatui.store import TranscriptStore
 
 
@@ -123,19 +124,47 @@ def test_show_by_prefix(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert "## Assistant (openai/gpt-4o)\n\nLlamas are camelids." in out
 
 
-def test_show_neutralises_escapes_on_a_terminal_only(
-    data_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+HOSTILE = (
+    "Title \x1b]0;pwned-title\x07 clip \x1b]52;c;cHduZWQ=\x07 csi \x9b2J \u202eevil \x1b[2J\r\n"
+)
+UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+@pytest.mark.parametrize("command", [["show"], ["export"], ["export", "--format", "json"]])
+def test_show_and_export_are_the_same_inert_text_to_a_pipe_a_file_and_a_terminal(
+    data_dir: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    command: list[str],
 ) -> None:
     _, evil_id = _seed(data_dir)
-    assert run("show", evil_id) == 0
+    with TranscriptStore.open() as store:
+        question = store.get_conversation(evil_id).messages[0]
+        store.add_message(
+            evil_id, "assistant", HOSTILE, parent_id=question.id, provider="x", model="m"
+        )
+    assert run(*command, evil_id) == 0
     piped = capsys.readouterr().out
-    assert "\x1b[2J" in piped  # into a pipe, content is passed through as stored
-    fake = FakeTTY()
-    monkeypatch.setattr(sys, "stdout", fake)
-    assert run("show", evil_id) == 0
-    shown = fake.getvalue()
-    assert "\x1b" not in shown and "\x07" not in shown and "\r" not in shown
-    assert "Clear screen ^[[2J and llamas\nnext line" in shown
+    terminal = FakeTTY()
+    monkeypatch.setattr(sys, "stdout", terminal)
+    assert run(*command, evil_id) == 0
+    outputs = {"pipe": piped, "terminal": terminal.getvalue()}
+    if command[0] == "export":
+        target = tmp_path / "out"
+        assert run(*command, evil_id, "-o", str(target)) == 0
+        outputs["file"] = target.read_text(encoding="utf-8")
+        kind = "json" if "json" in command else "md"
+        with TranscriptStore.open() as store:
+            saved = export_conversation(store, evil_id, kind, tmp_path)  # the history screen's
+        outputs["screen"] = saved.read_text(encoding="utf-8")
+    assert len(set(outputs.values())) == 1, outputs.keys()
+    assert UNSAFE.search(piped) is None
+    if "json" in command:  # inert, and still lossless
+        assert json.loads(piped)["messages"][-1]["content"] == HOSTILE
+    else:
+        assert "csi <U+009B>2J <U+202E>evil ^[[2J\n" in piped
+        assert "Title ^[]0;pwned-title^G clip ^[]52;c;cHduZWQ=^G" in piped
 
 
 def test_export_import_round_trip(
@@ -169,7 +198,7 @@ def test_import_errors_are_one_line(
     bad.write_text("{not json")
     assert run("import", str(bad)) == 1
     err = capsys.readouterr().err
-    assert err.startswith("chatui: Storage problem:") and "not a JSON export" in err
+    assert err.startswith("chatui: Cannot import:") and "not a JSON export" in err
     assert "Traceback" not in err
     bad.write_text('{"format": "other"}')
     assert run("import", str(bad)) == 1
@@ -201,6 +230,29 @@ def test_unknown_and_ambiguous_ids(data_dir: Path, capsys: pytest.CaptureFixture
     assert "no conversation id starts with 'ZZZZZZ'" in capsys.readouterr().err
     assert run("show", "0") == 1
     assert "matches several conversations" in capsys.readouterr().err
+
+
+def test_id_and_import_errors_are_not_called_storage_problems(
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plain_id, _ = _seed(data_dir)
+    exported = tmp_path / "plain.json"
+    assert run("export", plain_id, "--format", "json", "-o", str(exported)) == 0
+    not_json = tmp_path / "notes.txt"
+    not_json.write_text("hello")
+    capsys.readouterr()
+    cases = [
+        (("show", "nosuchid"), "Not found: 'nosuchid' is not a conversation id"),
+        (("export", "ZZZZZZ"), "Not found: no conversation id starts with 'ZZZZZZ'"),
+        (("delete", "0", "-y"), "Ambiguous id: '0' matches several conversations"),
+        (("import", str(exported)), f"Already imported: {exported}: conversation {plain_id}"),
+        (("import", str(not_json)), f"Cannot import: {not_json} is not a JSON export"),
+    ]
+    for argv, message in cases:
+        assert run(*argv) == 1
+        err = capsys.readouterr().err
+        assert err.startswith(f"chatui: {message}"), err
+        assert "Storage problem" not in err
 
 
 def test_corrupt_database_is_reported(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:

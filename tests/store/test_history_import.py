@@ -104,7 +104,7 @@ def test_bad_files_are_one_line_and_write_nothing(
     bad.write_bytes(content)
     assert run("import", str(bad)) == 1
     out, err = capsys.readouterr()
-    assert out == "" and err.startswith(f"chatui: Storage problem: {bad}") and message in err
+    assert out == "" and err.startswith(f"chatui: Cannot import: {bad}") and message in err
     assert err.count("\n") == 1 and "Traceback" not in err
     with TranscriptStore.open() as store:
         assert store.count_conversations() == 0
