@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 
 PAGE = 100
 HITS = 25  # search results shown; more would only cost time per keystroke
+_SPACES = re.compile(r"\s+")
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,11 @@ def one_line(text: str) -> str:
     return inert(" ".join(text.split()))
 
 
+def same_line(text: str) -> str:
+    """`text` without line breaks, its spaces at either end kept (a piece of a line)."""
+    return inert(_SPACES.sub(" ", text))
+
+
 def summary_row(summary: ConversationSummary) -> Text:
     row = Text(one_line(summary.title) or "(untitled)", style="bold")
     details = [", ".join(summary.models) or "no replies", when(summary.updated_at)]
@@ -59,7 +66,7 @@ def hit_row(hit: SearchHit) -> Text:
     row = Text(one_line(hit.title) or "(untitled)", style="bold")
     row.append(f"  {hit.role or 'title'}\n  ", style="dim")
     for text, matched in hit.segments():
-        row.append(one_line(text), style="reverse bold" if matched else "")
+        row.append(same_line(text), style="reverse bold" if matched else "")
     row.no_wrap, row.overflow = True, "ellipsis"
     return row
 
