@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +20,7 @@ from textual.widgets.option_list import Option
 from chatui.core import StoreError
 from chatui.core.text import inert
 from chatui.store.records import ConversationSummary, SearchHit
+from chatui.ui.deletions import UNDO_HINT, quoted_title, undo_delete
 from chatui.ui.dialogs import Ask, Confirm
 from chatui.ui.exporting import export_here
 
@@ -90,9 +92,10 @@ class HistoryScreen(Screen[Opened | None]):
 
     app: ChatApp
 
-    def __init__(self) -> None:
+    def __init__(self, deleted: Callable[[str, str], None] | None = None) -> None:
+        """`deleted(id, title)` is called after each conversation this screen deletes."""
         super().__init__()
-        self.deleted: list[dict[str, Any]] = []
+        self.on_deleted = deleted
         self.rows: list[ConversationSummary | SearchHit] = []
         self.exhausted = False
 
@@ -220,27 +223,20 @@ class HistoryScreen(Screen[Opened | None]):
             if not yes:
                 return
             try:
-                self.deleted.append(store.export_json(conversation_id))
-                store.delete(conversation_id)
+                deleted = self.app.trash.delete(store, conversation_id)
             except StoreError as exc:
                 self.notify(str(exc), severity="error")
                 return
-            self.notify(f"Deleted “{one_line(row.title)}”. ctrl+z brings it back.")
+            self.notify(f"Deleted {quoted_title(deleted.title)}. {UNDO_HINT}")
             self.reload(self.query_one(Input).value, keep=self.options.highlighted)
+            if self.on_deleted is not None:
+                self.on_deleted(conversation_id, deleted.title)
 
-        self.app.push_screen(Confirm(f"Delete “{one_line(row.title)}”?"), confirmed)
+        self.app.push_screen(Confirm(f"Delete {quoted_title(row.title)}?"), confirmed)
 
     def action_undo(self) -> None:
-        if not self.deleted or self.app.store is None:
-            self.notify("Nothing to undo.")
-            return
-        try:
-            self.app.store.import_json(self.deleted.pop())
-        except StoreError as exc:
-            self.notify(str(exc), severity="error")
-            return
-        self.notify("Restored.")
-        self.reload(self.query_one(Input).value, keep=self.options.highlighted)
+        if undo_delete(self, self.app) is not None:
+            self.reload(self.query_one(Input).value, keep=self.options.highlighted)
 
     def action_export(self, kind: str) -> None:
         if self.current_id() is not None:
