@@ -26,9 +26,10 @@ _HISTORY_EXAMPLES = (
 )
 
 _LIST = "List conversations, most recently updated first: id, time, messages, title, models."
-_SEARCH = """Full-text search in messages and titles, best matches first. Words match whole
-words (accents ignored); the last one also matches as a prefix. Exits with 1 when nothing
-matches."""
+_SEARCH = """Full-text search in messages and titles, best matches first: one line per
+conversation, with its best match. Words match whole words (accents ignored); the last one
+also matches as a prefix. A word with symbols such as c++, c# or .net must appear as typed.
+Exits with 1 when nothing matches."""
 _SHOW = """Print a conversation as Markdown: the branch it opens on, then each other branch
 (regenerated replies, edited questions, failed attempts) from where it parts. Escape
 sequences are shown as ^[, never acted on, wherever the output goes."""
@@ -118,7 +119,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         type=_positive,
         default=argparse.SUPPRESS,
         metavar="N",
-        help="at most N hits (default 50)",
+        help="at most N conversations (default 50)",
     )
     show = add_command(commands, "show", "print a conversation as Markdown", _SHOW)
     show.add_argument("id", help="conversation id or unique prefix")

@@ -12,10 +12,12 @@ from chatui.core import StoreError
 from chatui.history_args import register
 from chatui.history_import import run_import
 from chatui.history_output import Terminal, field
-from chatui.store import TranscriptStore
+from chatui.store import SearchHit, TranscriptStore
 from chatui.store.exchange import json_text
 
 __all__ = ["main", "register", "run"]
+
+HITS_PER_LINE = 5  # `history search` reads this many hits per line it may print
 
 
 def _when(timestamp: float) -> str:
@@ -43,11 +45,17 @@ def _list(store: TranscriptStore, args: argparse.Namespace, term: Terminal) -> i
 
 
 def _search(store: TranscriptStore, args: argparse.Namespace, term: Terminal) -> int:
-    hits = store.search(" ".join(args.query), limit=getattr(args, "limit", 50))
+    limit = getattr(args, "limit", 50)
+    # One line per conversation, its best hit first: ask for more hits than lines, since a
+    # conversation can match in many messages.
+    best: dict[str, SearchHit] = {}
+    for hit in store.search(" ".join(args.query), limit=limit * HITS_PER_LINE):
+        best.setdefault(hit.conversation_id, hit)
+    hits = list(best.values())[:limit]
     if not hits:
         print("No matches.", file=sys.stderr)
         return 1
-    short = store.short_ids(sorted({hit.conversation_id for hit in hits}))
+    short = store.short_ids(sorted(best))
     for hit in hits:
         where = f"{hit.role}: " if hit.message_id else "title: "
         title = field(hit.title).strip() or "(untitled)"

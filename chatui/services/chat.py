@@ -28,6 +28,7 @@ from chatui.services.branches import MessageTree, build_tree
 from chatui.services.pool import ProviderPool
 from chatui.services.pricing import cost_of
 from chatui.services.recorder import Recorder
+from chatui.services.rescue import SavedAsNew, save_again_if_deleted
 from chatui.services.settings import ConversationSettings
 from chatui.services.turns import ReplyStats, Turn, history
 from chatui.store import TranscriptStore
@@ -58,7 +59,7 @@ class NotSaved:
     error: StoreError
 
 
-SessionEvent = StreamEvent | ReplyStarted | ReplyEnded | NotSaved
+SessionEvent = StreamEvent | ReplyStarted | ReplyEnded | NotSaved | SavedAsNew
 
 
 def make_title(prompt: str) -> str:
@@ -89,14 +90,16 @@ class ChatSession:
         self.turns: list[Turn] = []
         self.tree = MessageTree()
         self.conversation_id: str | None = None
+        self.title = ""
         self.stats: ReplyStats | None = None
         self.busy = False
         self._reported_failure = False
+        self._saved_as_new = False
 
     def load(self, transcript: Transcript) -> None:
         """Continue a saved conversation: its active branch becomes the session's turns."""
         record = transcript.conversation
-        self.conversation_id = record.id
+        self.conversation_id, self.title = record.id, record.title
         self.saved_settings = dict(record.settings)
         defaults = ConversationSettings.from_config(self.pool.config)
         self.use_settings(ConversationSettings.from_record(record, defaults))
@@ -111,6 +114,10 @@ class ChatSession:
     @property
     def store(self) -> TranscriptStore | None:
         return self.recorder.store
+
+    def detach(self) -> None:
+        """Save nothing more (its conversation was deleted here, and the session is left)."""
+        self.recorder.store = None
 
     @property
     def settings(self) -> ConversationSettings:
@@ -224,9 +231,10 @@ class ChatSession:
                 **self.settings.to_json(self.saved_settings),
                 **thinking.saved(self.options),
             }
+            self.title = make_title(user.content or " ".join(a.name for a in user.attachments))
             record = await self.recorder.call(
                 store.create_conversation,
-                title=make_title(user.content or " ".join(a.name for a in user.attachments)),
+                title=self.title,
                 system_prompt=self.system,
                 settings=self.saved_settings,
             )
@@ -241,11 +249,15 @@ class ChatSession:
                 attachments=user.attachments,
             )
             user.id = saved.id if saved else None
+            self._saved_as_new |= await save_again_if_deleted(self)
 
     def _parent_id(self, turn: Turn) -> str | None:
         return turn.parent.id if turn.parent is not None else None
 
-    def _not_saved(self) -> NotSaved | None:
+    def _not_saved(self) -> NotSaved | SavedAsNew | None:
+        if self._saved_as_new and self.conversation_id is not None:
+            self._saved_as_new = False
+            return SavedAsNew(self.conversation_id)
         if self.recorder.failure is not None and not self._reported_failure:
             self._reported_failure = True
             return NotSaved(self.recorder.failure)
@@ -335,18 +347,18 @@ class ChatSession:
         if stats.first_token is None:  # failed or stopped before any text: record it anyway
             self._create_reply(reply)
         await self.recorder.drain()
-        if reply.id is None:
-            return
-        await self.recorder.call(
-            store.finish_message,
-            reply.id,
-            reply.content,
-            reply.reasoning,
-            reply.status,
-            error=reply.error,
-            input_tokens=stats.usage.input_tokens if stats.usage else None,
-            output_tokens=stats.usage.output_tokens if stats.usage else None,
-            cost=stats.cost,
-            ttft=stats.ttft,
-            duration=stats.duration,
-        )
+        if reply.id is not None:
+            await self.recorder.call(
+                store.finish_message,
+                reply.id,
+                reply.content,
+                reply.reasoning,
+                reply.status,
+                error=reply.error,
+                input_tokens=stats.usage.input_tokens if stats.usage else None,
+                output_tokens=stats.usage.output_tokens if stats.usage else None,
+                cost=stats.cost,
+                ttft=stats.ttft,
+                duration=stats.duration,
+            )
+        self._saved_as_new |= await save_again_if_deleted(self)

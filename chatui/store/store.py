@@ -133,6 +133,13 @@ class TranscriptStore:
 
         self._write("the deletion", body)
 
+    def has_conversation(self, conversation_id: str) -> bool:
+        def body(conn: sqlite3.Connection) -> bool:
+            sql = "SELECT 1 FROM conversations WHERE id = ?"
+            return conn.execute(sql, (conversation_id,)).fetchone() is not None
+
+        return self._read("look up the conversation", body)
+
     def get_conversation(self, conversation_id: str) -> Transcript:
         """The conversation and its messages ordered by (created_at, id)."""
         return self._read("load the conversation", lambda c: queries.transcript(c, conversation_id))
@@ -294,11 +301,13 @@ class TranscriptStore:
         transcript = parse_json(data)
         if new_ids:
             transcript = with_new_ids(transcript)
+        return self.add_transcript(transcript, "the imported conversation")
 
-        def body(conn: sqlite3.Connection) -> None:
-            queries.insert_transcript(conn, transcript)
-
-        self._write("the imported conversation", body)
+    def add_transcript(
+        self, transcript: Transcript, what: str = "the conversation"
+    ) -> ConversationRecord:
+        """Store a whole conversation as given (ids, times), all or nothing."""
+        self._write(what, lambda c: queries.insert_transcript(c, transcript))
         return transcript.conversation
 
     def import_transcripts(self, transcripts: Sequence[Transcript]) -> ImportOutcome:

@@ -15,11 +15,14 @@ from chatui.core import ChatError, ModelRef
 from chatui.services.pool import ProviderPool
 from chatui.services.preferences import load_preferences, save_preference
 from chatui.services.settings import ConversationSettings
+from chatui.services.trash import Trash
 from chatui.store import TranscriptStore
 from chatui.ui.chat_screen import ChatScreen
+from chatui.ui.history_screen import HistoryScreen
 from chatui.ui.render_text import use_colors
 
 DEFAULT_THEME = "textual-dark"
+UNDO_DELETE_HELP = "Bring back the last conversation deleted in the history"
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,7 @@ class ChatApp(App[None]):
         self.pool = ProviderPool(config)
         self.start = Start(model, prompt, resume_id, notice)
         self.model_lists: dict[str, list[str]] = {}
+        self.trash = Trash()  # conversations deleted since start, for "Undo delete" anywhere
         self.start_settings = settings or ConversationSettings.from_config(config)
 
     def get_default_screen(self) -> Screen[None]:
@@ -107,6 +111,8 @@ class ChatApp(App[None]):
         yield SystemCommand("Help: keys", "Every binding as mapped, and its id", self.action_help)
         if isinstance(screen, ChatScreen):
             yield from screen.commands()
+        elif isinstance(screen, HistoryScreen):
+            yield SystemCommand("Undo delete", UNDO_DELETE_HELP, screen.action_undo)
 
     async def on_unmount(self) -> None:
         await self.pool.aclose()

@@ -70,6 +70,10 @@ def palette_commands(screen: ChatScreen) -> Iterator[SystemCommand]:
         "Search history", "Find words in every saved conversation", screen.action_history
     )
     yield SystemCommand(
+        "Undo delete", "Bring back the last conversation deleted in the history",
+        screen.deletion.undo,
+    )  # fmt: skip
+    yield SystemCommand(
         "Export as Markdown", "Write this conversation to a .md file here",
         lambda: export_open_conversation(screen, "md"),
     )  # fmt: skip

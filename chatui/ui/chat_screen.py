@@ -22,6 +22,7 @@ from chatui.ui import thinking
 from chatui.ui.attachments import Attacher, AttachmentBar, chip_labels
 from chatui.ui.chat_commands import CHAT_BINDINGS, palette_commands
 from chatui.ui.conversation_view import ConversationView
+from chatui.ui.deletions import OpenConversationDeletion
 from chatui.ui.history_screen import HistoryScreen, Opened
 from chatui.ui.markdown_blocks import warm_rendering
 from chatui.ui.message_actions import MessageCursor
@@ -54,6 +55,7 @@ class ChatScreen(Screen[None]):
         self.cursor = MessageCursor(self)
         self.settings_actions = SettingsActions(self)
         self.attacher = Attacher(self)
+        self.deletion = OpenConversationDeletion(self)
 
     def compose(self) -> ComposeResult:
         yield ConversationView(id="log")
@@ -104,6 +106,7 @@ class ChatScreen(Screen[None]):
             app.pool, app.store, model, system=app.config.system_prompt, options=options
         )
         self.settings_actions.reset()
+        self.deletion.deleted_id = None
         self.cursor.selected = self.cursor.editing = None
         self.status.reset_totals()
         self.status.show(
@@ -244,6 +247,9 @@ class ChatScreen(Screen[None]):
     def on_save_failed(self, message: ui.SaveFailed) -> None:
         self.replies.save_failed(message)
 
+    def on_saved_as_new(self, message: ui.SavedAsNew) -> None:
+        self.replies.saved_as_new()
+
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         self.replies.worker_changed(event)
 
@@ -285,6 +291,7 @@ class ChatScreen(Screen[None]):
     def action_history(self) -> None:
         def opened(choice: Opened | None) -> None:
             if choice is None:
+                self.deletion.reopen_if_restored()
                 return
             if self.session is not None and self.session.busy:
                 self.action_stop()
@@ -295,7 +302,7 @@ class ChatScreen(Screen[None]):
                 self.resume(choice.conversation_id, choice.message_id)
             self.prompt.focus()
 
-        self.app.push_screen(HistoryScreen(), opened)
+        self.app.push_screen(HistoryScreen(self.deletion.deleted), opened)
 
     def action_new_chat(self) -> None:
         if self.session is not None and self.session.busy:

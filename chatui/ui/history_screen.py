@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +20,7 @@ from textual.widgets.option_list import Option
 from chatui.core import StoreError
 from chatui.core.text import inert
 from chatui.store.records import ConversationSummary, SearchHit
+from chatui.ui.deletions import UNDO_HINT, quoted_title, undo_delete
 from chatui.ui.dialogs import Ask, Confirm
 from chatui.ui.exporting import export_here
 
@@ -26,6 +29,7 @@ if TYPE_CHECKING:
 
 PAGE = 100
 HITS = 25  # search results shown; more would only cost time per keystroke
+_SPACES = re.compile(r"\s+")
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,11 @@ def one_line(text: str) -> str:
     return inert(" ".join(text.split()))
 
 
+def same_line(text: str) -> str:
+    """`text` without line breaks, its spaces at either end kept (a piece of a line)."""
+    return inert(_SPACES.sub(" ", text))
+
+
 def summary_row(summary: ConversationSummary) -> Text:
     row = Text(one_line(summary.title) or "(untitled)", style="bold")
     details = [", ".join(summary.models) or "no replies", when(summary.updated_at)]
@@ -59,7 +68,7 @@ def hit_row(hit: SearchHit) -> Text:
     row = Text(one_line(hit.title) or "(untitled)", style="bold")
     row.append(f"  {hit.role or 'title'}\n  ", style="dim")
     for text, matched in hit.segments():
-        row.append(one_line(text), style="reverse bold" if matched else "")
+        row.append(same_line(text), style="reverse bold" if matched else "")
     row.no_wrap, row.overflow = True, "ellipsis"
     return row
 
@@ -83,9 +92,10 @@ class HistoryScreen(Screen[Opened | None]):
 
     app: ChatApp
 
-    def __init__(self) -> None:
+    def __init__(self, deleted: Callable[[str, str], None] | None = None) -> None:
+        """`deleted(id, title)` is called after each conversation this screen deletes."""
         super().__init__()
-        self.deleted: list[dict[str, Any]] = []
+        self.on_deleted = deleted
         self.rows: list[ConversationSummary | SearchHit] = []
         self.exhausted = False
 
@@ -213,27 +223,20 @@ class HistoryScreen(Screen[Opened | None]):
             if not yes:
                 return
             try:
-                self.deleted.append(store.export_json(conversation_id))
-                store.delete(conversation_id)
+                deleted = self.app.trash.delete(store, conversation_id)
             except StoreError as exc:
                 self.notify(str(exc), severity="error")
                 return
-            self.notify(f"Deleted “{one_line(row.title)}”. ctrl+z brings it back.")
+            self.notify(f"Deleted {quoted_title(deleted.title)}. {UNDO_HINT}")
             self.reload(self.query_one(Input).value, keep=self.options.highlighted)
+            if self.on_deleted is not None:
+                self.on_deleted(conversation_id, deleted.title)
 
-        self.app.push_screen(Confirm(f"Delete “{one_line(row.title)}”?"), confirmed)
+        self.app.push_screen(Confirm(f"Delete {quoted_title(row.title)}?"), confirmed)
 
     def action_undo(self) -> None:
-        if not self.deleted or self.app.store is None:
-            self.notify("Nothing to undo.")
-            return
-        try:
-            self.app.store.import_json(self.deleted.pop())
-        except StoreError as exc:
-            self.notify(str(exc), severity="error")
-            return
-        self.notify("Restored.")
-        self.reload(self.query_one(Input).value, keep=self.options.highlighted)
+        if undo_delete(self, self.app) is not None:
+            self.reload(self.query_one(Input).value, keep=self.options.highlighted)
 
     def action_export(self, kind: str) -> None:
         if self.current_id() is not None:

@@ -44,3 +44,10 @@ class SaveFailed(Message):
     """The store refused a write: the conversation continues unsaved."""
 
     error: StoreError
+
+
+@dataclass
+class SavedAsNew(Message):
+    """The conversation was deleted elsewhere while open; it was saved again as a new one."""
+
+    conversation_id: str

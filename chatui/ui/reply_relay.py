@@ -12,6 +12,7 @@ from textual.worker import Worker, WorkerState
 
 from chatui.core import ReasoningDelta, TextDelta
 from chatui.services import chat
+from chatui.services.rescue import SavedAsNew
 from chatui.services.turns import Turn
 from chatui.ui import messages as ui
 from chatui.ui.relay import TextBatcher
@@ -21,6 +22,10 @@ if TYPE_CHECKING:
 
 STATUS_HZ = 4
 EMPTY_REPLY = "The model sent an empty reply — press ctrl+r to retry, or ctrl+o for another model."
+SAVED_AS_NEW = (
+    "This conversation was deleted elsewhere (another window or `chatui history delete`);"
+    " it is saved again, with everything shown here, as a new conversation."
+)
 
 
 class ReplyRelay:
@@ -61,6 +66,8 @@ class ReplyRelay:
             self.screen.post_message(ui.ReplyEnded(event.turn, event.error))
         elif isinstance(event, chat.NotSaved):
             self.screen.post_message(ui.SaveFailed(event.error))
+        elif isinstance(event, SavedAsNew):
+            self.screen.post_message(ui.SavedAsNew(event.conversation_id))
 
     def started(self, turn: Turn) -> None:
         screen = self.screen
@@ -94,6 +101,9 @@ class ReplyRelay:
     def save_failed(self, message: ui.SaveFailed) -> None:
         text = f"Not saved: {message.error.message}. The conversation continues unsaved."
         self.screen.view.add_notice(text, "warning")
+
+    def saved_as_new(self) -> None:
+        self.screen.view.add_notice(SAVED_AS_NEW, "warning")
 
     def end(self, status: str) -> None:
         view, session = self.screen.view, self.screen.session

@@ -103,13 +103,53 @@ def test_search(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run("search", "llamas") == 0
     out, _ = capsys.readouterr()
     assert "\x1b" not in out and "\x02" not in out and "\x03" not in out
-    assert "assistant: Llamas are camelids." in out
-    assert "title: Plain chat about llamas" in out
+    assert len(out.splitlines()) == 2  # one line per conversation (three hits in the first)
+    assert out.count("Plain chat about llamas") == 1
     assert "user: Clear screen ^[[2J and llamas next line" in out
     assert run("search", "nothing-like-this") == 1
     assert "No matches" in capsys.readouterr().err
     assert run("search", '"unbalanced (', "AND") in (0, 1)  # never a traceback
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_search_shows_each_conversation_once(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with TranscriptStore.open() as store:
+        twice = store.create_conversation("drop test")
+        for _ in range(3):
+            store.add_message(twice.id, "user", "the connection drops mid-reply")
+        other = store.create_conversation("other")
+        store.add_message(other.id, "user", "another drop")
+    assert run("search", "drop") == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert sorted(line[:8] for line in lines) == sorted([twice.id[:8], other.id[:8]])
+    assert run("search", "drop", "--limit", "1") == 0
+    assert len(capsys.readouterr().out.splitlines()) == 1
+
+
+def test_search_snippet_of_a_huge_word_is_bounded(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with TranscriptStore.open() as store:
+        blob = store.create_conversation("blob")
+        store.add_message(blob.id, "user", "before " + "x" * 3000 + " after")
+    assert run("search", "xxx") == 0
+    [line] = capsys.readouterr().out.splitlines()
+    assert len(line) < 250 and line.endswith("…")
+
+
+def test_search_for_a_word_with_symbols_finds_it_as_typed(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with TranscriptStore.open() as store:
+        wanted = store.create_conversation("templates")
+        store.add_message(wanted.id, "user", "How do C++ templates work?")
+        for title, text in [("plan", "plan c it is"), ("sharp", "C# or Java"), ("cats", "cats")]:
+            store.add_message(store.create_conversation(title).id, "user", text)
+    assert run("search", "c++") == 0
+    [line] = capsys.readouterr().out.splitlines()
+    assert line.startswith(wanted.id[:8]) and "C++ templates" in line
 
 
 def test_show_by_prefix(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -167,6 +167,27 @@ def test_build_match_query() -> None:
     assert build_match_query('"a') == '"a"'  # one letter is too short for a prefix
     assert build_match_query("x") == '"x"'  # one letter would match half the index
     assert build_match_query("AND OR") == '"AND" "OR"*'
+    assert build_match_query("c++") == '"c++"'  # finished: 'c*' would match half the index
+    assert build_match_query("node.js") == '"node.js"*'
+
+
+def test_words_with_symbols_must_appear_as_typed(store: TranscriptStore) -> None:
+    conversation = store.create_conversation("languages")
+    cpp = store.add_message(conversation.id, "user", "I write C++ daily")
+    store.add_message(conversation.id, "user", "plan c, or C# maybe, and cats")
+    percent = store.add_message(conversation.id, "user", "100% sure, 100_000 times")
+    assert [h.message_id for h in store.search("c++")] == [cpp.id]
+    assert [h.message_id for h in store.search("100%")] == [percent.id]
+    assert store.search("100%0") == []  # % and _ are not LIKE wildcards here
+
+
+def test_snippet_is_bounded_around_the_match(store: TranscriptStore) -> None:
+    conversation = store.create_conversation()
+    store.add_message(conversation.id, "user", "a " * 40 + "start " + "y" * 3000 + " end")
+    [hit] = store.search("yyy")
+    assert len(hit.snippet) < 200 and hit.snippet.endswith("…")
+    [(before, _), (match, matched)] = split_marked(hit.snippet)[:2]
+    assert before.endswith("start ") and matched and match.startswith("yyy")
 
 
 def test_limit_and_title_plus_message_hits(store: TranscriptStore) -> None:

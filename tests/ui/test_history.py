@@ -222,3 +222,22 @@ async def test_long_conversation_opens_at_the_end(make_app: AppFactory) -> None:
         index = view.highlighted
         assert index is not None and isinstance(view.entries[index], UserEntry)
         assert "question 149" in view.entries[index].text
+
+
+async def test_search_hit_keeps_the_spaces_around_the_match(make_app: AppFactory) -> None:
+    seed("spaces", [("third question, to claude", "## Section 2: notes on async handling")])
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        history = await open_history(pilot)
+        await pilot.press(*"claude")
+        await settle(pilot)
+        assert "third question, to claude" in list_text(history)
+        await pilot.press(*["backspace"] * 6, *"Section")
+        await settle(pilot)
+        assert "## Section 2: notes" in list_text(history)
+
+
+def list_text(history: HistoryScreen) -> str:
+    """The history list's visible rows as plain text."""
+    options = history.options
+    return "\n".join(options.render_line(y).text for y in range(options.size.height))

@@ -26,6 +26,7 @@ EVERY_ACTION = {
     "Conversation settings",
     "Toggle thinking",
     "Attach file",
+    "Undo delete",
 }
 
 
