@@ -104,7 +104,8 @@ class ChatScreen(Screen[None]):
             app.pool, app.store, model, system=app.config.system_prompt, options=options
         )
         self.settings_actions.reset()
-        self.cursor.selected = self.cursor.editing = None
+        self.cursor.cancel_edit()
+        self.cursor.selected = None
         self.status.reset_totals()
         self.status.show(
             model=str(self.model) if self.model else "no model available",
@@ -209,8 +210,8 @@ class ChatScreen(Screen[None]):
         event.prompt.remember(event.text)
         event.prompt.clear()
         if self.cursor.editing is not None and self.session is not None:
-            index, self.cursor.editing = self.cursor.editing, None
-            self.status.show(note="")
+            index = self.cursor.editing
+            self.cursor.end_edit()
             self.run_reply(self.session.edit(index, event.text))
             self.redraw()
             return
