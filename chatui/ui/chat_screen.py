@@ -13,9 +13,10 @@ from textual.screen import Screen
 from textual.widgets import Footer
 from textual.worker import Worker
 
-from chatui.core import ChatError, GenerationOptions, ModelRef
+from chatui.core import ChatError, GenerationOptions, ModelRef, Role
 from chatui.services import chat
 from chatui.services.discovery import discover
+from chatui.services.prompt_history import PromptHistory
 from chatui.services.turns import Turn
 from chatui.ui import messages as ui
 from chatui.ui import thinking
@@ -58,7 +59,7 @@ class ChatScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield ConversationView(id="log")
         yield AttachmentBar(id="attachments")
-        yield PromptInput(id="prompt")
+        yield PromptInput(id="prompt", history_file=PromptHistory())
         yield StatusBar(id="status")
         yield Footer()
 
@@ -124,6 +125,7 @@ class ChatScreen(Screen[None]):
         if message_id is not None:
             session.show_message(message_id)
         self.redraw()
+        self.prompt.add_to_recall(t.content for t in session.turns if t.role is Role.USER)
         self.model = session.model
         self.status.show(model=str(self.model))
         self.settings_actions.show_badge()
@@ -207,7 +209,7 @@ class ChatScreen(Screen[None]):
         if self.model is None:
             self.notify("No model is available: set an API key or configure an endpoint.")
             return
-        event.prompt.remember(event.text)
+        event.prompt.remember(event.text, sent=True)
         event.prompt.clear()
         if self.cursor.editing is not None and self.session is not None:
             index = self.cursor.editing
