@@ -57,17 +57,21 @@ class ModelPicker(ModalScreen[ModelRef | None]):
             self.live[name] = self.models[name] = result.models
             if result.error is not None:
                 self.errors[name] = result.error.message
-        self.refill(self.query_one(Input).value)
+        self.refill(self.query_one(Input).value, keep=True)
 
     @on(Input.Changed, "#picker-filter")
     def _filter(self, event: Input.Changed) -> None:
         self.refill(event.value)
 
-    def refill(self, query: str) -> None:
+    def refill(self, query: str, *, keep: bool = False) -> None:
+        """List the models matching `query`, best first; highlight the first, or the current
+        model while nothing is typed, or (`keep`: the live lists came) the one highlighted."""
         options = self.query_one(OptionList)
-        options.clear_options()
+        kept = options.highlighted_option.id if keep and options.highlighted_option else None
         matcher = Matcher(query) if query else None
-        first: int | None = None
+        wanted = kept or (str(self.current) if self.current and not query else None)
+        items: list[Option] = []
+        target: int | None = None
         for provider, models in self.models.items():
             scored = [(matcher.match(f"{provider}/{m}") if matcher else 1.0, m) for m in models]
             shown = [(score, m) for score, m in scored if score > 0]
@@ -78,15 +82,16 @@ class ModelPicker(ModalScreen[ModelRef | None]):
             heading = Text(provider, style="bold")
             if provider in self.errors:
                 heading.append(f"  (offline list: {self.errors[provider]})", style="dim")
-            options.add_option(Option(heading, disabled=True))
+            items.append(Option(heading, disabled=True))
             for _, model in shown:
                 ref = ModelRef(provider, model)
                 mark = "● " if ref == self.current else "  "
-                options.add_option(Option(Text(mark + model), id=str(ref)))
-                if first is None or (ref == self.current and not query):
-                    first = options.option_count - 1
-        if first is not None:
-            options.highlighted = first
+                if target is None or str(ref) == wanted:
+                    target = len(items)
+                items.append(Option(Text(mark + model), id=str(ref)))
+        options.clear_options()
+        options.add_options(items)
+        options.highlighted = target
 
     def action_move(self, step: int) -> None:
         options = self.query_one(OptionList)
@@ -96,10 +101,24 @@ class ModelPicker(ModalScreen[ModelRef | None]):
             options.action_cursor_up()
 
     @on(Input.Submitted, "#picker-filter")
-    def _pick_highlighted(self) -> None:
+    def _pick_highlighted(self, event: Input.Submitted) -> None:
+        """The highlighted model; if none matches, a `provider/model` typed in full (one the
+        lists don't show); else stay open and say so."""
         options = self.query_one(OptionList)
         if options.highlighted is not None:
             self._pick(options.get_option_at_index(options.highlighted))
+            return
+        typed = event.value.strip()
+        provider, _, model = typed.partition("/")
+        if provider in self.models and model:
+            self.dismiss(ModelRef(provider, model))
+        elif typed:
+            known = ", ".join(self.models) or "none"
+            self.notify(
+                f"No model matches {typed!r}. To use one that isn't listed, type "
+                f"provider/model (providers: {known}).",
+                severity="warning",
+            )
 
     @on(OptionList.OptionSelected)
     def _picked(self, event: OptionList.OptionSelected) -> None:
