@@ -74,6 +74,9 @@ MESSAGE_BINDINGS = [
     ),
 ]
 
+# actions that need a message (or a reply streaming): off, and out of the footer, until then
+MESSAGE_ACTIONS = {"stop", "retry", "select", "copy_message", "copy_code", "edit", "branch"}
+
 
 def code_blocks(markdown: str) -> list[str]:
     """The contents of every fenced code block, in order."""

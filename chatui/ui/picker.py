@@ -16,6 +16,7 @@ from chatui.config import Config
 from chatui.core import ModelRef
 from chatui.providers import available_providers
 from chatui.services.models import list_all_models
+from chatui.ui.onboarding import no_models_text
 
 
 class ModelPicker(ModalScreen[ModelRef | None]):
@@ -89,9 +90,16 @@ class ModelPicker(ModalScreen[ModelRef | None]):
                 if target is None or str(ref) == wanted:
                     target = len(items)
                 items.append(Option(Text(mark + model), id=str(ref)))
+        if not items:
+            items.append(Option(self._nothing_shown(query), disabled=True))
         options.clear_options()
         options.add_options(items)
         options.highlighted = target
+
+    def _nothing_shown(self, query: str) -> Text:
+        if not self.models:
+            return Text(no_models_text(self.config))
+        return Text(f"No model matches {query!r}; Enter takes a provider/model typed in full.")
 
     def action_move(self, step: int) -> None:
         options = self.query_one(OptionList)
