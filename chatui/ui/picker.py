@@ -9,7 +9,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.fuzzy import Matcher
 from textual.screen import ModalScreen
-from textual.widgets import Input, OptionList
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from chatui.config import Config
@@ -45,6 +45,7 @@ class ModelPicker(ModalScreen[ModelRef | None]):
         with Vertical(id="picker"):
             yield Input(placeholder="Filter models…", id="picker-filter")
             yield OptionList(id="picker-options")
+            yield Static(id="picker-note")
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
@@ -82,7 +83,7 @@ class ModelPicker(ModalScreen[ModelRef | None]):
                 shown.sort(key=lambda pair: -pair[0])
             heading = Text(provider, style="bold")
             if provider in self.errors:
-                heading.append(f"  (offline list: {self.errors[provider]})", style="dim")
+                heading.append("  (offline list: see below)", style="dim")
             items.append(Option(heading, disabled=True))
             for _, model in shown:
                 ref = ModelRef(provider, model)
@@ -90,16 +91,22 @@ class ModelPicker(ModalScreen[ModelRef | None]):
                 if target is None or str(ref) == wanted:
                     target = len(items)
                 items.append(Option(Text(mark + model), id=str(ref)))
-        if not items:
-            items.append(Option(self._nothing_shown(query), disabled=True))
+        note = self._note(query, bool(items))
+        self.query_one("#picker-note", Static).update(note)
+        self.query_one("#picker-note").display = bool(note)
+        options.display = bool(items)
         options.clear_options()
         options.add_options(items)
         options.highlighted = target
 
-    def _nothing_shown(self, query: str) -> Text:
+    def _note(self, query: str, listed: bool) -> Text:
+        """Why the list is empty, and which live lists failed (it wraps; the list doesn't)."""
+        lines = [f"{name}: {error}" for name, error in self.errors.items()]
         if not self.models:
-            return Text(no_models_text(self.config))
-        return Text(f"No model matches {query!r}; Enter takes a provider/model typed in full.")
+            lines.insert(0, no_models_text(self.config))
+        elif not listed:
+            lines.insert(0, f"No model matches {query!r}: Enter takes provider/model as typed.")
+        return Text("\n".join(lines))
 
     def action_move(self, step: int) -> None:
         options = self.query_one(OptionList)

@@ -89,3 +89,19 @@ async def test_enter_takes_a_typed_model_or_says_why_not(
         picker(app).query_one(Input).value = "claude/claude-next"  # not listed, known provider
         await pilot.press("enter")
         assert chat(app).model == ModelRef("claude", "claude-next")
+
+
+async def test_long_model_names_are_cut_not_wrapped_at_narrow_widths(
+    make_app: AppFactory, wire_server: WireServer
+) -> None:
+    wire_server.models = ["claude-3-5-haiku-20241022", "test-model"]
+    app = make_app()
+    async with app.run_test(size=(40, 15)) as pilot:
+        await pilot.press("ctrl+o")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        options = picker(app).query_one(OptionList)
+        rows = [options.render_line(y).text.strip() for y in range(options.size.height)]
+        assert "claude/claude-3-5-haiku-20241022" in shown(app)
+        assert any(row.startswith("claude-3-5-haiku") and row.endswith("…") for row in rows), rows
+        assert not any(row.startswith("022") for row in rows), rows
