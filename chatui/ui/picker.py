@@ -94,7 +94,7 @@ class ModelPicker(ModalScreen[ModelRef | None]):
         note = self._note(query, bool(items))
         self.query_one("#picker-note", Static).update(note)
         self.query_one("#picker-note").display = bool(note)
-        options.display = bool(items)
+        self.query_one("#picker").set_class(not items, "-empty")  # the note takes the room
         options.clear_options()
         options.add_options(items)
         options.highlighted = target
