@@ -91,9 +91,9 @@ class ModelPicker(ModalScreen[ModelRef | None]):
                 if target is None or str(ref) == wanted:
                     target = len(items)
                 items.append(Option(Text(mark + model), id=str(ref)))
-        note = self._note(query, bool(items))
-        self.query_one("#picker-note", Static).update(note)
-        self.query_one("#picker-note").display = bool(note)
+        note, text = self.query_one("#picker-note", Static), self._note(query, bool(items))
+        note.update(text)
+        note.display = bool(text)
         self.query_one("#picker").set_class(not items, "-empty")  # the note takes the room
         options.clear_options()
         options.add_options(items)
