@@ -992,6 +992,7 @@ class _Handler(BaseHTTPRequestHandler):
             message = f"Incorrect API key provided: {key or '(none)'}."
             return self._json(401, openai_error(401, message))
         if self.command == "GET" and path == MODELS_PATH:
+            self._wait_until(time.monotonic() + self.wire.models_delay)
             return self._json(200, self.wire._models_body(anthropic))
         if self.command == "GET" and path.startswith(MODELS_PATH + "/"):
             model = path[len(MODELS_PATH) + 1 :]
@@ -1214,6 +1215,7 @@ class WireServer:
         self.requested_port = port
         self.models: list[str] = list(models or DEFAULT_MODELS)
         self.known_models = known_models
+        self.models_delay = 0.0  # seconds before GET /v1/models answers (a busy endpoint)
         self.default_reply = default_reply or Reply()
         self.requests: list[RecordedRequest] = []
         self.validation_errors: list[str] = []

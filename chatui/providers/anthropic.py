@@ -96,6 +96,9 @@ class AnthropicProvider(Provider):
             self._client = _client_class()(**self.client_options())
         return self._client
 
+    def build_client(self) -> None:
+        _ = self.client().models
+
     def warm(self) -> None:
         _ = self.client().messages  # imports the resource modules, off the event loop
 

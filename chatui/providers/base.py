@@ -77,6 +77,10 @@ class Provider(ABC):
     async def list_models(self) -> list[str]:
         """Model ids the endpoint offers (live where it can), configured ones included."""
 
+    def build_client(self) -> None:  # noqa: B027 - optional hook
+        """Import the SDK and build the client, ready to list models; no model is loaded (may
+        block: use a thread)."""
+
     def warm(self) -> None:  # noqa: B027 - optional hook
         """Import the SDK and build the client ahead of the first request (may block: use a
         thread)."""

@@ -41,6 +41,9 @@ class OpenAIProvider(Provider):
             self._client = openai.AsyncOpenAI(**self.client_options())
         return self._client
 
+    def build_client(self) -> None:
+        _ = self.client().models
+
     def warm(self) -> None:
         client = self.client()
         resource = client.responses if self.api == "responses" else client.chat.completions

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from chatui.config import Config, ProviderConfig
 from chatui.core import ChatError, ConfigError, ModelRef
-from chatui.providers import available_providers, create_provider
+from chatui.providers import Provider, available_providers, create_provider
 from chatui.providers.registry import default_model
 
 LIST_TIMEOUT = 8.0
@@ -49,8 +49,16 @@ class ProviderModels:
     error: ChatError | None = None
 
 
-async def _list_one(provider: ProviderConfig) -> ProviderModels:
+def _ready(provider: ProviderConfig) -> Provider:
+    """A provider with its SDK imported and its client built: that takes seconds on a busy
+    machine (openai about 1 s, anthropic about 2 s) and blocks, so it runs in a thread."""
     client = create_provider(provider)
+    client.build_client()
+    return client
+
+
+async def _list_one(provider: ProviderConfig) -> ProviderModels:
+    client = await asyncio.to_thread(_ready, provider)
     try:
         models = await asyncio.wait_for(client.list_models(), LIST_TIMEOUT)
         return ProviderModels(provider, models)

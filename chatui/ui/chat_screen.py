@@ -13,9 +13,10 @@ from textual.screen import Screen
 from textual.widgets import Footer
 from textual.worker import Worker
 
-from chatui.core import ChatError, GenerationOptions, ModelRef
+from chatui.core import ChatError, GenerationOptions, ModelRef, Role
 from chatui.services import chat
 from chatui.services.discovery import discover
+from chatui.services.prompt_history import PromptHistory
 from chatui.services.turns import Turn
 from chatui.ui import messages as ui
 from chatui.ui import thinking
@@ -25,8 +26,8 @@ from chatui.ui.conversation_view import ConversationView
 from chatui.ui.deletions import OpenConversationDeletion
 from chatui.ui.history_screen import HistoryScreen, Opened
 from chatui.ui.markdown_blocks import warm_rendering
-from chatui.ui.message_actions import MessageCursor
-from chatui.ui.onboarding import model_note, welcome_text
+from chatui.ui.message_actions import MESSAGE_ACTIONS, MessageCursor
+from chatui.ui.onboarding import NO_MODEL, model_note, welcome_text
 from chatui.ui.picker import ModelPicker
 from chatui.ui.prompt import PromptInput
 from chatui.ui.render_entries import Entry
@@ -60,7 +61,7 @@ class ChatScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield ConversationView(id="log")
         yield AttachmentBar(id="attachments")
-        yield PromptInput(id="prompt")
+        yield PromptInput(id="prompt", history_file=PromptHistory())
         yield StatusBar(id="status")
         yield Footer()
 
@@ -107,12 +108,14 @@ class ChatScreen(Screen[None]):
         )
         self.settings_actions.reset()
         self.deletion.deleted_id = None
-        self.cursor.selected = self.cursor.editing = None
+        self.cursor.cancel_edit()
+        self.cursor.selected = None
         self.status.reset_totals()
         self.status.show(
             model=str(self.model) if self.model else "no model available",
             note=model_note(app.config, self.model),
         )
+        self.refresh_bindings()
 
     def resume(self, conversation_id: str, message_id: str | None = None) -> None:
         store, session = self.app.store, self.session
@@ -126,6 +129,8 @@ class ChatScreen(Screen[None]):
         if message_id is not None:
             session.show_message(message_id)
         self.redraw()
+        self.refresh_bindings()
+        self.prompt.add_to_recall(t.content for t in session.turns if t.role is Role.USER)
         self.model = session.model
         self.status.show(model=str(self.model))
         self.settings_actions.show_badge()
@@ -207,13 +212,13 @@ class ChatScreen(Screen[None]):
             self.notify("A reply is still streaming: Esc stops it.", severity="warning")
             return
         if self.model is None:
-            self.notify("No model is available: set an API key or configure an endpoint.")
+            self.notify(NO_MODEL)
             return
-        event.prompt.remember(event.text)
+        event.prompt.remember(event.text, sent=True)
         event.prompt.clear()
         if self.cursor.editing is not None and self.session is not None:
-            index, self.cursor.editing = self.cursor.editing, None
-            self.status.show(note="")
+            index = self.cursor.editing
+            self.cursor.end_edit()
             self.run_reply(self.session.edit(index, event.text))
             self.redraw()
             return
@@ -234,6 +239,7 @@ class ChatScreen(Screen[None]):
 
     def on_reply_started(self, message: ui.ReplyStarted) -> None:
         self.replies.started(message.turn)
+        self.refresh_bindings()  # the first message: the footer offers the message keys
 
     def on_reply_text(self, message: ui.ReplyText) -> None:
         self.replies.text(message.text)
@@ -258,6 +264,12 @@ class ChatScreen(Screen[None]):
             self.workers.cancel_group(self, "reply")
         elif not self.cursor.cancel_edit():
             self.cursor.unselect()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Keys that act on messages are off (and out of the footer) until there is one."""
+        if action in MESSAGE_ACTIONS:
+            return self.session is not None and (self.session.busy or bool(self.session.turns))
+        return True
 
     def action_retry(self) -> None:
         if self.session is None or self.session.busy or not self.session.turns:

@@ -25,6 +25,7 @@ from chatui.ui.render_entries import (
     UserEntry,
 )
 from chatui.ui.render_thinking import ThinkingBlock
+from chatui.ui.selection import SelectionLook
 
 BACKGROUND_SECONDS = 0.004  # per frame, laying out entries out of view (after a resize, say)
 _STRIPS_KEPT = 4000  # cached row strips; a few screens' worth
@@ -58,7 +59,8 @@ class ConversationView(ScrollView, can_focus=True):
         & > .conversation-view--error { color: $error; }
         & > .conversation-view--warning { color: $warning; }
         & > .conversation-view--info { color: $text-muted; }
-        & > .conversation-view--highlight { background: $boost; }
+        & > .conversation-view--highlight { background: $primary 15%; }
+        &:ansi > .conversation-view--highlight { background: ansi_bright_black; }
     }
     """
 
@@ -69,7 +71,7 @@ class ConversationView(ScrollView, can_focus=True):
         self._layout = EntryLayout()
         self._styles = EntryStyles()
         self._styles_stale = True  # re-read from CSS at the next layout
-        self._highlight_style = Style()
+        self._selection: SelectionLook | None = None  # how the highlighted entry is drawn
         self._highlighted: int | None = None
         self._scheduled: set[bool] = set()  # layouts to come: True soon, False when paced
         self._following = True  # at the bottom, so new rows scroll into view
@@ -237,9 +239,7 @@ class ConversationView(ScrollView, can_focus=True):
         if self._styles_stale:
             self._styles_stale = False
             style = self._component_style
-            self._highlight_style = self.get_component_rich_style(
-                "conversation-view--highlight", partial=True
-            )
+            self._selection = None
             self._strips.clear()
             styles = EntryStyles(**{part: style(f"conversation-view--{part}") for part in _STYLED})
             if styles != self._styles:
@@ -291,6 +291,16 @@ class ConversationView(ScrollView, can_focus=True):
             self._strips.clear()
         return width, round(self.scroll_y), self._base_style
 
+    def _selection_look(self) -> SelectionLook:
+        """The highlight's background blended over the view's (taken `partial`, a translucent
+        colour would lose its alpha: light grey text on white)."""
+        if self._selection is None:
+            highlight = self.get_component_rich_style("conversation-view--highlight")
+            base = self.rich_style
+            assert highlight.bgcolor is not None and base.color is not None
+            self._selection = SelectionLook(highlight.bgcolor, base.color, self.app.ansi_theme)
+        return self._selection
+
     def render_line(self, y: int) -> Strip:
         width, top, base = self._painting or self._paint_state()
         index, row = self._layout.row(top + y)
@@ -302,9 +312,7 @@ class ConversationView(ScrollView, can_focus=True):
         cached = self._strips.get(key)
         if cached is not None and cached[0] is line:
             return cached[1]
-        strip = Strip(line)
-        if highlighted:
-            strip = strip.apply_style(self._highlight_style)
+        strip = Strip(self._selection_look().paint(line) if highlighted else line)
         strip = strip.crop_extend(0, width, base).apply_style(base)
         if len(self._strips) > _STRIPS_KEPT:
             self._strips.clear()

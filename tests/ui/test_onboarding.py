@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.widgets import Static
+from textual.widgets._footer import FooterKey
 
 from chatui.config import load_config
 from chatui.core import ModelRef
@@ -12,9 +14,10 @@ from chatui.providers.registry import available_providers, default_model
 from chatui.services import discovery
 from chatui.store import TranscriptStore
 from chatui.ui.app import ChatApp
+from chatui.ui.chat_screen import ChatScreen
 from chatui.ui.history_screen import HistoryScreen
 from chatui.ui.render_entries import NoticeEntry
-from tests.ui.conftest import chat, settle
+from tests.ui.conftest import AppFactory, chat, settle
 from tests.wireserver import WireServer
 
 
@@ -73,3 +76,38 @@ async def test_status_says_the_local_model_is_small(bare: Path) -> None:
             await pilot.pause()
             status = chat(app).status.render().plain
             assert "local/smollm2" in status and "small offline model" in status
+
+
+def footer_keys(app: ChatApp) -> set[str]:
+    return {key.description for key in app.screen.query(FooterKey)}
+
+
+async def test_first_launch_offers_only_what_applies_and_the_picker_says_why(bare: Path) -> None:
+    with TranscriptStore.open() as store:
+        app = ChatApp(load_config(), store, None)
+        async with app.run_test(size=(140, 30)) as pilot:
+            await settle(pilot)
+            keys = footer_keys(app)
+            assert {"Model", "History", "New chat"} <= keys
+            assert not keys & {"Edit", "Copy", "Stop", "Retry", "Prev msg"}
+            await pilot.press("ctrl+o")
+            note = str(app.screen.query_one("#picker-note", Static).content)
+            assert "nothing to pick" in note and "OPENAI_API_KEY" in note
+            assert "chatui[local]" in note and str(bare) in note
+            await pilot.press("escape")
+            assert isinstance(app.screen, ChatScreen)
+
+
+async def test_message_keys_join_the_footer_with_the_first_message(
+    make_app: AppFactory, wire_server: WireServer
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(140, 30)) as pilot:
+        await settle(pilot)
+        assert not footer_keys(app) & {"Edit", "Copy", "Stop", "Retry"}
+        await pilot.press(*"hi", "enter")
+        await settle(pilot)
+        assert {"Edit", "Copy", "Stop", "Retry"} <= footer_keys(app)
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert not footer_keys(app) & {"Edit", "Copy", "Stop", "Retry"}

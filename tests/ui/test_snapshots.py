@@ -145,3 +145,9 @@ def test_welcome_without_models(snap_compare: Any, app_env: Path) -> None:
 
 def test_attach_dialog(snap_compare: Any, make_app: AppFactory) -> None:
     assert snap_compare(make_app(), terminal_size=(90, 24), run_before=pressing("ctrl+l"))
+
+
+def test_selected_message(snap_compare: Any, make_app: AppFactory) -> None:
+    """alt+up: the reply on a tinted background, every word of it readable."""
+    app = make_app(resume_id=seed())
+    assert snap_compare(app, terminal_size=(90, 34), run_before=pressing("alt+up"))
