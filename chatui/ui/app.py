@@ -8,6 +8,7 @@ from pathlib import Path
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.driver import Driver
 from textual.screen import Screen
 
 from chatui.config import Config
@@ -39,7 +40,15 @@ class ChatApp(App[None]):
     TITLE = "chatui"
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
-        Binding("f1", "help", "Help", id="app.help", priority=True),
+        # GNOME Terminal keeps F1 for its own help; Ctrl+/ sends ctrl+underscore (^_) there
+        Binding(
+            "f1,ctrl+underscore",
+            "help",
+            "Help",
+            id="app.help",
+            priority=True,
+            tooltip="Every key as mapped (ctrl+/ where the terminal keeps F1)",
+        ),
     ]
 
     def __init__(
@@ -67,6 +76,15 @@ class ChatApp(App[None]):
         self.start = Start(model, prompt, resume_id, notice)
         self.model_lists: dict[str, list[str]] = {}
         self.start_settings = settings or ConversationSettings.from_config(config)
+
+    def get_driver_class(self) -> type[Driver]:
+        """On POSIX terminals, Textual's driver with chatui's key parser (see terminal_keys)."""
+        driver = super().get_driver_class()
+        if driver.__module__ != "textual.drivers.linux_driver":
+            return driver  # Windows, or a driver named in TEXTUAL_DRIVER
+        from chatui.ui.terminal_keys import TerminalDriver
+
+        return TerminalDriver
 
     def get_default_screen(self) -> Screen[None]:
         return ChatScreen(self.start)

@@ -39,7 +39,7 @@ CHAT_BINDINGS: list[BindingType] = [
         tooltip="Retry after an error, or regenerate the last reply",
     ),
     Binding(
-        "ctrl+b",
+        "ctrl+f,ctrl+b",  # ctrl+b alone is tmux's prefix key
         "history",
         "History",
         id="chat.history",

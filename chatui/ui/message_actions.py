@@ -41,7 +41,7 @@ MESSAGE_BINDINGS = [
         tooltip="Copy the selected (or last) message",
     ),
     Binding(
-        "alt+y",
+        "ctrl+s,alt+y",  # Alt+Y types "ù" in xterm and "¥" on macOS by default
         "copy_code",
         "Copy code",
         show=False,

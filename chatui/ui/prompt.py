@@ -1,4 +1,5 @@
-"""The multi-line prompt: Enter sends, Shift+Enter / Ctrl+J add a line, Up recalls history.
+"""The multi-line prompt: Enter sends, Ctrl+J (and Shift+Enter or Alt+Enter, where the terminal
+tells them from Enter) adds a line, Up recalls history.
 
 Tab while the prompt is a `/file PATH` command asks for path completion; Backspace on an empty
 prompt asks to remove the last attached file."""
@@ -8,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from textual import events
+from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import TextArea
 from textual.widgets.text_area import EditResult
@@ -19,6 +21,20 @@ MAX_RECALL = 200
 
 class PromptInput(TextArea):
     """A TextArea that submits on Enter and recalls earlier prompts with Up when empty."""
+
+    #: The prompt's own keys: F1 lists them and `[keymap]` may not take them (keymap.py).
+    #: Ctrl+J is a new line in every terminal; Shift+Enter and Alt+Enter only in those that
+    #: tell them from Enter (docs/keys.md). (Enter is read in `_on_key`, before TextArea's.)
+    BINDINGS = [
+        Binding("enter", "submit", "Send", show=False, tooltip="Send the prompt"),
+        Binding(
+            "ctrl+j,shift+enter,alt+enter",
+            "newline",
+            "New line",
+            tooltip="New line: ctrl+j in every terminal, shift+enter or alt+enter where "
+            "the terminal tells them from enter",
+        ),
+    ]
 
     DEFAULT_CSS = """
     PromptInput {
@@ -73,11 +89,6 @@ class PromptInput(TextArea):
             event.prevent_default()
             self._submit()
             return
-        if key in ("shift+enter", "ctrl+j", "newline"):
-            event.stop()
-            event.prevent_default()
-            self.insert("\n")
-            return
         if key == "tab" and self.text.startswith(FILE_COMMAND):
             event.stop()
             event.prevent_default()
@@ -113,6 +124,12 @@ class PromptInput(TextArea):
         self.text = self.recall[self._recall_index]
         self.move_cursor(self.document.end)
         return True
+
+    def action_newline(self) -> None:
+        self.insert("\n")
+
+    def action_submit(self) -> None:
+        self._submit()
 
     def _submit(self) -> None:
         text = self.text
