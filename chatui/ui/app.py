@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +14,7 @@ from textual.screen import Screen
 
 from chatui.config import Config
 from chatui.core import ChatError, ModelRef
+from chatui.paths import screenshot_dir
 from chatui.services.pool import ProviderPool
 from chatui.services.preferences import load_preferences, save_preference
 from chatui.services.settings import ConversationSettings
@@ -121,10 +123,32 @@ class ChatApp(App[None]):
             self.push_screen(HelpScreen(self.keymap, str(self.config.path)))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        # Textual's "Keys" looked like a second "Help: keys"; its "Screenshot" failed with no
+        # reason when ~/Downloads is missing
+        replaced = {"Keys", "Screenshot"}
+        yield from (c for c in super().get_system_commands(screen) if c.title not in replaced)
         yield SystemCommand("Help: keys", "Every binding as mapped, and its id", self.action_help)
+        yield SystemCommand(
+            "Screenshot", "Save an SVG of the screen (to Downloads, else chatui's data folder)",
+            lambda: self.set_timer(0.1, self.save_screen),  # once the palette has closed
+        )  # fmt: skip
         if isinstance(screen, ChatScreen):
             yield from screen.commands()
+
+    def save_screen(self) -> None:
+        """Save an SVG screenshot into `screenshot_dir()` and say where, or why not."""
+        folder = screenshot_dir()
+        path = folder / f"chatui-{time.strftime('%Y-%m-%d-%H%M%S')}.svg"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            path.write_text(self.export_screenshot(), encoding="utf-8")
+        except OSError as exc:
+            why = exc.strerror or str(exc)
+            self.notify(
+                f"The screenshot was not saved to {path}: {why}.", severity="error", markup=False
+            )
+            return
+        self.notify(f"Saved the screenshot to {path}", title="Screenshot", markup=False)
 
     async def on_unmount(self) -> None:
         await self.pool.aclose()

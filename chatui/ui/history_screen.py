@@ -68,6 +68,7 @@ class HistoryScreen(Screen[Opened | None]):
     """Type to search; Up/Down and Enter to open; F2 rename, ctrl+d delete, ctrl+z undo."""
 
     BINDINGS = [
+        Binding("enter", "open", "Open", id="history.open", priority=True),
         Binding("escape", "dismiss(None)", "Back", id="history.back"),
         Binding("down", "move(1)", "Next", show=False, id="history.down"),
         Binding("up", "move(-1)", "Previous", show=False, id="history.up"),
@@ -183,6 +184,9 @@ class HistoryScreen(Screen[Opened | None]):
             self.dismiss(Opened(row.id))
         elif isinstance(row, SearchHit):
             self.dismiss(Opened(row.conversation_id, row.message_id))
+
+    def action_open(self) -> None:
+        self._open()
 
     def action_new_chat(self) -> None:
         self.dismiss(Opened(None))

@@ -169,6 +169,7 @@ def test_help_lists_the_prompt_keys_and_enter_where_it_opens() -> None:
             "",
         ),
     ]
+    assert ("enter", "Open", "history.open") in rows["History"]
     assert ("enter", "Use the highlighted model", "") in rows["Model picker"]
     assert (
         "f1, ctrl+underscore",
