@@ -17,18 +17,21 @@ from textual.widgets.text_area import EditResult
 from chatui.services.attachments import FILE_COMMAND
 
 MAX_RECALL = 200
+#: Ctrl+J is a new line in every terminal; Shift+Enter and Alt+Enter only in those that tell
+#: them from Enter (docs/keys.md).
+NEWLINE_KEYS = ("ctrl+j", "shift+enter", "alt+enter")
 
 
 class PromptInput(TextArea):
     """A TextArea that submits on Enter and recalls earlier prompts with Up when empty."""
 
-    #: The prompt's own keys: F1 lists them and `[keymap]` may not take them (keymap.py).
-    #: Ctrl+J is a new line in every terminal; Shift+Enter and Alt+Enter only in those that
-    #: tell them from Enter (docs/keys.md). (Enter is read in `_on_key`, before TextArea's.)
+    #: The prompt's own keys: the footer and F1 show them, `[keymap]` may not take them
+    #: (keymap.py). `_on_key` reads them itself: as bindings they would act only once the key
+    #: had bubbled up to the app, and text typed right after could overtake them.
     BINDINGS = [
         Binding("enter", "submit", "Send", show=False, tooltip="Send the prompt"),
         Binding(
-            "ctrl+j,shift+enter,alt+enter",
+            ",".join(NEWLINE_KEYS),
             "newline",
             "New line",
             tooltip="New line: ctrl+j in every terminal, shift+enter or alt+enter where "
@@ -88,6 +91,11 @@ class PromptInput(TextArea):
             event.stop()
             event.prevent_default()
             self._submit()
+            return
+        if key in NEWLINE_KEYS:
+            event.stop()
+            event.prevent_default()
+            self.insert("\n")
             return
         if key == "tab" and self.text.startswith(FILE_COMMAND):
             event.stop()
