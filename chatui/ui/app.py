@@ -20,6 +20,7 @@ from chatui.services.preferences import load_preferences, save_preference
 from chatui.services.settings import ConversationSettings
 from chatui.store import TranscriptStore
 from chatui.ui.chat_screen import ChatScreen
+from chatui.ui.clipboard import Clipboard
 from chatui.ui.render_text import use_colors
 
 DEFAULT_THEME = "textual-dark"
@@ -78,6 +79,7 @@ class ChatApp(App[None]):
         self.start = Start(model, prompt, resume_id, notice)
         self.model_lists: dict[str, list[str]] = {}
         self.start_settings = settings or ConversationSettings.from_config(config)
+        self.clipboard_tools = Clipboard()
 
     def get_driver_class(self) -> type[Driver]:
         """On POSIX terminals, Textual's driver with chatui's key parser (see terminal_keys)."""
