@@ -12,7 +12,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Input, OptionList
+from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
 from chatui.core import StoreError
@@ -20,6 +20,7 @@ from chatui.core.text import inert
 from chatui.store.records import ConversationSummary, SearchHit
 from chatui.ui.dialogs import Ask, Confirm
 from chatui.ui.exporting import export_here
+from chatui.ui.footer import KeyFooter
 
 if TYPE_CHECKING:
     from chatui.ui.app import ChatApp
@@ -93,7 +94,7 @@ class HistoryScreen(Screen[Opened | None]):
     def compose(self) -> ComposeResult:
         yield Input(placeholder="Search conversations…", id="history-search")
         yield OptionList(id="history-list")
-        yield Footer()
+        yield KeyFooter()
 
     @property
     def options(self) -> OptionList:
