@@ -36,3 +36,11 @@ def cache_dir() -> Path:
     from platformdirs import user_cache_path
 
     return user_cache_path(APP_NAME)
+
+
+def screenshot_dir() -> Path:
+    """Where screenshots go: the user's downloads folder if it exists, else the data folder."""
+    from platformdirs import user_downloads_path
+
+    downloads = user_downloads_path()
+    return downloads if downloads.is_dir() else data_dir()

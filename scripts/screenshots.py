@@ -105,7 +105,7 @@ async def shoot(output: Path) -> list[Path]:
         await pilot.pause(0.3)
 
     shots: list[Path] = []
-    for name, keys in (("chat", ()), ("picker", ("ctrl+o",)), ("history", ("ctrl+b",))):
+    for name, keys in (("chat", ()), ("picker", ("ctrl+o",)), ("history", ("ctrl+f",))):
         with TranscriptStore.open() as store:
             app = ChatApp(
                 load_config(), store, ModelRef.parse("anthropic/claude-sonnet-4-6"),

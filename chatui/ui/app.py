@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.driver import Driver
 from textual.screen import Screen
 
 from chatui.config import Config
 from chatui.core import ChatError, ModelRef
+from chatui.paths import screenshot_dir
 from chatui.services.pool import ProviderPool
 from chatui.services.preferences import load_preferences, save_preference
 from chatui.services.settings import ConversationSettings
 from chatui.services.trash import Trash
 from chatui.store import TranscriptStore
 from chatui.ui.chat_screen import ChatScreen
+from chatui.ui.clipboard import Clipboard
 from chatui.ui.history_screen import HistoryScreen
 from chatui.ui.render_text import use_colors
 
@@ -42,7 +46,15 @@ class ChatApp(App[None]):
     TITLE = "chatui"
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
-        Binding("f1", "help", "Help", id="app.help", priority=True),
+        # GNOME Terminal keeps F1 for its own help; Ctrl+/ sends ctrl+underscore (^_) there
+        Binding(
+            "f1,ctrl+underscore",
+            "help",
+            "Help",
+            id="app.help",
+            priority=True,
+            tooltip="Every key as mapped (ctrl+/ where the terminal keeps F1)",
+        ),
     ]
 
     def __init__(
@@ -71,6 +83,16 @@ class ChatApp(App[None]):
         self.model_lists: dict[str, list[str]] = {}
         self.trash = Trash()  # conversations deleted since start, for "Undo delete" anywhere
         self.start_settings = settings or ConversationSettings.from_config(config)
+        self.clipboard_tools = Clipboard()
+
+    def get_driver_class(self) -> type[Driver]:
+        """On POSIX terminals, Textual's driver with chatui's key parser (see terminal_keys)."""
+        driver = super().get_driver_class()
+        if driver.__module__ != "textual.drivers.linux_driver":
+            return driver  # Windows, or a driver named in TEXTUAL_DRIVER
+        from chatui.ui.terminal_keys import TerminalDriver
+
+        return TerminalDriver
 
     def get_default_screen(self) -> Screen[None]:
         return ChatScreen(self.start)
@@ -107,12 +129,34 @@ class ChatApp(App[None]):
             self.push_screen(HelpScreen(self.keymap, str(self.config.path)))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        # Textual's "Keys" looked like a second "Help: keys"; its "Screenshot" failed with no
+        # reason when ~/Downloads is missing
+        replaced = {"Keys", "Screenshot"}
+        yield from (c for c in super().get_system_commands(screen) if c.title not in replaced)
         yield SystemCommand("Help: keys", "Every binding as mapped, and its id", self.action_help)
+        yield SystemCommand(
+            "Screenshot", "Save an SVG of the screen (to Downloads, else chatui's data folder)",
+            lambda: self.set_timer(0.1, self.save_screen),  # once the palette has closed
+        )  # fmt: skip
         if isinstance(screen, ChatScreen):
             yield from screen.commands()
         elif isinstance(screen, HistoryScreen):
             yield SystemCommand("Undo delete", UNDO_DELETE_HELP, screen.action_undo)
+
+    def save_screen(self) -> None:
+        """Save an SVG screenshot into `screenshot_dir()` and say where, or why not."""
+        folder = screenshot_dir()
+        path = folder / f"chatui-{time.strftime('%Y-%m-%d-%H%M%S')}.svg"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            path.write_text(self.export_screenshot(), encoding="utf-8")
+        except OSError as exc:
+            why = exc.strerror or str(exc)
+            self.notify(
+                f"The screenshot was not saved to {path}: {why}.", severity="error", markup=False
+            )
+            return
+        self.notify(f"Saved the screenshot to {path}", title="Screenshot", markup=False)
 
     async def on_unmount(self) -> None:
         await self.pool.aclose()

@@ -39,7 +39,7 @@ CHAT_BINDINGS: list[BindingType] = [
         tooltip="Retry after an error, or regenerate the last reply",
     ),
     Binding(
-        "ctrl+b",
+        "ctrl+f,ctrl+b",  # ctrl+b alone is tmux's prefix key
         "history",
         "History",
         id="chat.history",
@@ -81,6 +81,19 @@ def palette_commands(screen: ChatScreen) -> Iterator[SystemCommand]:
         "Export as JSON", "Write this conversation to a .json file here (lossless)",
         lambda: export_open_conversation(screen, "json"),
     )  # fmt: skip
+    yield SystemCommand(
+        "Select previous message", "Select the message above", lambda: screen.action_select(-1)
+    )
+    yield SystemCommand(
+        "Select next message", "Select the message below", lambda: screen.action_select(1)
+    )
+    yield SystemCommand(
+        "Previous branch", "Show the selected message's previous branch",
+        lambda: screen.action_branch(-1),
+    )  # fmt: skip
+    yield SystemCommand(
+        "Next branch", "Show the selected message's next branch", lambda: screen.action_branch(1)
+    )
     yield SystemCommand("Copy message", "Copy the selected message", screen.action_copy_message)
     yield SystemCommand("Copy code block", "Copy a code block", screen.action_copy_code)
     yield SystemCommand("Edit message", "Edit and resend a message", screen.action_edit)

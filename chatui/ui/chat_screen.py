@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.screen import Screen
-from textual.widgets import Footer
 from textual.worker import Worker
 
 from chatui.core import ChatError, GenerationOptions, ModelRef, Role
@@ -24,6 +23,7 @@ from chatui.ui.attachments import Attacher, AttachmentBar, chip_labels
 from chatui.ui.chat_commands import CHAT_BINDINGS, palette_commands
 from chatui.ui.conversation_view import ConversationView
 from chatui.ui.deletions import OpenConversationDeletion
+from chatui.ui.footer import KeyFooter
 from chatui.ui.history_screen import HistoryScreen, Opened
 from chatui.ui.markdown_blocks import warm_rendering
 from chatui.ui.message_actions import MESSAGE_ACTIONS, MessageCursor
@@ -63,7 +63,7 @@ class ChatScreen(Screen[None]):
         yield AttachmentBar(id="attachments")
         yield PromptInput(id="prompt", history_file=PromptHistory())
         yield StatusBar(id="status")
-        yield Footer()
+        yield KeyFooter()
 
     @property
     def view(self) -> ConversationView:

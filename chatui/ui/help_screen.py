@@ -12,11 +12,11 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-#: Keys that are not bindings of a screen, and so not in `[keymap]`.
+#: Keys that are not bindings of a screen, and so not in `[keymap]` (besides the prompt's own
+#: bindings, which the Chat scope carries).
 FIXED_KEYS = (
-    ("Chat", "enter", "Send the prompt"),
-    ("Chat", "shift+enter, ctrl+j", "New line in the prompt"),
     ("Chat", "up, down", "Recall earlier prompts (in an empty prompt)"),
+    ("Model picker", "enter", "Use the highlighted model"),
     ("Everywhere", "ctrl+p", "Command palette: every action by name"),
     ("Everywhere", "tab, shift+tab", "Move the focus"),
 )
@@ -34,10 +34,11 @@ class HelpScreen(ModalScreen[None]):
 
     def rows(self) -> Iterator[tuple[str, list[tuple[str, str, str]]]]:
         """(screen title, [(keys, what they do, binding id)]) for every screen."""
-        from chatui.ui.keymap import keys_of, scopes
+        from chatui.ui.keymap import keys_of, scopes, split_keys
 
         for scope in scopes():
-            rows = [(keys, does, "") for title, keys, does in FIXED_KEYS if title == scope.title]
+            rows = [(", ".join(split_keys(b.key)), b.tooltip, "") for b in scope.own]
+            rows += [(keys, does, "") for title, keys, does in FIXED_KEYS if title == scope.title]
             for binding in scope.bindings:
                 keys = ", ".join(keys_of(binding, self.keymap))
                 rows.append((keys, binding.tooltip or binding.description, binding.id or ""))

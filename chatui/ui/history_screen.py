@@ -14,7 +14,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Input, OptionList
+from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
 from chatui.core import StoreError
@@ -23,6 +23,7 @@ from chatui.store.records import ConversationSummary, SearchHit
 from chatui.ui.deletions import UNDO_HINT, quoted_title, undo_delete
 from chatui.ui.dialogs import Ask, Confirm
 from chatui.ui.exporting import export_here
+from chatui.ui.footer import KeyFooter
 
 if TYPE_CHECKING:
     from chatui.ui.app import ChatApp
@@ -77,6 +78,7 @@ class HistoryScreen(Screen[Opened | None]):
     """Type to search; Up/Down and Enter to open; F2 rename, ctrl+d delete, ctrl+z undo."""
 
     BINDINGS = [
+        Binding("enter", "open", "Open", id="history.open", priority=True),
         Binding("escape", "dismiss(None)", "Back", id="history.back"),
         Binding("down", "move(1)", "Next", show=False, id="history.down"),
         Binding("up", "move(-1)", "Previous", show=False, id="history.up"),
@@ -102,7 +104,7 @@ class HistoryScreen(Screen[Opened | None]):
     def compose(self) -> ComposeResult:
         yield Input(placeholder="Search conversations…", id="history-search")
         yield OptionList(id="history-list")
-        yield Footer()
+        yield KeyFooter()
 
     @property
     def options(self) -> OptionList:
@@ -193,6 +195,9 @@ class HistoryScreen(Screen[Opened | None]):
             self.dismiss(Opened(row.id))
         elif isinstance(row, SearchHit):
             self.dismiss(Opened(row.conversation_id, row.message_id))
+
+    def action_open(self) -> None:
+        self._open()
 
     def action_new_chat(self) -> None:
         self.dismiss(Opened(None))

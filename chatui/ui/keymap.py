@@ -23,11 +23,14 @@ KEY_NAMES = frozenset(key.value.rsplit("+", 1)[-1] for key in Keys) | {
 @dataclass(frozen=True)
 class Scope:
     """Where a set of bindings is active: a screen plus the app-wide bindings; `typing` holds the
-    keys its focused text field uses (a non-priority binding on one of them never fires)."""
+    keys its focused text field uses (a non-priority binding on one of them never fires);
+    `own` the keys the field itself needs (the prompt's Enter and new-line keys): no binding
+    may take those, priority or not."""
 
     title: str
     bindings: tuple[Binding, ...]
     typing: dict[str, str] = field(default_factory=dict)
+    own: tuple[Binding, ...] = ()
 
 
 def text_field_keys(bindings: tuple[Binding, ...]) -> dict[str, str]:
@@ -45,22 +48,37 @@ def scopes() -> list[Scope]:
     from chatui.ui.help_screen import HelpScreen
     from chatui.ui.history_screen import HistoryScreen
     from chatui.ui.picker import ModelPicker
+    from chatui.ui.prompt import PromptInput
     from chatui.ui.settings_dialog import SettingsDialog
 
     typing_input = text_field_keys(bindings_of(Input))
+    typing_text = text_field_keys(bindings_of(TextArea))
     screens: list[tuple[str, type[DOMNode], dict[str, str]]] = [
-        ("Chat", ChatScreen, text_field_keys(bindings_of(TextArea))),
         ("History", HistoryScreen, typing_input),
         ("Model picker", ModelPicker, typing_input),
-        ("Conversation settings", SettingsDialog, text_field_keys(bindings_of(TextArea))),
+        ("Conversation settings", SettingsDialog, typing_text),
         ("Attach a file", PathDialog, typing_input),
         ("Confirmation", Confirm, {}),
         ("Text prompt", Ask, typing_input),
         ("Help", HelpScreen, {}),
     ]
-    result = [Scope("Everywhere", bindings_of(ChatApp))]
+    result = [
+        Scope("Everywhere", bindings_of(ChatApp)),
+        Scope("Chat", bindings_of(ChatScreen), typing_text, own=bindings_of(PromptInput)),
+    ]
     result += [Scope(title, bindings_of(screen), typing) for title, screen, typing in screens]
     return result
+
+
+def reserved_keys() -> dict[str, str]:
+    """Keys Textual keeps on every screen (focus moves, the command palette), and what for."""
+    from textual.app import App
+    from textual.screen import Screen
+
+    focus = [b for b in bindings_of(Screen) if b.action.startswith("app.focus")]
+    reserved = {key: "move the focus" for b in focus for key in split_keys(b.key)}
+    reserved[App.COMMAND_PALETTE_BINDING] = "command palette"
+    return reserved
 
 
 def bindings_of(node: type[DOMNode]) -> tuple[Binding, ...]:
@@ -104,7 +122,9 @@ def keymap_problems(overrides: tuple[KeyOverride, ...]) -> list[str]:
             f"{where[o.binding_id]}: {p}" for k in split_keys(o.keys) if (p := key_problem(k))
         ]
     app_wide = all_scopes[0].bindings
+    textual_keys = reserved_keys()
     for scope in all_scopes:
+        own = {key: b.description for b in scope.own for key in split_keys(b.key)}
         bindings = scope.bindings if scope is all_scopes[0] else scope.bindings + app_wide
         users: dict[str, list[Binding]] = {}
         for binding in bindings:
@@ -121,7 +141,12 @@ def keymap_problems(overrides: tuple[KeyOverride, ...]) -> list[str]:
                     for other in on_key
                     if other is not binding
                 ]
-                if key in scope.typing and not binding.priority:
+                if key in own:
+                    problems.append(f"{place}: {key} is the prompt's {own[key]!r} key ({screen})")
+                elif key in textual_keys:
+                    what = textual_keys[key]
+                    problems.append(f"{place}: {key} is the {what!r} key (every screen)")
+                elif key in scope.typing and not binding.priority:
                     problems.append(
                         f"{place}: {key} is the text field's {scope.typing[key]!r} key ({screen})"
                     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from typing import TYPE_CHECKING
 
@@ -41,7 +42,7 @@ MESSAGE_BINDINGS = [
         tooltip="Copy the selected (or last) message",
     ),
     Binding(
-        "alt+y",
+        "ctrl+s,alt+y",  # Alt+Y types "ù" in xterm and "¥" on macOS by default
         "copy_code",
         "Copy code",
         show=False,
@@ -130,8 +131,8 @@ class MessageCursor:
         chosen = self.selected_turn()
         if chosen is None:
             return
-        self.screen.app.copy_to_clipboard(chosen[1].content)
-        self.notify(f"Copied the message ({len(chosen[1].content)} characters).")
+        text = chosen[1].content
+        self.copy(text, f"the message ({len(text)} characters)")
 
     def copy_code(self) -> None:
         chosen = self.selected_turn()
@@ -141,8 +142,18 @@ class MessageCursor:
             return
         index = self.code_cursor % len(blocks)
         self.code_cursor += 1
-        self.screen.app.copy_to_clipboard(blocks[index])
-        self.notify(f"Copied code block {index + 1}/{len(blocks)}.")
+        self.copy(blocks[index], f"code block {index + 1}/{len(blocks)}")
+
+    def copy(self, text: str, what: str) -> None:
+        """To the terminal (OSC 52) and Textual's clipboard at once; then with the machine's
+        tools, in a worker (they may take a moment); then say where it went."""
+        self.screen.app.copy_to_clipboard(text)
+        self.screen.run_worker(self.copy_with_tools(text, what), group="copy", exit_on_error=False)
+
+    async def copy_with_tools(self, text: str, what: str) -> None:
+        clipboard = self.screen.app.clipboard_tools
+        places = await asyncio.to_thread(clipboard.copy, text)
+        self.notify(clipboard.notice(what, places))
 
     def edit(self) -> None:
         if self.session is None or self.session.busy:

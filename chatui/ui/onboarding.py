@@ -13,7 +13,7 @@ def welcome_text(config: Config) -> str:
     return (
         "Welcome to chatui. No model is available yet. To start chatting:\n"
         + setup_advice(config)
-        + "\nSaved conversations stay browsable: press ctrl+b."
+        + "\nSaved conversations stay browsable: press ctrl+f."
     )
 
 

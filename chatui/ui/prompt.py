@@ -1,5 +1,6 @@
-"""The multi-line prompt: Enter sends, Shift+Enter / Ctrl+J add a line, Up recalls history
-(what was sent in earlier runs too, from the prompt history file).
+"""The multi-line prompt: Enter sends, Ctrl+J (and Shift+Enter or Alt+Enter, where the terminal
+tells them from Enter) adds a line, Up recalls history (what was sent in earlier runs too, from
+the prompt history file).
 
 Tab while the prompt is a `/file PATH` command asks for path completion; Backspace on an empty
 prompt asks to remove the last attached file."""
@@ -11,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from textual import events, work
+from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import TextArea
 from textual.widgets.text_area import EditResult
@@ -20,10 +22,27 @@ from chatui.services.attachments import FILE_COMMAND
 from chatui.services.prompt_history import MAX_ENTRIES, PromptHistory
 
 MAX_RECALL = MAX_ENTRIES
+#: Ctrl+J is a new line in every terminal; Shift+Enter and Alt+Enter only in those that tell
+#: them from Enter (docs/keys.md).
+NEWLINE_KEYS = ("ctrl+j", "shift+enter", "alt+enter")
 
 
 class PromptInput(TextArea):
     """A TextArea that submits on Enter and recalls earlier prompts with Up when empty."""
+
+    #: The prompt's own keys: the footer and F1 show them, `[keymap]` may not take them
+    #: (keymap.py). `_on_key` reads them itself: as bindings they would act only once the key
+    #: had bubbled up to the app, and text typed right after could overtake them.
+    BINDINGS = [
+        Binding("enter", "submit", "Send", show=False, tooltip="Send the prompt"),
+        Binding(
+            ",".join(NEWLINE_KEYS),
+            "newline",
+            "New line",
+            tooltip="New line: ctrl+j in every terminal, shift+enter or alt+enter where "
+            "the terminal tells them from enter",
+        ),
+    ]
 
     DEFAULT_CSS = """
     PromptInput {
@@ -111,7 +130,7 @@ class PromptInput(TextArea):
             event.prevent_default()
             self._submit()
             return
-        if key in ("shift+enter", "ctrl+j", "newline"):
+        if key in NEWLINE_KEYS:
             event.stop()
             event.prevent_default()
             self.insert("\n")
@@ -151,6 +170,12 @@ class PromptInput(TextArea):
         self.text = self.recall[self._recall_index]
         self.move_cursor(self.document.end)
         return True
+
+    def action_newline(self) -> None:
+        self.insert("\n")
+
+    def action_submit(self) -> None:
+        self._submit()
 
     def _submit(self) -> None:
         text = self.text

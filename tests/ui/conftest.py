@@ -13,10 +13,12 @@ from chatui.core import ModelRef
 from chatui.store import TranscriptStore
 from chatui.ui.app import ChatApp
 from chatui.ui.chat_screen import ChatScreen
+from chatui.ui.clipboard import Clipboard
 from chatui.ui.conversation_view import ConversationView
 from tests.wireserver import WireServer
 
 AppFactory = Callable[..., ChatApp]
+NO_CLIPBOARD_TOOLS = Clipboard(environ={}, which=lambda name: None, platform="test")
 
 
 @pytest.fixture
@@ -46,7 +48,9 @@ def make_app(app_env: Path) -> Iterator[AppFactory]:
     def make(model: str = "oai/test-model", **kwargs: object) -> ChatApp:
         store = TranscriptStore.open()
         stores.append(store)
-        return ChatApp(load_config(), store, ModelRef.parse(model), **kwargs)  # type: ignore[arg-type]
+        app = ChatApp(load_config(), store, ModelRef.parse(model), **kwargs)  # type: ignore[arg-type]
+        app.clipboard_tools = NO_CLIPBOARD_TOOLS  # this machine's tmux and clipboard stay out
+        return app
 
     yield make
     for store in stores:

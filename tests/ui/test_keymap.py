@@ -134,3 +134,45 @@ async def test_config_theme_and_an_unknown_one(app_env: Path, make_app: AppFacto
         await pilot.pause()
         assert app.theme == "textual-dark"
         assert any("Unknown theme 'no-such-theme'" in n.message for n in app._notifications)
+
+
+def test_keys_the_prompt_and_textual_need_are_refused() -> None:
+    problems = keymap_problems(
+        overrides(
+            "[keymap]\n"
+            'chat.retry = "enter"\n'  # the footer showed "⏎ Retry" while Enter still sent
+            'chat.copy = "ctrl+j"\n'  # priority: it would have taken the new-line key
+            'chat.new = "shift+enter"\n'
+            'chat.history = "tab"\n'
+            'history.rename = "ctrl+p"\n'
+        )
+    )
+    assert problems == [
+        "keys.toml, line 2: keymap.chat.retry: enter is the prompt's 'Send' key (chat screen)",
+        "keys.toml, line 5: keymap.chat.history: tab is the 'move the focus' key (every screen)",
+        "keys.toml, line 4: keymap.chat.new: shift+enter is the prompt's 'New line' key "
+        "(chat screen)",
+        "keys.toml, line 3: keymap.chat.copy: ctrl+j is the prompt's 'New line' key (chat screen)",
+        "keys.toml, line 6: keymap.history.rename: ctrl+p is the 'command palette' key "
+        "(every screen)",
+    ]
+
+
+def test_help_lists_the_prompt_keys_and_enter_where_it_opens() -> None:
+    rows = dict(HelpScreen({}, "config.toml").rows())
+    assert rows["Chat"][:2] == [
+        ("enter", "Send the prompt", ""),
+        (
+            "ctrl+j, shift+enter, alt+enter",
+            "New line: ctrl+j in every terminal, shift+enter or alt+enter where the terminal "
+            "tells them from enter",
+            "",
+        ),
+    ]
+    assert ("enter", "Open", "history.open") in rows["History"]
+    assert ("enter", "Use the highlighted model", "") in rows["Model picker"]
+    assert (
+        "f1, ctrl+underscore",
+        "Every key as mapped (ctrl+/ where the terminal keeps F1)",
+        "app.help",
+    ) in rows["Everywhere"]

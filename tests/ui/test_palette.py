@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
 
+from chatui.ui.app import ChatApp
 from chatui.ui.history_screen import HistoryScreen
 from tests.ui.conftest import AppFactory, chat, settle
+from tests.wireserver import Reply, WireServer
 
 EVERY_ACTION = {
     "New chat",
@@ -27,6 +30,12 @@ EVERY_ACTION = {
     "Toggle thinking",
     "Attach file",
     "Undo delete",
+    "Select previous message",
+    "Select next message",
+    "Previous branch",
+    "Next branch",
+    "Copy code block",
+    "Screenshot",
 }
 
 
@@ -34,8 +43,10 @@ async def test_palette_offers_every_action(make_app: AppFactory) -> None:
     app = make_app()
     async with app.run_test() as pilot:
         await pilot.pause()
-        names = {command.title for command in app.get_system_commands(app.screen)}
-        assert names >= EVERY_ACTION, EVERY_ACTION - names
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert set(titles) >= EVERY_ACTION, EVERY_ACTION - set(titles)
+        assert "Keys" not in titles  # Textual's, which looked like a second "Help: keys"
+        assert len(titles) == len(set(titles))
 
 
 async def run_command(pilot: Pilot[None], words: str) -> None:
@@ -65,3 +76,60 @@ async def test_export_and_search_from_the_palette(
         await pilot.press("escape")
         await pilot.pause()
         assert chat(app).session is not None and len(chat(app).session.turns) == 2
+
+
+async def test_select_messages_and_switch_branches_from_the_palette(
+    make_app: AppFactory, wire_server: WireServer
+) -> None:
+    for text in ("first answer", "second answer"):
+        wire_server.enqueue(Reply(pieces=[text]))
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("q", "enter")
+        await settle(pilot)
+        await pilot.press("ctrl+r")  # a second answer: [2/2]
+        await settle(pilot)
+        await run_command(pilot, "select previous message")
+        await run_command(pilot, "select previous message")
+        assert chat(app).cursor.selected == 0  # the question
+        await run_command(pilot, "select next message")
+        assert chat(app).cursor.selected == 1
+        session = chat(app).session
+        assert session is not None and session.turns[1].content == "second answer"
+        await run_command(pilot, "previous branch")
+        assert session.turns[1].content == "first answer"
+        await run_command(pilot, "next branch")
+        assert session.turns[1].content == "second answer"
+
+
+async def test_screenshot_goes_to_the_data_folder_without_downloads(
+    make_app: AppFactory, app_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HOME", str(app_env / "home"))  # no ~/Downloads here
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(app_env / "home" / ".config"))
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await run_command(pilot, "screenshot")
+        await until(pilot, lambda: any("screenshot" in n.message for n in app._notifications))
+        [saved] = (app_env / "data").glob("chatui-*.svg")
+        assert "<svg" in saved.read_text()
+        assert last_notice(app) == f"Saved the screenshot to {saved}"
+        monkeypatch.setenv("CHATUI_DATA_DIR", str(saved / "no-folder-here"))  # a file's child
+        app.save_screen()
+        await pilot.pause()
+        assert last_notice(app).startswith(
+            f"The screenshot was not saved to {saved}/no-folder-here/chatui-"
+        )
+        assert last_notice(app).endswith(": Not a directory.")
+
+
+def last_notice(app: ChatApp) -> str:
+    return [n.message for n in app._notifications][-1]
+
+
+async def until(pilot: Pilot[None], condition: Callable[[], bool]) -> None:
+    for _ in range(100):
+        if condition():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("the condition never held")

@@ -1,0 +1,35 @@
+"""The footer: help and quit first, then the focused field's keys, then the screen's in the
+order it declares them (Textual's order came from whichever widget first used a key), so a
+narrow terminal still shows how to get help and out; tighter spacing when it is narrow."""
+
+from __future__ import annotations
+
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widget import Widget
+from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
+
+#: Actions shown before all others, in this order.
+FIRST = ("help", "quit")
+#: Below this many columns the keys are drawn without padding.
+COMPACT_BELOW = 100
+
+
+class KeyFooter(Footer):
+    """Textual's footer, in the order above."""
+
+    def compose(self) -> ComposeResult:
+        declared = [b.action for b in type(self.screen).BINDINGS if isinstance(b, Binding)]
+
+        def rank(widget: Widget) -> int:
+            action = widget.action if isinstance(widget, FooterKey) else ""
+            if action in FIRST:
+                return FIRST.index(action)
+            return len(FIRST) + 1 + declared.index(action) if action in declared else len(FIRST)
+
+        yield from sorted(super().compose(), key=rank)  # stable: the focused field's keep order
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.compact = event.size.width < COMPACT_BELOW

@@ -1,0 +1,44 @@
+"""The footer shows help, quit and the new-line key first, so a narrow terminal keeps them."""
+
+from __future__ import annotations
+
+from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
+
+from chatui.ui.app import ChatApp
+from tests.ui.conftest import AppFactory
+
+
+def shown_keys(app: ChatApp) -> list[str]:
+    """The footer's keys that are wholly visible: left of the command palette's key."""
+    footer = app.screen.query_one(Footer)
+    palette = footer.query_one(".-command-palette", FooterKey)
+    return [
+        f"{key.key_display} {key.description}"
+        for key in footer.query(FooterKey)
+        if key is not palette and key.region.right <= palette.region.x
+    ]
+
+
+async def test_a_narrow_footer_keeps_help_quit_and_the_new_line_key(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(40, 15)) as pilot:
+        await pilot.pause()
+        assert shown_keys(app) == ["f1 Help", "^q Quit", "^j New line"]
+        await pilot.press("ctrl+f")
+        await pilot.pause()
+        assert shown_keys(app) == ["f1 Help", "^q Quit", "⏎ Open"]
+
+
+async def test_a_wide_footer_lists_the_screen_keys_in_their_order(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(160, 30)) as pilot:
+        await pilot.pause()
+        assert shown_keys(app) == [
+            "f1 Help",
+            "^q Quit",
+            "^j New line",
+            "^o Model",
+            "^f History",
+            "^n New chat",
+        ]  # stop, retry and the message actions appear once there is a message
