@@ -17,11 +17,14 @@ if TYPE_CHECKING:
     from chatui.ui.chat_screen import ChatScreen
 
 CHAT_BINDINGS: list[BindingType] = [
+    # ctrl+n and Esc act as soon as they arrive (priority): a message typed right after them
+    # is sent after they took effect, not before (other bindings wait for the focused prompt)
     Binding(
         "escape",
         "stop",
         "Stop",
         id="chat.stop",
+        priority=True,
         tooltip="Stop the reply; cancel an edit or a selection",
     ),
     Binding(
@@ -45,7 +48,14 @@ CHAT_BINDINGS: list[BindingType] = [
         id="chat.history",
         tooltip="Browse and search saved conversations",
     ),
-    Binding("ctrl+n", "new_chat", "New chat", id="chat.new", tooltip="Start a new conversation"),
+    Binding(
+        "ctrl+n",
+        "new_chat",
+        "New chat",
+        id="chat.new",
+        priority=True,
+        tooltip="Start a new conversation",
+    ),
     Binding("ctrl+g", "conversation_settings", "Settings", show=False, id="chat.settings"),
     Binding("ctrl+l", "attach_file", "Attach", show=False, id="chat.attach"),
     Binding("ctrl+t", "toggle_thinking", "Thinking", show=False, id="chat.toggle_thinking"),

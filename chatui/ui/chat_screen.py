@@ -11,7 +11,7 @@ from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.screen import Screen
 from textual.widgets import Footer
-from textual.worker import Worker
+from textual.worker import Worker, WorkerCancelled, WorkerFailed
 
 from chatui.core import ChatError, GenerationOptions, ModelRef
 from chatui.services import chat
@@ -29,7 +29,7 @@ from chatui.ui.onboarding import model_note, welcome_text
 from chatui.ui.picker import ModelPicker
 from chatui.ui.prompt import PromptInput
 from chatui.ui.render_entries import Entry
-from chatui.ui.reply_relay import ReplyRelay
+from chatui.ui.reply_relay import ReplyRelay, turn_notices
 from chatui.ui.settings_dialog import SettingsActions
 from chatui.ui.status import StatusBar
 
@@ -49,7 +49,7 @@ class ChatScreen(Screen[None]):
         self.start = start
         self.model = start.model
         self.session: chat.ChatSession | None = None
-        self.replies = ReplyRelay(self)
+        self.reply: ReplyRelay | None = None  # the reply streaming now, or the last one
         self.entry_for: dict[Turn, Entry] = {}
         self.cursor = MessageCursor(self)
         self.settings_actions = SettingsActions(self)
@@ -146,6 +146,7 @@ class ChatScreen(Screen[None]):
         return f"  [{position}/{count}]" if count > 1 else ""
 
     def show_turn(self, turn: Turn) -> None:
+        """Add `turn` to the view, with the notices that belong to it."""
         if turn.role.value == "user":
             label, chips = self.branch_label(turn), chip_labels(turn.attachments)
             self.entry_for[turn] = self.view.add_user(turn.content + label, chips)
@@ -158,22 +159,20 @@ class ChatScreen(Screen[None]):
         if turn.status != "complete":
             self.view.set_status(handle, turn.status)
         self.view.finish(handle)
-        if turn.error:
-            self.view.add_notice(turn.error, "error")
+        limit = self.session.options.max_tokens if self.session else None
+        for text, kind in turn_notices(turn, limit):
+            self.view.add_notice(text, kind)
 
     @work(exclusive=True, group="warm-up", exit_on_error=False)
     async def warm_up(self, provider: str) -> None:
         """Import the SDK and build the client in a thread, after the first paint; then list
         the models, which opens a connection the first message can reuse."""
-        await self.warm(provider)
-        with suppress(ChatError, TimeoutError):
-            models = await asyncio.wait_for(self.app.pool.get(provider).list_models(), 10)
-            self.app.model_lists[provider] = models
-
-    async def warm(self, provider: str) -> None:
         with suppress(ChatError):  # a missing key is reported when the user sends
             await asyncio.to_thread(self.app.pool.warm, provider)
         await asyncio.to_thread(warm_rendering)
+        with suppress(ChatError, TimeoutError):
+            models = await asyncio.wait_for(self.app.pool.get(provider).list_models(), 10)
+            self.app.model_lists[provider] = models
 
     @work(exclusive=True, group="discover", exit_on_error=False)
     async def discover_endpoints(self) -> None:
@@ -196,11 +195,19 @@ class ChatScreen(Screen[None]):
         self.status.show(model=str(ref), note=model_note(self.app.config, ref))
         self.warm_up(ref.provider)
 
+    @property
+    def streaming(self) -> bool:
+        """A reply streams (or, stopped, is still being saved): no other can start."""
+        return self.reply is not None and self.reply.running
+
     @on(PromptInput.Submitted)
     def _submitted(self, event: PromptInput.Submitted) -> None:
         if self.attacher.command(event.text):
             return
-        if self.session is not None and self.session.busy:
+        if self.reply is not None and self.reply.stopping:
+            self.notify("Saving the stopped reply: press Enter again in a moment.")
+            return
+        if self.streaming:
             self.notify("A reply is still streaming: Esc stops it.", severity="warning")
             return
         if self.model is None:
@@ -211,58 +218,56 @@ class ChatScreen(Screen[None]):
         if self.cursor.editing is not None and self.session is not None:
             index, self.cursor.editing = self.cursor.editing, None
             self.status.show(note="")
-            self.run_reply(self.session.edit(index, event.text))
-            self.redraw()
+            self.run_reply(self.session.edit(index, event.text), redraw=True)
             return
         self.send(event.text)
 
     def send(self, text: str) -> None:
         assert self.session is not None
-        self.cursor.unselect()
-        files = self.attacher.take()
-        self.view.add_user(text, chip_labels(files))
-        self.run_reply(self.session.send(text, files))
+        events = self.session.send(text, self.attacher.take())
+        self.show_turn(self.session.turns[-1])
+        self.run_reply(events)
 
-    def run_reply(self, events: AsyncGenerator[chat.SessionEvent, None]) -> None:
-        """Stream a reply in the (one) reply worker; Esc cancels it."""
-        self.run_worker(
-            self.replies.run(events), group="reply", exclusive=True, exit_on_error=False
-        )
+    def run_reply(
+        self, events: AsyncGenerator[chat.SessionEvent, None], redraw: bool = False
+    ) -> None:
+        """Stream a reply (the session's turns already hold what it answers; `redraw` when
+        they changed in place); Esc stops it."""
+        self.cursor.unselect()
+        if redraw:
+            self.redraw()
+        self.reply = ReplyRelay(self)
+        self.reply.start(events)
 
     def on_reply_started(self, message: ui.ReplyStarted) -> None:
-        self.replies.started(message.turn)
+        message.relay.started(message.turn)
 
     def on_reply_text(self, message: ui.ReplyText) -> None:
-        self.replies.text(message.text)
+        message.relay.text(message.text)
 
     def on_reply_reasoning(self, message: ui.ReplyReasoning) -> None:
-        self.replies.reasoning(message.text)
+        message.relay.reasoning(message.text)
 
     def on_reply_ended(self, message: ui.ReplyEnded) -> None:
-        self.replies.ended(message)
+        message.relay.ended(message)
 
     def on_save_failed(self, message: ui.SaveFailed) -> None:
-        self.replies.save_failed(message)
+        message.relay.save_failed(message)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        self.replies.worker_changed(event)
+        if self.reply is not None:
+            self.reply.worker_changed(event)
 
     def action_stop(self) -> None:
-        if self.session is not None and self.session.busy:
-            self.workers.cancel_group(self, "reply")
+        if self.streaming and self.reply is not None:
+            self.reply.stop()
         elif not self.cursor.cancel_edit():
             self.cursor.unselect()
 
     def action_retry(self) -> None:
-        if self.session is None or self.session.busy or not self.session.turns:
+        if self.session is None or self.streaming or not self.session.turns:
             return
-        self.cursor.unselect()
-        last = self.session.turns[-1]
-        if last.role.value == "assistant":  # it stays in the tree: alt+left shows it again
-            entry = self.entry_for.pop(last, None)
-            if entry is not None and entry in self.view.entries:
-                self.view.remove_entry(entry)
-        self.run_reply(self.session.retry())
+        self.run_reply(self.session.retry(), redraw=True)  # the old reply: alt+left shows it
 
     def action_select(self, step: int) -> None:
         self.cursor.select(step)
@@ -282,15 +287,24 @@ class ChatScreen(Screen[None]):
     def action_toggle_thinking(self) -> None:
         thinking.toggle_blocks(self)
 
+    def leave_conversation(self) -> Worker[None] | None:
+        """Show a new, empty conversation. A reply streaming in the old one stops (it is saved
+        as stopped) and nothing more of it is shown; returns its worker while it saves."""
+        reply, self.reply = self.reply, None
+        stopping = reply.detach() if reply is not None else None
+        self.view.clear()
+        self.entry_for.clear()
+        self.new_session()
+        return stopping
+
     def action_history(self) -> None:
-        def opened(choice: Opened | None) -> None:
+        async def opened(choice: Opened | None) -> None:
             if choice is None:
                 return
-            if self.session is not None and self.session.busy:
-                self.action_stop()
-            self.view.clear()
-            self.entry_for.clear()
-            self.new_session()
+            stopping = self.leave_conversation()
+            if stopping is not None and choice.conversation_id is not None:
+                with suppress(WorkerCancelled, WorkerFailed):  # it may be the one opened:
+                    await stopping.wait()  # show its reply as saved
             if choice.conversation_id is not None:
                 self.resume(choice.conversation_id, choice.message_id)
             self.prompt.focus()
@@ -298,12 +312,8 @@ class ChatScreen(Screen[None]):
         self.app.push_screen(HistoryScreen(), opened)
 
     def action_new_chat(self) -> None:
-        if self.session is not None and self.session.busy:
-            self.action_stop()
-        self.view.clear()
-        self.entry_for.clear()
-        self.new_session()
-        self.query_one(PromptInput).focus()
+        self.leave_conversation()
+        self.prompt.focus()
 
     def action_attach_file(self) -> None:
         self.attacher.open_dialog()

@@ -141,7 +141,7 @@ class MessageCursor:
         self.notify(f"Copied code block {index + 1}/{len(blocks)}.")
 
     def edit(self) -> None:
-        if self.session is None or self.session.busy:
+        if self.session is None or self.screen.streaming:
             return
         turns = self.session.turns
         start = self.selected if self.selected is not None else len(turns) - 1
