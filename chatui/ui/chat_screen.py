@@ -74,13 +74,6 @@ class ChatScreen(Screen[None]):
     def prompt(self) -> PromptInput:
         return self.query_one(PromptInput)
 
-    def entry_of(self, turn_index: int) -> int | None:
-        """The view index of the entry showing `session.turns[turn_index]`."""
-        if self.session is None:
-            return None
-        entry = self.entry_for.get(self.session.turns[turn_index])
-        return self.view.entries.index(entry) if entry in self.view.entries else None
-
     def on_mount(self) -> None:
         self.query_one(PromptInput).focus()
         self.new_session()
@@ -128,11 +121,7 @@ class ChatScreen(Screen[None]):
         self.settings_actions.show_badge()
         index = next((i for i, t in enumerate(session.turns) if t.id == message_id), None)
         if index is not None:
-            self.cursor.selected = index
-            entry = self.entry_of(index)
-            if entry is not None:
-                self.view.highlight(entry)
-                self.call_after_refresh(self.view.scroll_to_entry, entry)
+            self.cursor.show(index)
 
     def redraw(self) -> None:
         """Show the session's current branch from scratch."""
@@ -232,10 +221,11 @@ class ChatScreen(Screen[None]):
         self, events: AsyncGenerator[chat.SessionEvent, None], redraw: bool = False
     ) -> None:
         """Stream a reply (the session's turns already hold what it answers; `redraw` when
-        they changed in place); Esc stops it."""
+        they changed in place), following it to the bottom; Esc stops it."""
         self.cursor.unselect()
         if redraw:
             self.redraw()
+        self.view.follow()
         self.reply = ReplyRelay(self)
         self.reply.start(events)
 

@@ -153,10 +153,17 @@ class ConversationView(ScrollView, can_focus=True):
         self._changed(index)
 
     def clear(self) -> None:
-        """Remove every entry."""
+        """Remove every entry; what comes next is followed."""
         self._layout.clear()
         self._highlighted = None
         self._changed(0)
+        self.follow()
+
+    def follow(self) -> None:
+        """Scroll to the bottom and keep following new rows (until the user scrolls up)."""
+        self._following = True
+        if self.is_mounted:
+            self.anchor()  # scrolling to an entry released it
 
     def highlight(self, index: int | None) -> None:
         """Mark one entry (e.g. a selection cursor), or none."""
@@ -172,6 +179,7 @@ class ConversationView(ScrollView, can_focus=True):
 
     def scroll_to_entry(self, index: int) -> None:
         """Scroll so that entry `index` starts at the top of the view (as far as possible)."""
+        self._flush()  # entries just added count in the scrollable height
         self.scroll_to(y=self._layout.start(index), animate=False)
         self._flush()  # entries laid out above it keep it at the top
 

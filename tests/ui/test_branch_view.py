@@ -1,5 +1,5 @@
 """After an edit, a retry or a branch switch the log shows exactly the current branch: each
-reply with its own notices, nothing of the hidden branches."""
+reply with its own notices, nothing of the hidden branches, and the switched message in view."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from chatui.ui.app import ChatApp
 from chatui.ui.render_entries import AssistantEntry, NoticeEntry, UserEntry
 from tests.ui.conftest import AppFactory, chat, screen_text, settle
 from tests.wireserver import Reply, WireServer
+
+LONG = "\n\n".join(f"Paragraph {i} of a long answer, long enough to wrap." for i in range(40))
 
 
 def shown(app: ChatApp) -> list[tuple[str, str]]:
@@ -66,3 +68,26 @@ async def test_retry_after_errors_keeps_each_error_with_its_attempt(
         await settle(pilot)
         assert shown(app)[1] == ("assistant", "partial")
         assert "Rate limited" not in screen_text(app) and "✗" in screen_text(app)
+
+
+async def test_switching_branch_keeps_the_switched_reply_in_view(
+    make_app: AppFactory, wire_server: WireServer
+) -> None:
+    wire_server.enqueue(Reply(pieces=["short one"]), Reply.from_text(LONG, size=40))
+    wire_server.enqueue(Reply(pieces=["short two"]))
+    app = make_app()
+    async with app.run_test(size=(100, 24)) as pilot:
+        for question in ("q-one", "q-two"):
+            await pilot.press(*question, "enter")
+            await settle(pilot)
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        view = chat(app).view
+        await pilot.press("alt+left")
+        await settle(pilot)
+        assert view.scroll_y > 0 and "q-one" not in screen_text(app)
+        assert "assistant · oai/test-model  [1/2]" in screen_text(app)
+        await pilot.press("alt+right")
+        await settle(pilot)
+        assert "assistant · oai/test-model  [2/2]" in screen_text(app)
+        assert "short two" in screen_text(app)
