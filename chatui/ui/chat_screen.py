@@ -7,7 +7,7 @@ from collections.abc import AsyncGenerator, Iterator
 from contextlib import suppress
 from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.screen import Screen
 from textual.widgets import Footer
@@ -273,6 +273,23 @@ class ChatScreen(Screen[None]):
 
     def action_branch(self, step: int) -> None:
         self.cursor.branch(step)
+
+    def action_scroll_log(self, where: str) -> None:
+        self.view.go(where)
+
+    def on_key(self, event: events.Key) -> None:
+        """Typing (or pasting) while the log has the focus goes to the prompt."""
+        if event.is_printable and event.character:
+            self.to_prompt(event, event.character)
+
+    def on_paste(self, event: events.Paste) -> None:
+        self.to_prompt(event, event.text)
+
+    def to_prompt(self, event: events.Event, text: str) -> None:
+        if self.focused is self.view:
+            event.stop()
+            self.prompt.focus()
+            self.prompt.insert(text)
 
     def action_toggle_thinking(self) -> None:
         thinking.toggle_blocks(self)

@@ -177,6 +177,17 @@ class ConversationView(ScrollView, can_focus=True):
         """Index of the highlighted entry, if any."""
         return self._highlighted
 
+    def go(self, where: str) -> None:
+        """Scroll to the "top", the "end" (and follow), or a page "up" (pauses following) or
+        "down"."""
+        page = self.scrollable_content_region.height
+        if where == "top":
+            self.scroll_home(animate=False)
+        elif where == "end":
+            self.follow()
+        else:
+            self.scroll_to(y=self.scroll_y + (page if where == "down" else -page), animate=False)
+
     def scroll_to_entry(self, index: int) -> None:
         """Scroll so that entry `index` starts at the top of the view (as far as possible)."""
         self._flush()  # entries just added count in the scrollable height
