@@ -145,39 +145,40 @@ class ChatSession:
                 settings=self.saved_settings,
             )
 
-    async def send(
+    def send(
         self, prompt: str, attachments: Sequence[Attachment] = ()
     ) -> AsyncGenerator[SessionEvent, None]:
-        """Save the user's message (with any attached files), then stream (and save) the reply."""
+        """Add the user's message (with any attached files) to the turns now; the events save
+        it, then stream (and save) the reply."""
         if self.busy:
             raise RuntimeError("a reply is already streaming")
         user = self._append(Turn(Role.USER, prompt, attachments=tuple(attachments)))
-        await self._save_user(user)
+        return self._send(user)
+
+    async def _send(self, user: Turn) -> AsyncGenerator[SessionEvent, None]:
+        await asyncio.shield(self._save_user(user))  # saved even if stopped at once
         async for event in self._reply():
             yield event
 
-    async def retry(self) -> AsyncGenerator[SessionEvent, None]:
-        """Ask again for the last reply: the old one stays in the tree as a sibling branch."""
+    def retry(self) -> AsyncGenerator[SessionEvent, None]:
+        """Ask again for the last reply: it leaves the turns now (it stays in the tree as a
+        sibling branch); the events stream the new one."""
         if self.busy:
             raise RuntimeError("a reply is already streaming")
         if self.turns and self.turns[-1].role is Role.ASSISTANT:
             self.turns.pop()
-        if not self.turns:
-            return
-        async for event in self._reply():
-            yield event
+        return self._reply()
 
-    async def edit(self, index: int, text: str) -> AsyncGenerator[SessionEvent, None]:
+    def edit(self, index: int, text: str) -> AsyncGenerator[SessionEvent, None]:
         """Replace the user message at `index` with `text` (its attached files are kept): a new
-        branch from that point."""
+        branch from that point. The turns change now; the events stream the reply."""
         if self.busy:
             raise RuntimeError("a reply is already streaming")
         if self.turns[index].role is not Role.USER:
             raise ValueError("only a user message can be edited")
         attachments = self.turns[index].attachments
         del self.turns[index:]
-        async for event in self.send(text, attachments):
-            yield event
+        return self.send(text, attachments)
 
     def set_thinking(self, budget: int) -> None:
         """Extended thinking for the next replies (`budget` tokens, 0: off), saved with the
@@ -264,6 +265,8 @@ class ChatSession:
         return None
 
     async def _reply(self) -> AsyncGenerator[SessionEvent, None]:
+        if not self.turns:
+            return
         self.busy = True
         model = self.model
         request = ChatRequest(model.model, history(self.turns), self.system, self.options)
@@ -276,6 +279,7 @@ class ChatSession:
             if (note := self._not_saved()) is not None:
                 yield note
             yield ReplyStarted(reply)
+            await asyncio.to_thread(self.pool.warm, model.provider)  # no SDK import on the loop
             provider = self.pool.get(model.provider)
             async with aclosing(provider.stream(request)) as events:
                 async for event in events:

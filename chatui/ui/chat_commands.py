@@ -17,11 +17,14 @@ if TYPE_CHECKING:
     from chatui.ui.chat_screen import ChatScreen
 
 CHAT_BINDINGS: list[BindingType] = [
+    # ctrl+n and Esc act as soon as they arrive (priority): a message typed right after them
+    # is sent after they took effect, not before (other bindings wait for the focused prompt)
     Binding(
         "escape",
         "stop",
         "Stop",
         id="chat.stop",
+        priority=True,
         tooltip="Stop the reply; cancel an edit or a selection",
     ),
     Binding(
@@ -45,10 +48,53 @@ CHAT_BINDINGS: list[BindingType] = [
         id="chat.history",
         tooltip="Browse and search saved conversations",
     ),
-    Binding("ctrl+n", "new_chat", "New chat", id="chat.new", tooltip="Start a new conversation"),
+    Binding(
+        "ctrl+n",
+        "new_chat",
+        "New chat",
+        id="chat.new",
+        priority=True,
+        tooltip="Start a new conversation",
+    ),
     Binding("ctrl+g", "conversation_settings", "Settings", show=False, id="chat.settings"),
     Binding("ctrl+l", "attach_file", "Attach", show=False, id="chat.attach"),
     Binding("ctrl+t", "toggle_thinking", "Thinking", show=False, id="chat.toggle_thinking"),
+    # From the prompt too (its own page keys matter little in at most 12 rows); Home and End
+    # stay the prompt's line start and end, so the conversation's ends are ctrl+home/ctrl+end.
+    Binding(
+        "pageup",
+        "scroll_log('up')",
+        "Page up",
+        show=False,
+        priority=True,
+        id="chat.page_up",
+        tooltip="Scroll the conversation up a page",
+    ),
+    Binding(
+        "pagedown",
+        "scroll_log('down')",
+        "Page down",
+        show=False,
+        priority=True,
+        id="chat.page_down",
+        tooltip="Scroll the conversation down a page",
+    ),
+    Binding(
+        "ctrl+home",
+        "scroll_log('top')",
+        "Top",
+        show=False,
+        id="chat.top",
+        tooltip="Go to the start of the conversation",
+    ),
+    Binding(
+        "ctrl+end",
+        "scroll_log('end')",
+        "End",
+        show=False,
+        id="chat.end",
+        tooltip="Go to the end and follow new text",
+    ),
     *MESSAGE_BINDINGS,
 ]
 

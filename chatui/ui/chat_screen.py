@@ -7,10 +7,10 @@ from collections.abc import AsyncGenerator, Iterator
 from contextlib import suppress
 from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.screen import Screen
-from textual.worker import Worker
+from textual.worker import Worker, WorkerCancelled, WorkerFailed
 
 from chatui.core import ChatError, GenerationOptions, ModelRef, Role
 from chatui.services import chat
@@ -31,7 +31,7 @@ from chatui.ui.onboarding import NO_MODEL, model_note, welcome_text
 from chatui.ui.picker import ModelPicker
 from chatui.ui.prompt import PromptInput
 from chatui.ui.render_entries import Entry
-from chatui.ui.reply_relay import ReplyRelay
+from chatui.ui.reply_relay import ReplyRelay, turn_notices
 from chatui.ui.settings_dialog import SettingsActions
 from chatui.ui.status import StatusBar
 
@@ -51,7 +51,7 @@ class ChatScreen(Screen[None]):
         self.start = start
         self.model = start.model
         self.session: chat.ChatSession | None = None
-        self.replies = ReplyRelay(self)
+        self.reply: ReplyRelay | None = None  # the reply streaming now, or the last one
         self.entry_for: dict[Turn, Entry] = {}
         self.cursor = MessageCursor(self)
         self.settings_actions = SettingsActions(self)
@@ -76,13 +76,6 @@ class ChatScreen(Screen[None]):
     @property
     def prompt(self) -> PromptInput:
         return self.query_one(PromptInput)
-
-    def entry_of(self, turn_index: int) -> int | None:
-        """The view index of the entry showing `session.turns[turn_index]`."""
-        if self.session is None:
-            return None
-        entry = self.entry_for.get(self.session.turns[turn_index])
-        return self.view.entries.index(entry) if entry in self.view.entries else None
 
     def on_mount(self) -> None:
         self.query_one(PromptInput).focus()
@@ -136,11 +129,7 @@ class ChatScreen(Screen[None]):
         self.settings_actions.show_badge()
         index = next((i for i, t in enumerate(session.turns) if t.id == message_id), None)
         if index is not None:
-            self.cursor.selected = index
-            entry = self.entry_of(index)
-            if entry is not None:
-                self.view.highlight(entry)
-                self.call_after_refresh(self.view.scroll_to_entry, entry)
+            self.cursor.show(index)
 
     def redraw(self) -> None:
         """Show the session's current branch from scratch."""
@@ -154,6 +143,7 @@ class ChatScreen(Screen[None]):
         return f"  [{position}/{count}]" if count > 1 else ""
 
     def show_turn(self, turn: Turn) -> None:
+        """Add `turn` to the view, with the notices that belong to it."""
         if turn.role.value == "user":
             label, chips = self.branch_label(turn), chip_labels(turn.attachments)
             self.entry_for[turn] = self.view.add_user(turn.content + label, chips)
@@ -166,22 +156,20 @@ class ChatScreen(Screen[None]):
         if turn.status != "complete":
             self.view.set_status(handle, turn.status)
         self.view.finish(handle)
-        if turn.error:
-            self.view.add_notice(turn.error, "error")
+        limit = self.session.options.max_tokens if self.session else None
+        for text, kind in turn_notices(turn, limit):
+            self.view.add_notice(text, kind)
 
     @work(exclusive=True, group="warm-up", exit_on_error=False)
     async def warm_up(self, provider: str) -> None:
         """Import the SDK and build the client in a thread, after the first paint; then list
         the models, which opens a connection the first message can reuse."""
-        await self.warm(provider)
-        with suppress(ChatError, TimeoutError):
-            models = await asyncio.wait_for(self.app.pool.get(provider).list_models(), 10)
-            self.app.model_lists[provider] = models
-
-    async def warm(self, provider: str) -> None:
         with suppress(ChatError):  # a missing key is reported when the user sends
             await asyncio.to_thread(self.app.pool.warm, provider)
         await asyncio.to_thread(warm_rendering)
+        with suppress(ChatError, TimeoutError):
+            models = await asyncio.wait_for(self.app.pool.get(provider).list_models(), 10)
+            self.app.model_lists[provider] = models
 
     @work(exclusive=True, group="discover", exit_on_error=False)
     async def discover_endpoints(self) -> None:
@@ -204,11 +192,19 @@ class ChatScreen(Screen[None]):
         self.status.show(model=str(ref), note=model_note(self.app.config, ref))
         self.warm_up(ref.provider)
 
+    @property
+    def streaming(self) -> bool:
+        """A reply streams (or, stopped, is still being saved): no other can start."""
+        return self.reply is not None and self.reply.running
+
     @on(PromptInput.Submitted)
     def _submitted(self, event: PromptInput.Submitted) -> None:
         if self.attacher.command(event.text):
             return
-        if self.session is not None and self.session.busy:
+        if self.reply is not None and self.reply.stopping:
+            self.notify("Saving the stopped reply: press Enter again in a moment.")
+            return
+        if self.streaming:
             self.notify("A reply is still streaming: Esc stops it.", severity="warning")
             return
         if self.model is None:
@@ -219,49 +215,54 @@ class ChatScreen(Screen[None]):
         if self.cursor.editing is not None and self.session is not None:
             index = self.cursor.editing
             self.cursor.end_edit()
-            self.run_reply(self.session.edit(index, event.text))
-            self.redraw()
+            self.run_reply(self.session.edit(index, event.text), redraw=True)
             return
         self.send(event.text)
 
     def send(self, text: str) -> None:
         assert self.session is not None
-        self.cursor.unselect()
-        files = self.attacher.take()
-        self.view.add_user(text, chip_labels(files))
-        self.run_reply(self.session.send(text, files))
+        events = self.session.send(text, self.attacher.take())
+        self.show_turn(self.session.turns[-1])
+        self.run_reply(events)
 
-    def run_reply(self, events: AsyncGenerator[chat.SessionEvent, None]) -> None:
-        """Stream a reply in the (one) reply worker; Esc cancels it."""
-        self.run_worker(
-            self.replies.run(events), group="reply", exclusive=True, exit_on_error=False
-        )
+    def run_reply(
+        self, events: AsyncGenerator[chat.SessionEvent, None], redraw: bool = False
+    ) -> None:
+        """Stream a reply (the session's turns already hold what it answers; `redraw` when
+        they changed in place), following it to the bottom; Esc stops it."""
+        self.cursor.unselect()
+        if redraw:
+            self.redraw()
+        self.view.follow()
+        self.reply = ReplyRelay(self)
+        self.reply.start(events)
 
     def on_reply_started(self, message: ui.ReplyStarted) -> None:
-        self.replies.started(message.turn)
+        message.relay.started(message.turn)
         self.refresh_bindings()  # the first message: the footer offers the message keys
 
     def on_reply_text(self, message: ui.ReplyText) -> None:
-        self.replies.text(message.text)
+        message.relay.text(message.text)
 
     def on_reply_reasoning(self, message: ui.ReplyReasoning) -> None:
-        self.replies.reasoning(message.text)
+        message.relay.reasoning(message.text)
 
     def on_reply_ended(self, message: ui.ReplyEnded) -> None:
-        self.replies.ended(message)
+        message.relay.ended(message)
 
     def on_save_failed(self, message: ui.SaveFailed) -> None:
-        self.replies.save_failed(message)
+        message.relay.save_failed(message)
 
     def on_saved_as_new(self, message: ui.SavedAsNew) -> None:
-        self.replies.saved_as_new()
+        message.relay.saved_as_new()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        self.replies.worker_changed(event)
+        if self.reply is not None:
+            self.reply.worker_changed(event)
 
     def action_stop(self) -> None:
-        if self.session is not None and self.session.busy:
-            self.workers.cancel_group(self, "reply")
+        if self.streaming and self.reply is not None:
+            self.reply.stop()
         elif not self.cursor.cancel_edit():
             self.cursor.unselect()
 
@@ -272,15 +273,9 @@ class ChatScreen(Screen[None]):
         return True
 
     def action_retry(self) -> None:
-        if self.session is None or self.session.busy or not self.session.turns:
+        if self.session is None or self.streaming or not self.session.turns:
             return
-        self.cursor.unselect()
-        last = self.session.turns[-1]
-        if last.role.value == "assistant":  # it stays in the tree: alt+left shows it again
-            entry = self.entry_for.pop(last, None)
-            if entry is not None and entry in self.view.entries:
-                self.view.remove_entry(entry)
-        self.run_reply(self.session.retry())
+        self.run_reply(self.session.retry(), redraw=True)  # the old reply: alt+left shows it
 
     def action_select(self, step: int) -> None:
         self.cursor.select(step)
@@ -297,19 +292,45 @@ class ChatScreen(Screen[None]):
     def action_branch(self, step: int) -> None:
         self.cursor.branch(step)
 
+    def action_scroll_log(self, where: str) -> None:
+        self.view.go(where)
+
+    def on_key(self, event: events.Key) -> None:
+        """Typing (or pasting) while the log has the focus goes to the prompt."""
+        if event.is_printable and event.character:
+            self.to_prompt(event, event.character)
+
+    def on_paste(self, event: events.Paste) -> None:
+        self.to_prompt(event, event.text)
+
+    def to_prompt(self, event: events.Event, text: str) -> None:
+        if self.focused is self.view:
+            event.stop()
+            self.prompt.focus()
+            self.prompt.insert(text)
+
     def action_toggle_thinking(self) -> None:
         thinking.toggle_blocks(self)
 
+    def leave_conversation(self) -> Worker[None] | None:
+        """Show a new, empty conversation. A reply streaming in the old one stops (it is saved
+        as stopped) and nothing more of it is shown; returns its worker while it saves."""
+        reply, self.reply = self.reply, None
+        stopping = reply.detach() if reply is not None else None
+        self.view.clear()
+        self.entry_for.clear()
+        self.new_session()
+        return stopping
+
     def action_history(self) -> None:
-        def opened(choice: Opened | None) -> None:
+        async def opened(choice: Opened | None) -> None:
             if choice is None:
                 self.deletion.reopen_if_restored()
                 return
-            if self.session is not None and self.session.busy:
-                self.action_stop()
-            self.view.clear()
-            self.entry_for.clear()
-            self.new_session()
+            stopping = self.leave_conversation()
+            if stopping is not None and choice.conversation_id is not None:
+                with suppress(WorkerCancelled, WorkerFailed):  # it may be the one opened:
+                    await stopping.wait()  # show its reply as saved
             if choice.conversation_id is not None:
                 self.resume(choice.conversation_id, choice.message_id)
             self.prompt.focus()
@@ -317,12 +338,8 @@ class ChatScreen(Screen[None]):
         self.app.push_screen(HistoryScreen(self.deletion.deleted), opened)
 
     def action_new_chat(self) -> None:
-        if self.session is not None and self.session.busy:
-            self.action_stop()
-        self.view.clear()
-        self.entry_for.clear()
-        self.new_session()
-        self.query_one(PromptInput).focus()
+        self.leave_conversation()
+        self.prompt.focus()
 
     def action_attach_file(self) -> None:
         self.attacher.open_dialog()

@@ -155,10 +155,17 @@ class ConversationView(ScrollView, can_focus=True):
         self._changed(index)
 
     def clear(self) -> None:
-        """Remove every entry."""
+        """Remove every entry; what comes next is followed."""
         self._layout.clear()
         self._highlighted = None
         self._changed(0)
+        self.follow()
+
+    def follow(self) -> None:
+        """Scroll to the bottom and keep following new rows (until the user scrolls up)."""
+        self._following = True
+        if self.is_mounted:
+            self.anchor()  # scrolling to an entry released it
 
     def highlight(self, index: int | None) -> None:
         """Mark one entry (e.g. a selection cursor), or none."""
@@ -172,8 +179,20 @@ class ConversationView(ScrollView, can_focus=True):
         """Index of the highlighted entry, if any."""
         return self._highlighted
 
+    def go(self, where: str) -> None:
+        """Scroll to the "top", the "end" (and follow), or a page "up" (pauses following) or
+        "down"."""
+        page = self.scrollable_content_region.height
+        if where == "top":
+            self.scroll_home(animate=False)
+        elif where == "end":
+            self.follow()
+        else:
+            self.scroll_to(y=self.scroll_y + (page if where == "down" else -page), animate=False)
+
     def scroll_to_entry(self, index: int) -> None:
         """Scroll so that entry `index` starts at the top of the view (as far as possible)."""
+        self._flush()  # entries just added count in the scrollable height
         self.scroll_to(y=self._layout.start(index), animate=False)
         self._flush()  # entries laid out above it keep it at the top
 

@@ -190,6 +190,8 @@ class HistoryScreen(Screen[Opened | None]):
         self._open()
 
     def _open(self) -> None:
+        if self.app.screen is not self:  # a second Enter that arrived before it closed
+            return
         row = self.current()
         if isinstance(row, ConversationSummary):
             self.dismiss(Opened(row.id))

@@ -10,6 +10,7 @@ from textual.binding import Binding
 
 from chatui.core import Role
 from chatui.services.turns import Turn
+from chatui.ui.render_entries import Entry
 
 if TYPE_CHECKING:
     from chatui.services.chat import ChatSession
@@ -113,12 +114,21 @@ class MessageCursor:
         if not turns:
             return
         current = self.selected if self.selected is not None else len(turns)
-        self.selected = max(0, min(len(turns) - 1, current + step))
-        self.code_cursor = 0
-        entry = self.screen.entry_of(self.selected)
+        self.show(max(0, min(len(turns) - 1, current + step)))
+
+    def entry(self, index: int) -> Entry | None:
+        """The view's entry showing `session.turns[index]`, if the view has it."""
+        turn = self.session.turns[index] if self.session else None
+        entry = self.screen.entry_for.get(turn) if turn else None
+        return entry if entry is not None and entry.index >= 0 else None
+
+    def show(self, index: int) -> None:
+        """Select `session.turns[index]`: highlight its entry and scroll it to the top."""
+        self.selected, self.code_cursor = index, 0
+        entry = self.entry(index)
         if entry is not None:
-            self.screen.view.highlight(entry)
-            self.screen.view.scroll_to_entry(entry)
+            self.screen.view.highlight(entry.index)
+            self.screen.view.scroll_to_entry(entry.index)
 
     def unselect(self) -> bool:
         if self.selected is None:
@@ -156,7 +166,7 @@ class MessageCursor:
         self.notify(clipboard.notice(what, places))
 
     def edit(self) -> None:
-        if self.session is None or self.session.busy:
+        if self.session is None or self.screen.streaming:
             return
         turns = self.session.turns
         start = self.selected if self.selected is not None else len(turns) - 1
@@ -202,10 +212,6 @@ class MessageCursor:
             index = found[-1]
         if session.switch_branch(index, step):
             self.screen.redraw()
-            self.selected = min(index, len(session.turns) - 1)
-            entry = self.screen.entry_of(self.selected)
-            if entry is not None:
-                self.screen.view.highlight(entry)
-                self.screen.view.scroll_to_entry(entry)
+            self.show(min(index, len(session.turns) - 1))
         else:
             self.notify("There is no other branch here.")

@@ -1,19 +1,25 @@
-"""Messages the reply worker posts to the chat screen, one per thing that happened."""
+"""Messages the reply worker posts to the chat screen, one per thing that happened. Each names
+the `relay` of its reply: once the screen has left that conversation, they change nothing."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
 from chatui.core import ChatError, StoreError
 from chatui.services.turns import Turn
 
+if TYPE_CHECKING:
+    from chatui.ui.reply_relay import ReplyRelay
+
 
 @dataclass
 class ReplyStarted(Message):
     """A request went out; the reply `turn` is empty so far."""
 
+    relay: ReplyRelay
     turn: Turn
 
 
@@ -21,6 +27,7 @@ class ReplyStarted(Message):
 class ReplyText(Message):
     """More visible text of the streaming reply."""
 
+    relay: ReplyRelay
     text: str
 
 
@@ -28,6 +35,7 @@ class ReplyText(Message):
 class ReplyReasoning(Message):
     """More reasoning (thinking) text of the streaming reply."""
 
+    relay: ReplyRelay
     text: str
 
 
@@ -35,6 +43,7 @@ class ReplyReasoning(Message):
 class ReplyEnded(Message):
     """The reply finished, failed (`error`) or was stopped."""
 
+    relay: ReplyRelay
     turn: Turn
     error: ChatError | None
 
@@ -43,6 +52,7 @@ class ReplyEnded(Message):
 class SaveFailed(Message):
     """The store refused a write: the conversation continues unsaved."""
 
+    relay: ReplyRelay
     error: StoreError
 
 
@@ -50,4 +60,5 @@ class SaveFailed(Message):
 class SavedAsNew(Message):
     """The conversation was deleted elsewhere while open; it was saved again as a new one."""
 
+    relay: ReplyRelay
     conversation_id: str

@@ -20,8 +20,7 @@ def toggle_blocks(screen: ChatScreen) -> None:
     view = screen.view
     selected = screen.cursor.selected
     if selected is not None:
-        index = screen.entry_of(selected)
-        entry = view.entries[index] if index is not None else None
+        entry = screen.cursor.entry(selected)
         if isinstance(entry, AssistantEntry) and entry.reasoning is not None:
             view.set_thinking_open(entry, not entry.thinking_open)
         else:

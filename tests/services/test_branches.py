@@ -50,6 +50,25 @@ async def test_edit_branches_at_the_user_message(tmp_path: Path) -> None:
     assert not session.switch_branch(0, 1)  # the first message has no siblings
 
 
+async def test_send_edit_and_retry_change_the_turns_when_called(tmp_path: Path) -> None:
+    """The screen draws the branch they leave before their events run (a stale reply under an
+    edited question was the result otherwise)."""
+    session, providers = make_session(tmp_path, "alpha")
+    providers["alpha"].enqueue("a1")
+    providers["alpha"].enqueue("a1 again")
+    providers["alpha"].enqueue("b1")
+    events = session.send("q1")
+    assert contents(session) == ["q1"]
+    await run(events)
+    events = session.retry()
+    assert contents(session) == ["q1"]
+    await run(events)
+    events = session.edit(0, "q1 v2")
+    assert contents(session) == ["q1 v2"]
+    await run(events)
+    assert contents(session) == ["q1 v2", "b1"]
+
+
 async def test_reload_rebuilds_tree_and_newest_branch(tmp_path: Path) -> None:
     session, providers = make_session(tmp_path, "alpha")
     for text in ("a1", "a2", "b2", "b2 again"):

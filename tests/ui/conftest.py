@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.pilot import Pilot
@@ -74,3 +75,13 @@ async def settle(pilot: Pilot[None]) -> None:
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
     await pilot.pause(0.05)
+
+
+async def wait_until(pilot: Pilot[Any], done: Callable[[], bool], seconds: float = 2.0) -> None:
+    """Let frames happen until `done()`; fails after about `seconds`."""
+    for _ in range(round(seconds * 100)):
+        await pilot.pause()
+        if done():
+            return
+        await pilot.pause(0.01)
+    raise AssertionError("condition not reached")

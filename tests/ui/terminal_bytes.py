@@ -58,6 +58,16 @@ SENT: dict[str, dict[str, Press]] = {
     "down": everywhere("\x1b[B"),
     "pageup": everywhere("\x1b[5~", Terminalapp=Press("\x1b[5~", "⇧PageUp")),
     "pagedown": everywhere("\x1b[6~", Terminalapp=Press("\x1b[6~", "⇧PageDown")),
+    "ctrl+home": everywhere(
+        "\x1b[1;5H",
+        iTerm2=Press("\x1b[1;5H", "fn+⌃← (not checked)"),
+        Terminalapp=Press("\x1b[1;5H", "fn+⌃← (not checked)"),
+    ),
+    "ctrl+end": everywhere(
+        "\x1b[1;5F",
+        iTerm2=Press("\x1b[1;5F", "fn+⌃→ (not checked)"),
+        Terminalapp=Press("\x1b[1;5F", "fn+⌃→ (not checked)"),
+    ),
     "tab": everywhere("\t"),
     "shift+tab": everywhere("\x1b[Z"),
     "f1": everywhere("\x1bOP", GNOMETerminal=Press(None, "its Help")),

@@ -12,6 +12,7 @@ from textual.pilot import Pilot
 from chatui.ui.conversation_view import ConversationView
 from chatui.ui.markdown_blocks import Line
 from chatui.ui.render_entries import AssistantEntry, Entry, EntryLayout, EntryStyles, UserEntry
+from tests.ui.conftest import wait_until
 
 _E = TypeVar("_E", bound=Entry)
 
@@ -35,16 +36,6 @@ def view_of(app: App[None]) -> ConversationView:
 def rows(view: ConversationView) -> list[str]:
     """The visible rows as plain text."""
     return [view.render_line(y).text for y in range(view.size.height)]
-
-
-async def wait_until(pilot: Pilot[None], done: Callable[[], bool]) -> None:
-    """Let frames happen until `done()`; fails after two seconds."""
-    for _ in range(200):
-        await pilot.pause()
-        if done():
-            return
-        await pilot.pause(0.01)
-    raise AssertionError("condition not reached")
 
 
 def spy_on(
