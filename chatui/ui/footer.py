@@ -20,6 +20,14 @@ COMPACT_BELOW = 100
 class KeyFooter(Footer):
     """Textual's footer, in the order above."""
 
+    # compact, Textual gives the palette's key the right margin the other keys have: the last
+    # column then showed a letter of the keys scrolled under it, after "^p palette"
+    DEFAULT_CSS = """
+    KeyFooter.-compact FooterKey.-command-palette {
+        margin-right: 0;
+    }
+    """
+
     def compose(self) -> ComposeResult:
         declared = [b.action for b in type(self.screen).BINDINGS if isinstance(b, Binding)]
 

@@ -61,7 +61,13 @@ class KeyParser(XTermParser):
             yield other_key(int(match[1]), int(match[2]))
             return
         for event in super()._sequence_to_key_events(sequence, alt):
-            yield with_alt(event) if alt else event
+            if alt and event.key.startswith("ctrl+"):
+                # no binding is Alt+Ctrl+letter: ESC then Ctrl+letter in one read is Esc pressed
+                # just before the key (fast typing, tmux's `send-keys Escape C-n`)
+                yield events.Key("escape", "\x1b")
+                yield event
+            else:
+                yield with_alt(event) if alt else event
 
 
 class TerminalDriver(linux_driver.LinuxDriver):

@@ -42,3 +42,13 @@ async def test_a_wide_footer_lists_the_screen_keys_in_their_order(make_app: AppF
             "^f History",
             "^n New chat",
         ]  # stop, retry and the message actions appear once there is a message
+
+
+async def test_nothing_shows_right_of_the_palette_key(make_app: AppFactory) -> None:
+    """Keys that don't fit scroll under the palette's key; none may peek out after it."""
+    app = make_app()
+    async with app.run_test(size=(60, 15)) as pilot:
+        await pilot.pause()
+        footer = app.screen.query_one(Footer)
+        palette = footer.query_one(".-command-palette", FooterKey)
+        assert palette.region.right == footer.region.right

@@ -139,3 +139,10 @@ def test_the_driver_asks_for_modify_other_keys_and_puts_it_back(
     assert written == [MODIFY_OTHER_KEYS_ON]
     driver.stop_application_mode()
     assert written[-1] == "\x1b[>4m"
+
+
+@pytest.mark.parametrize(("sent", "key"), [("\x1b\x0e", "ctrl+n"), ("\x1b\x06", "ctrl+f")])
+def test_escape_then_a_ctrl_key_in_one_read_is_both_keys(sent: str, key: str) -> None:
+    """Esc pressed just before Ctrl+N (or tmux's `send-keys Escape C-n`) stops the reply, then
+    starts a new chat; it was read as Alt+Ctrl+N, which nothing is bound to."""
+    assert [event.key for event in parsed(sent)] == ["escape", key]
