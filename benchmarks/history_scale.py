@@ -32,8 +32,8 @@ from chatui.config import Config
 from chatui.core import ModelRef
 from chatui.store import TranscriptStore
 from chatui.ui.app import ChatApp
-from chatui.ui.chat_screen import ChatScreen
-from chatui.ui.history_screen import HistoryScreen, Opened
+from chatui.ui.chat.screen import ChatScreen
+from chatui.ui.screens.history import HistoryScreen, Opened
 
 
 async def until(condition: object, timeout: float = 10.0) -> float:

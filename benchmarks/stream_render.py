@@ -29,9 +29,9 @@ from chatui.config import load_config
 from chatui.core import ModelRef
 from chatui.store import TranscriptStore
 from chatui.ui.app import ChatApp
-from chatui.ui.chat_screen import ChatScreen
-from chatui.ui.conversation_view import ConversationView
-from chatui.ui.render_entries import AssistantEntry
+from chatui.ui.chat.screen import ChatScreen
+from chatui.ui.conversation.entries import AssistantEntry
+from chatui.ui.conversation.view import ConversationView
 
 RATE = 2000.0
 SAMPLE = make_markdown(1500, seed=3)

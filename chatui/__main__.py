@@ -2,6 +2,6 @@
 
 import sys
 
-from chatui.cli import main
+from chatui.cli.main import main
 
 sys.exit(main())

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from chatui import __version__, cli
+from chatui import __version__
+from chatui.cli import main as cli
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 

@@ -155,7 +155,7 @@ def test_every_command_refuses_a_malformed_base_url_at_start(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     """Not "Connection dropped … may be temporary" once a request fails: exit 2 before any."""
-    from chatui import cli
+    from chatui.cli import main as cli
     from chatui.ui.app import ChatApp
 
     monkeypatch.setenv("CHATUI_CONFIG", str(tmp_path / "absent.toml"))

@@ -35,7 +35,7 @@ def test_lower_layers_do_not_load_textual_or_sdks(module: str) -> None:
 
 def test_cli_help_does_not_load_sdks() -> None:
     code = (
-        "from chatui.cli import main\n"
+        "from chatui.cli.main import main\n"
         "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
         "try:\n    main(['ask', '--help'])\nexcept SystemExit:\n    pass"
     )

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from chatui.cli import main
+from chatui.cli.main import main
 from chatui.core import ModelRef
-from chatui.services.settings import ConversationSettings
+from chatui.services.session.settings import ConversationSettings
 from chatui.store import TranscriptStore
 from chatui.ui.app import ChatApp
 from tests.test_ask_cli import chatui, cli_environ, wire_config

@@ -6,8 +6,8 @@ import os
 import re
 from pathlib import Path
 
+from chatui.exchange.chatui_json import json_text
 from chatui.store import TranscriptStore
-from chatui.store.exchange import json_text
 
 
 def file_name(title: str, conversation_id: str, kind: str) -> str:

@@ -28,7 +28,7 @@ from chatui.store.records import (
 from chatui.store.search import search as search_fts
 
 if TYPE_CHECKING:
-    from chatui.store.importers import ImportOutcome
+    from chatui.exchange.importers import ImportOutcome
 
 T = TypeVar("T")
 
@@ -279,14 +279,14 @@ class TranscriptStore:
 
     def export_markdown(self, conversation_id: str, *, reasoning: bool = False) -> str:
         """Readable Markdown; the models' reasoning only if `reasoning`."""
-        from chatui.store.markdown import to_markdown
+        from chatui.exchange.markdown import to_markdown
 
         return to_markdown(self.get_conversation(conversation_id), reasoning=reasoning)
 
     def export_json(self, conversation_id: str, *, reasoning: bool = True) -> dict[str, Any]:
         """A complete, lossless export (every column), marked with `format` and `version`;
         with `reasoning=False` the models' reasoning is left out (empty)."""
-        from chatui.store.exchange import to_json
+        from chatui.exchange.chatui_json import to_json
 
         return to_json(self.get_conversation(conversation_id), reasoning=reasoning)
 
@@ -296,7 +296,7 @@ class TranscriptStore:
         If its conversation or message ids are already stored, raise StoreError — unless
         `new_ids`, which stores a copy under fresh ids (times and content kept).
         """
-        from chatui.store.exchange import parse_json, with_new_ids
+        from chatui.exchange.chatui_json import parse_json, with_new_ids
 
         transcript = parse_json(data)
         if new_ids:
@@ -312,6 +312,6 @@ class TranscriptStore:
 
     def import_transcripts(self, transcripts: Sequence[Transcript]) -> ImportOutcome:
         """Store, all or nothing, each transcript whose settings' `imported_from` is new."""
-        from chatui.store.importers import insert_new_imports
+        from chatui.exchange.importers import insert_new_imports
 
         return self._write("the imports", lambda c: insert_new_imports(c, transcripts))

@@ -17,13 +17,13 @@ from chatui.core import ChatError, ModelRef
 from chatui.paths import screenshot_dir
 from chatui.services.pool import ProviderPool
 from chatui.services.preferences import load_preferences, save_preference
-from chatui.services.settings import ConversationSettings
+from chatui.services.session.settings import ConversationSettings
 from chatui.services.trash import Trash
 from chatui.store import TranscriptStore
-from chatui.ui.chat_screen import ChatScreen
+from chatui.ui.chat.screen import ChatScreen
 from chatui.ui.clipboard import Clipboard
-from chatui.ui.history_screen import HistoryScreen
-from chatui.ui.render_text import use_colors
+from chatui.ui.conversation.plain_text import use_colors
+from chatui.ui.screens.history import HistoryScreen
 
 DEFAULT_THEME = "textual-dark"
 UNDO_DELETE_HELP = "Bring back the last conversation deleted in the history"
@@ -121,7 +121,7 @@ class ChatApp(App[None]):
             self.notify(f"The theme is not remembered: {exc}", severity="warning")
 
     def action_help(self) -> None:
-        from chatui.ui.help_screen import HelpScreen
+        from chatui.ui.screens.help import HelpScreen
 
         if isinstance(self.screen, HelpScreen):
             self.screen.dismiss(None)

@@ -42,14 +42,14 @@ def scopes() -> list[Scope]:
     from textual.widgets import Input, TextArea
 
     from chatui.ui.app import ChatApp
-    from chatui.ui.attachments import PathDialog
-    from chatui.ui.chat_screen import ChatScreen
-    from chatui.ui.dialogs import Ask, Confirm
-    from chatui.ui.help_screen import HelpScreen
-    from chatui.ui.history_screen import HistoryScreen
-    from chatui.ui.picker import ModelPicker
-    from chatui.ui.prompt import PromptInput
-    from chatui.ui.settings_dialog import SettingsDialog
+    from chatui.ui.chat.attachment_bar import PathDialog
+    from chatui.ui.chat.prompt import PromptInput
+    from chatui.ui.chat.screen import ChatScreen
+    from chatui.ui.screens.dialogs import Ask, Confirm
+    from chatui.ui.screens.help import HelpScreen
+    from chatui.ui.screens.history import HistoryScreen
+    from chatui.ui.screens.picker import ModelPicker
+    from chatui.ui.screens.settings import SettingsDialog
 
     typing_input = text_field_keys(bindings_of(Input))
     typing_text = text_field_keys(bindings_of(TextArea))

@@ -19,9 +19,9 @@ from chatui.core import ModelRef
 from chatui.store import TranscriptStore
 from chatui.store.records import MessageRecord, Transcript
 from chatui.ui.app import ChatApp
-from chatui.ui.chat_screen import ChatScreen
-from chatui.ui.conversation_view import ConversationView
-from chatui.ui.render_entries import AssistantEntry, NoticeEntry
+from chatui.ui.chat.screen import ChatScreen
+from chatui.ui.conversation.entries import AssistantEntry, NoticeEntry
+from chatui.ui.conversation.view import ConversationView
 from tests.e2e.llama import (
     API_KEY,
     BuildFailed,
@@ -218,7 +218,7 @@ async def enter_prompt(pilot: Pilot[None], text: str, *, typed: bool = False) ->
 
 async def pick_model(pilot: Pilot[None], query: str, expected: str) -> None:
     """Ctrl+O, type `query` in the picker's filter, Enter: `expected` is now the model."""
-    from chatui.ui.picker import ModelPicker
+    from chatui.ui.screens.picker import ModelPicker
 
     await pilot.press("ctrl+o")
     await pilot.pause()

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from chatui.core import Attachment, ChatRequest, GenerationOptions, Role
 from chatui.providers import Provider
-from chatui.services.turns import Turn, history
+from chatui.services.session.turns import Turn, history
 from tests.providers.conftest import collect
 from tests.providers.test_local import FakeLlama, provider_with
 from tests.wireserver import WireServer

@@ -9,9 +9,9 @@ import gc
 
 import pytest  # each child re-imports the parent's __main__ (pytest's) as __mp_main__
 
-import chatui.ask
-import chatui.cli
-import chatui.history_cmd
+import chatui.cli.ask
+import chatui.cli.history
+import chatui.cli.main
 from chatui.config import ProviderConfig
 from chatui.core import ChatMessage, ChatRequest, Role
 from chatui.providers import create_provider

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from chatui.ui.conversation_view import ConversationView
-from chatui.ui.history_screen import HistoryScreen
-from chatui.ui.render_entries import EntryStyles
+from chatui.ui.conversation.entries import EntryStyles
+from chatui.ui.conversation.view import ConversationView
+from chatui.ui.screens.history import HistoryScreen
 from tests.reliability.cli import run_chatui
 from tests.reliability.harness import MODELS, Env, conversation_ids, messages
 from tests.reliability.hostile import (

@@ -11,7 +11,7 @@ from contextlib import nullcontext
 import pytest
 from textual import events
 
-from chatui.ui.prompt import PromptInput
+from chatui.ui.chat.prompt import PromptInput
 from tests.reliability.cli import run_chatui
 from tests.reliability.files import (
     fill_disk,

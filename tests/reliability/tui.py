@@ -9,10 +9,10 @@ from typing import Any
 from textual.app import App
 from textual.pilot import Pilot
 
-from chatui.ui.chat_screen import ChatScreen
-from chatui.ui.conversation_view import ConversationView
-from chatui.ui.prompt import PromptInput
-from chatui.ui.render_entries import AssistantEntry, NoticeEntry
+from chatui.ui.chat.prompt import PromptInput
+from chatui.ui.chat.screen import ChatScreen
+from chatui.ui.conversation.entries import AssistantEntry, NoticeEntry
+from chatui.ui.conversation.view import ConversationView
 
 __all__ = [
     "MAX_FREEZE",

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from chatui.core import ModelRef, Role
-from chatui.services.chat import ChatSession
 from chatui.services.pool import ProviderPool
+from chatui.services.session.chat import ChatSession
 from tests.services.test_chat_session import make_session, run
 
 

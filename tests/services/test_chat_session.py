@@ -10,8 +10,8 @@ import pytest
 from chatui.config import Config, ProviderConfig
 from chatui.core import ModelRef, RateLimited, Role, TextDelta
 from chatui.providers.scripted import ScriptedProvider
-from chatui.services.chat import ChatSession, NotSaved, ReplyEnded, SessionEvent
 from chatui.services.pool import ProviderPool
+from chatui.services.session.chat import ChatSession, NotSaved, ReplyEnded, SessionEvent
 from chatui.store import TranscriptStore
 
 

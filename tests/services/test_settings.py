@@ -9,9 +9,13 @@ import pytest
 from chatui.config import Config, Preset, ProviderConfig
 from chatui.core import GenerationOptions, ModelRef
 from chatui.providers.scripted import ScriptedProvider
-from chatui.services.chat import ChatSession, SessionEvent
 from chatui.services.pool import ProviderPool
-from chatui.services.settings import ConversationSettings, parse_max_tokens, parse_temperature
+from chatui.services.session.chat import ChatSession, SessionEvent
+from chatui.services.session.settings import (
+    ConversationSettings,
+    parse_max_tokens,
+    parse_temperature,
+)
 from chatui.store import TranscriptStore
 
 CUSTOM = ConversationSettings("Speak like a pirate.", 0.3, 321, "pirate")

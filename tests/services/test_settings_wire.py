@@ -10,9 +10,9 @@ import pytest
 from chatui.config import Config
 from chatui.core import ModelRef
 from chatui.providers import create_provider
-from chatui.services.chat import ChatSession
 from chatui.services.pool import ProviderPool
-from chatui.services.settings import ConversationSettings
+from chatui.services.session.chat import ChatSession
+from chatui.services.session.settings import ConversationSettings
 from chatui.store import TranscriptStore
 from tests.providers.conftest import KEY_ENV, PROTOCOLS, provider_config
 from tests.wireserver import Reply, WireServer

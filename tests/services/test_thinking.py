@@ -10,9 +10,9 @@ import pytest
 from chatui.config import Config, ProviderConfig, load_config
 from chatui.core import ConfigError, GenerationOptions, ModelRef, ReasoningDelta, StreamTimeout
 from chatui.providers.scripted import ScriptedProvider
-from chatui.services import thinking
-from chatui.services.chat import ChatSession, SessionEvent
 from chatui.services.pool import ProviderPool
+from chatui.services.session import thinking
+from chatui.services.session.chat import ChatSession, SessionEvent
 from chatui.store import TranscriptStore
 
 

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from chatui.core import StoreError
+from chatui.exchange.chatui_json import EXPORT_FORMAT, EXPORT_VERSION
 from chatui.store import TranscriptStore
-from chatui.store.exchange import EXPORT_FORMAT, EXPORT_VERSION
 from chatui.store.records import CONVERSATION_COLUMNS, MESSAGE_COLUMNS
 from tests.store.conftest import fts_integrity
 

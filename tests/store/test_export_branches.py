@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from chatui.core import RateLimited
-from chatui.services.chat import ChatSession
 from chatui.services.exports import export_conversation
+from chatui.services.session.chat import ChatSession
 from chatui.store import TranscriptStore
 from tests.services.test_chat_session import make_session, run
 from tests.store.test_export_reasoning import run as history

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from chatui import history_cmd
+from chatui.cli import history as history_cmd
 from chatui.store import TranscriptStore
 
 THOUGHT = "First, recall that llamas hum."

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from chatui import history_cmd
+from chatui.cli import history as history_cmd
 from chatui.services.exports import export_conversation
 from chatui.store import TranscriptStore
 
@@ -308,7 +308,7 @@ def test_module_entry_point_in_a_subprocess(data_dir: Path) -> None:
     root = str(Path(__file__).resolve().parents[2])
     env = {**os.environ, "PYTHONPATH": root}
     listed = subprocess.run(
-        [sys.executable, "-m", "chatui.history_cmd", "list"],
+        [sys.executable, "-m", "chatui.cli.history", "list"],
         capture_output=True,
         text=True,
         env=env,
@@ -317,7 +317,7 @@ def test_module_entry_point_in_a_subprocess(data_dir: Path) -> None:
     assert listed.returncode == 0, listed.stderr
     assert "Plain chat about llamas" in listed.stdout
     missing = subprocess.run(
-        [sys.executable, "-m", "chatui.history_cmd", "show", "ZZZZ"],
+        [sys.executable, "-m", "chatui.cli.history", "show", "ZZZZ"],
         capture_output=True,
         text=True,
         env=env,
@@ -328,7 +328,7 @@ def test_module_entry_point_in_a_subprocess(data_dir: Path) -> None:
     assert (
         "textual"
         not in subprocess.run(
-            [sys.executable, "-c", "import sys, chatui.history_cmd; print(sorted(sys.modules))"],
+            [sys.executable, "-c", "import sys, chatui.cli.history; print(sorted(sys.modules))"],
             capture_output=True,
             text=True,
             env=env,

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from chatui import history_cmd
+from chatui.cli import history as history_cmd
 from chatui.config import Config, ProviderConfig
 from chatui.core import ModelRef
-from chatui.services.chat import ChatSession
 from chatui.services.pool import ProviderPool
+from chatui.services.session.chat import ChatSession
 from chatui.store import TranscriptStore
 
 EXPORTS = Path(__file__).parent / "exports"

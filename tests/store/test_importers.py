@@ -13,12 +13,12 @@ from typing import Any
 import pytest
 
 from chatui.core import StoreError
-from chatui.services.branches import build_tree
+from chatui.exchange import importers as importers_module
+from chatui.exchange.importers import ParsedExport, detect, parse_export, read_export
+from chatui.exchange.tree import CURRENT_BRANCH_NUDGE
+from chatui.services.session.branches import build_tree
 from chatui.store import Transcript, TranscriptStore
-from chatui.store import importers as importers_module
 from chatui.store.ids import id_time
-from chatui.store.import_tree import CURRENT_BRANCH_NUDGE
-from chatui.store.importers import ParsedExport, detect, parse_export, read_export
 
 EXPORTS = Path(__file__).parent / "exports"
 T = 1700000000.0

@@ -13,9 +13,9 @@ from chatui.config import load_config
 from chatui.core import ModelRef
 from chatui.store import TranscriptStore
 from chatui.ui.app import ChatApp
-from chatui.ui.chat_screen import ChatScreen
+from chatui.ui.chat.screen import ChatScreen
 from chatui.ui.clipboard import Clipboard
-from chatui.ui.conversation_view import ConversationView
+from chatui.ui.conversation.view import ConversationView
 from tests.wireserver import WireServer
 
 AppFactory = Callable[..., ChatApp]

@@ -11,8 +11,8 @@ from textual.pilot import Pilot
 from chatui.core import Attachment
 from chatui.store import TranscriptStore
 from chatui.ui.app import ChatApp
-from chatui.ui.attachments import AttachmentBar, PathDialog
-from chatui.ui.render_entries import UserEntry
+from chatui.ui.chat.attachment_bar import AttachmentBar, PathDialog
+from chatui.ui.conversation.entries import UserEntry
 from tests.ui.conftest import AppFactory, chat, screen_text, settle
 from tests.wireserver import Reply, WireServer
 
@@ -158,7 +158,7 @@ async def test_bad_files_are_refused_and_the_prompt_kept(
 async def test_message_limit_and_same_file_twice(
     make_app: AppFactory, work: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("chatui.services.attachments.MAX_MESSAGE_BYTES", 30)
+    monkeypatch.setattr("chatui.services.session.attachments.MAX_MESSAGE_BYTES", 30)
     app = make_app()
     async with app.run_test() as pilot:
         await command(pilot, "/file notes.md")

@@ -4,7 +4,7 @@ reply with its own notices, nothing of the hidden branches, and the switched mes
 from __future__ import annotations
 
 from chatui.ui.app import ChatApp
-from chatui.ui.render_entries import AssistantEntry, NoticeEntry, UserEntry
+from chatui.ui.conversation.entries import AssistantEntry, NoticeEntry, UserEntry
 from tests.ui.conftest import AppFactory, chat, screen_text, settle
 from tests.wireserver import Reply, WireServer
 

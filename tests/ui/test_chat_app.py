@@ -5,10 +5,10 @@ from __future__ import annotations
 from textual.widgets import TextArea
 
 from chatui.store import TranscriptStore
-from chatui.ui.conversation_view import ConversationView
-from chatui.ui.picker import ModelPicker
-from chatui.ui.prompt import PromptInput
-from chatui.ui.render_entries import AssistantEntry, NoticeEntry
+from chatui.ui.chat.prompt import PromptInput
+from chatui.ui.conversation.entries import AssistantEntry, NoticeEntry
+from chatui.ui.conversation.view import ConversationView
+from chatui.ui.screens.picker import ModelPicker
 from tests.ui.conftest import AppFactory, chat, screen_text, settle
 from tests.wireserver import Reply, WireServer
 

@@ -9,9 +9,15 @@ import pytest
 from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 
-from chatui.ui.conversation_view import ConversationView
-from chatui.ui.markdown_blocks import Line
-from chatui.ui.render_entries import AssistantEntry, Entry, EntryLayout, EntryStyles, UserEntry
+from chatui.ui.conversation.entries import (
+    AssistantEntry,
+    Entry,
+    EntryLayout,
+    EntryStyles,
+    UserEntry,
+)
+from chatui.ui.conversation.markdown_blocks import Line
+from chatui.ui.conversation.view import ConversationView
 from tests.ui.conftest import wait_until
 
 _E = TypeVar("_E", bound=Entry)

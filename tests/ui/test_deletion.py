@@ -9,8 +9,8 @@ from textual.command import CommandList, CommandPalette
 from textual.pilot import Pilot
 
 from chatui.store import TranscriptStore
-from chatui.ui.prompt import PromptInput
-from chatui.ui.render_entries import NoticeEntry
+from chatui.ui.chat.prompt import PromptInput
+from chatui.ui.conversation.entries import NoticeEntry
 from tests.ui.conftest import AppFactory, chat, screen_text, settle
 from tests.ui.test_history import open_history, seed
 from tests.wireserver import Reply, WireServer

@@ -10,9 +10,9 @@ import pytest
 from textual.pilot import Pilot
 
 from chatui.store import TranscriptStore
-from chatui.ui.history_screen import HistoryScreen
-from chatui.ui.prompt import PromptInput
-from chatui.ui.render_entries import AssistantEntry, UserEntry
+from chatui.ui.chat.prompt import PromptInput
+from chatui.ui.conversation.entries import AssistantEntry, UserEntry
+from chatui.ui.screens.history import HistoryScreen
 from tests.ui.conftest import AppFactory, chat, screen_text, settle
 from tests.wireserver import Reply, WireServer
 

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from chatui.cli import main
+from chatui.cli.main import main
 from chatui.config import parse_config
-from chatui.ui.help_screen import HelpScreen
 from chatui.ui.keymap import checked_keymap, keymap_problems, scopes
+from chatui.ui.screens.help import HelpScreen
 from tests.ui.conftest import AppFactory, chat, settle
 
 

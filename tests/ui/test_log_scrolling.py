@@ -7,9 +7,9 @@ from typing import Any
 
 from textual.pilot import Pilot
 
-from chatui.ui.conversation_view import ConversationView
-from chatui.ui.help_screen import HelpScreen
-from chatui.ui.prompt import PromptInput
+from chatui.ui.chat.prompt import PromptInput
+from chatui.ui.conversation.view import ConversationView
+from chatui.ui.screens.help import HelpScreen
 from tests.ui.conftest import AppFactory, chat, screen_text, settle
 from tests.wireserver import Reply, WireServer
 

@@ -11,8 +11,8 @@ from rich.markdown import Markdown
 from rich.syntax import Syntax
 
 from chatui.core.text import inert
-from chatui.ui import markdown_blocks
-from chatui.ui.markdown_blocks import (
+from chatui.ui.conversation import markdown_blocks
+from chatui.ui.conversation.markdown_blocks import (
     Line,
     StreamingMarkdown,
     markdown_renderable,

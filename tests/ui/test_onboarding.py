@@ -14,9 +14,9 @@ from chatui.providers.registry import available_providers, default_model
 from chatui.services import discovery
 from chatui.store import TranscriptStore
 from chatui.ui.app import ChatApp
-from chatui.ui.chat_screen import ChatScreen
-from chatui.ui.history_screen import HistoryScreen
-from chatui.ui.render_entries import NoticeEntry
+from chatui.ui.chat.screen import ChatScreen
+from chatui.ui.conversation.entries import NoticeEntry
+from chatui.ui.screens.history import HistoryScreen
 from tests.ui.conftest import AppFactory, chat, settle
 from tests.wireserver import WireServer
 

@@ -9,7 +9,7 @@ import pytest
 from textual.pilot import Pilot
 
 from chatui.ui.app import ChatApp
-from chatui.ui.history_screen import HistoryScreen
+from chatui.ui.screens.history import HistoryScreen
 from tests.ui.conftest import AppFactory, chat, settle
 from tests.wireserver import Reply, WireServer
 

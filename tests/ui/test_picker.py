@@ -14,7 +14,7 @@ from textual.widgets import Input, OptionList
 
 from chatui.core import ModelRef
 from chatui.ui.app import ChatApp
-from chatui.ui.picker import ModelPicker
+from chatui.ui.screens.picker import ModelPicker
 from tests.ui.conftest import AppFactory, chat, settle
 from tests.ui.test_attachments import notices
 from tests.wireserver import WireServer

@@ -3,7 +3,7 @@ question (ctrl+e), whether the edit is cancelled or sent."""
 
 from __future__ import annotations
 
-from chatui.ui.prompt import PromptInput
+from chatui.ui.chat.prompt import PromptInput
 from tests.ui.conftest import AppFactory, chat, settle
 from tests.wireserver import Reply, WireServer
 

@@ -10,7 +10,7 @@ import pytest
 
 from chatui.services import prompt_history
 from chatui.store import TranscriptStore
-from chatui.ui.prompt import PromptInput
+from chatui.ui.chat.prompt import PromptInput
 from tests.ui.conftest import AppFactory, settle
 from tests.ui.test_attachments import notices
 from tests.wireserver import WireServer

@@ -12,7 +12,7 @@ from textual.color import Color
 from textual.theme import BUILTIN_THEMES
 
 from chatui.ui.app import ChatApp
-from chatui.ui.selection import READABLE, contrast
+from chatui.ui.conversation.selection import READABLE, contrast
 from tests.ui.conftest import AppFactory, chat, settle
 from tests.ui.test_snapshots import seed
 

@@ -9,8 +9,8 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Label, TextArea
 
 from chatui.ui.app import ChatApp
-from chatui.ui.prompt import PromptInput
-from chatui.ui.settings_dialog import SettingsDialog
+from chatui.ui.chat.prompt import PromptInput
+from chatui.ui.screens.settings import SettingsDialog
 from tests.ui.conftest import AppFactory, chat, settle
 from tests.wireserver import WireServer
 

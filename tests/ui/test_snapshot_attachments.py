@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
-from chatui.ui.attachments import AttachmentBar
+from chatui.ui.chat.attachment_bar import AttachmentBar
 from tests.ui.conftest import AppFactory, chat
 from tests.ui.test_snapshots import settle
 

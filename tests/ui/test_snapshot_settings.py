@@ -6,7 +6,7 @@ from typing import Any
 
 from textual.pilot import Pilot
 
-from chatui.services.settings import ConversationSettings
+from chatui.services.session.settings import ConversationSettings
 from tests.ui.conftest import AppFactory
 from tests.ui.test_snapshots import settle
 

@@ -12,7 +12,7 @@ import pytest
 from textual.pilot import Pilot
 
 from chatui.store import TranscriptStore
-from chatui.ui.conversation_view import ConversationView
+from chatui.ui.conversation.view import ConversationView
 from tests.ui.conftest import AppFactory
 
 REPLY = (

@@ -13,8 +13,8 @@ from textual.command import CommandPalette
 from textual.pilot import Pilot
 
 from chatui.store import TranscriptStore
-from chatui.ui.chat_screen import ChatScreen
-from chatui.ui.render_entries import AssistantEntry
+from chatui.ui.chat.screen import ChatScreen
+from chatui.ui.conversation.entries import AssistantEntry
 from tests.ui.conftest import AppFactory, chat, screen_text, settle, wait_until
 from tests.ui.test_history import seed
 from tests.wireserver import Reply, WireServer

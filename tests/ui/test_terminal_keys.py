@@ -13,15 +13,15 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 
 from chatui.ui.app import ChatApp
-from chatui.ui.attachments import PathDialog
-from chatui.ui.chat_screen import ChatScreen
-from chatui.ui.dialogs import Ask, Confirm
-from chatui.ui.help_screen import HelpScreen
-from chatui.ui.history_screen import HistoryScreen
+from chatui.ui.chat.attachment_bar import PathDialog
+from chatui.ui.chat.prompt import PromptInput
+from chatui.ui.chat.screen import ChatScreen
 from chatui.ui.keymap import scopes, split_keys
-from chatui.ui.picker import ModelPicker
-from chatui.ui.prompt import PromptInput
-from chatui.ui.settings_dialog import SettingsDialog
+from chatui.ui.screens.dialogs import Ask, Confirm
+from chatui.ui.screens.help import HelpScreen
+from chatui.ui.screens.history import HistoryScreen
+from chatui.ui.screens.picker import ModelPicker
+from chatui.ui.screens.settings import SettingsDialog
 from chatui.ui.terminal_keys import MODIFY_OTHER_KEYS_ON, TerminalDriver
 from tests.ui.conftest import AppFactory, chat
 from tests.ui.terminal_bytes import SENT, TERMINALS, audit_table, parsed, works

@@ -10,9 +10,9 @@ import pytest
 from textual.pilot import Pilot
 
 from chatui.store import TranscriptStore
-from chatui.ui.render_entries import AssistantEntry, EntryStyles
-from chatui.ui.render_text import StreamingPlain
-from chatui.ui.render_thinking import ThinkingBlock
+from chatui.ui.conversation.entries import AssistantEntry, EntryStyles
+from chatui.ui.conversation.plain_text import StreamingPlain
+from chatui.ui.conversation.thinking_block import ThinkingBlock
 from tests.ui.conftest import AppFactory, chat, screen_text, settle
 from tests.ui.test_conversation_view import ViewApp, rows, view_of
 from tests.ui.test_snapshots import settle as snapshot_settle

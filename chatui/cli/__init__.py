@@ -1,0 +1,1 @@
+"""Command line: `chatui` (the TUI), `chatui ask`, `chatui models`, `chatui history`."""

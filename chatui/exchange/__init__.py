@@ -1,0 +1,2 @@
+"""Conversation formats in and out of the store: chatui JSON, Markdown, ChatGPT and Claude
+exports."""

@@ -1,0 +1,164 @@
+"""Reading one conversation of a ChatGPT data export (`conversations.json`) as a message tree."""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from chatui.exchange.tree import BrokenConversation, SourceConversation, SourceMessage
+
+PROVIDER: Final = "openai"
+#: The model of a reply whose export names none (old exports): ChatGPT itself.
+UNKNOWN_MODEL: Final = "chatgpt"
+
+#: Content types that ChatGPT does not show as a message (context, tool output, recaps).
+NOT_SHOWN: Final = frozenset(
+    {
+        "user_editable_context",
+        "model_editable_context",
+        "reasoning_recap",
+        "tether_browsing_display",
+        "tether_quote",
+        "execution_output",
+        "system_error",
+        "computer_output",
+        "sonic_webpage",
+    }
+)
+_SILENT_PARTS: Final = frozenset(
+    {"audio_asset_pointer", "real_time_user_audio_video_asset_pointer"}
+)
+
+
+def number(value: Any, what: str) -> float | None:
+    """A time field: None when absent, else a number (BrokenConversation otherwise)."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise BrokenConversation(f"{what} is not a number")
+    return float(value)
+
+
+def _part(part: Any, key: str) -> str:
+    if isinstance(part, str):
+        return part
+    if not isinstance(part, dict):
+        raise BrokenConversation(
+            f"message {key} has a content part that is neither text nor an object"
+        )
+    kind = part.get("content_type")
+    if kind == "image_asset_pointer":
+        return "[image]"
+    if kind in _SILENT_PARTS:  # voice chats: the words come as an audio_transcription part
+        return ""
+    if isinstance(part.get("text"), str):
+        return str(part["text"])
+    return f"[{kind if isinstance(kind, str) else 'attachment'}]"
+
+
+def _text(content: dict[str, Any], kind: str, key: str) -> str:
+    if kind == "code":
+        language = content.get("language")
+        language = language if isinstance(language, str) and language != "unknown" else ""
+        return f"```{language}\n{content.get('text') or ''}\n```"
+    parts = content.get("parts")
+    if parts is not None:
+        if not isinstance(parts, list):
+            raise BrokenConversation(f"message {key} has content parts that are not a list")
+        pieces = [_part(part, key) for part in parts]
+        if kind == "text":  # one message's text, split in pieces: joined as it was
+            return "".join(pieces)
+        return "\n\n".join(piece for piece in pieces if piece)  # images, audio: paragraphs
+    if isinstance(content.get("text"), str):
+        return str(content["text"])
+    return f"[{kind}]"
+
+
+def _thoughts(content: dict[str, Any]) -> str:
+    thoughts = content.get("thoughts")
+    pieces: list[str] = []
+    for thought in thoughts if isinstance(thoughts, list) else []:
+        if isinstance(thought, dict):
+            for name in ("summary", "content"):
+                if isinstance(thought.get(name), str) and thought[name].strip():
+                    pieces.append(thought[name])
+    return "\n\n".join(pieces)
+
+
+def _attachments(metadata: dict[str, Any]) -> list[str]:
+    """Files (not images: those are parts already) attached to a user message, as placeholders."""
+    found = metadata.get("attachments")
+    names: list[str] = []
+    for item in found if isinstance(found, list) else []:
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str):
+            continue
+        if not str(item.get("mime_type", "")).startswith("image/"):
+            names.append(f"[file: {item['name']}]")
+    return names
+
+
+def _message(key: str, parent: str | None, raw: Any) -> SourceMessage:
+    if not isinstance(raw, dict):
+        raise BrokenConversation(f"message {key} is not an object")
+    author = raw.get("author")
+    if not isinstance(author, dict) or not isinstance(author.get("role"), str):
+        raise BrokenConversation(f"message {key} has no author")
+    content = raw.get("content")
+    if not isinstance(content, dict) or not isinstance(content.get("content_type"), str):
+        raise BrokenConversation(f"message {key} has no content type")
+    kind = str(content["content_type"])
+    metadata: dict[str, Any] = raw.get("metadata") or {}
+    if not isinstance(metadata, dict):
+        metadata = {}
+    created = number(raw.get("create_time"), f"message {key}'s create_time")
+    hidden = (
+        metadata.get("is_visually_hidden_from_conversation") is True
+        or raw.get("recipient", "all") not in ("all", None)  # a tool call
+        or author["role"] not in ("user", "assistant")  # system prompts, tool output
+        or kind in NOT_SHOWN
+    )
+    if kind == "thoughts":  # an o-series model thinking: the reasoning of the reply below it
+        return SourceMessage(key, parent, None, reasoning=_thoughts(content), created_at=created)
+    if hidden:
+        return SourceMessage(key, parent, None, created_at=created)
+    text = _text(content, kind, key)
+    if author["role"] == "user":
+        text = "\n\n".join([text, *_attachments(metadata)]).strip("\n")
+    slug = metadata.get("model_slug")
+    model = slug if isinstance(slug, str) and slug else None
+    role = str(author["role"]) if text.strip() else None
+    return SourceMessage(key, parent, role, text, model=model, created_at=created)
+
+
+def read_chatgpt(item: Any) -> SourceConversation:
+    """One element of ChatGPT's conversations.json (BrokenConversation if it cannot be read)."""
+    if not isinstance(item, dict):
+        raise BrokenConversation("is not an object")
+    source_id = item.get("conversation_id") or item.get("id")
+    if not isinstance(source_id, str) or not source_id:
+        raise BrokenConversation("has no id")
+    mapping = item.get("mapping")
+    if not isinstance(mapping, dict):
+        raise BrokenConversation("has no message mapping")
+    messages: list[SourceMessage] = []
+    for key, node in mapping.items():
+        if not isinstance(node, dict):
+            raise BrokenConversation(f"node {key} is not an object")
+        parent = node.get("parent")
+        if parent is not None and not isinstance(parent, str):
+            raise BrokenConversation(f"node {key} has a parent that is not an id")
+        raw = node.get("message")
+        messages.append(
+            SourceMessage(key, parent, None) if raw is None else _message(key, parent, raw)
+        )
+    default = item.get("default_model_slug")
+    current = item.get("current_node")
+    return SourceConversation(
+        source_id=f"chatgpt:{source_id}",
+        title=item["title"] if isinstance(item.get("title"), str) else "",
+        provider=PROVIDER,
+        default_model=default if isinstance(default, str) and default else UNKNOWN_MODEL,
+        created_at=number(item.get("create_time"), "create_time"),
+        updated_at=number(item.get("update_time"), "update_time"),
+        messages=messages,
+        current=current if isinstance(current, str) else None,
+    )

@@ -1,0 +1,1 @@
+"""One conversation's session: turns and branches, sending, saving as it streams, its settings."""

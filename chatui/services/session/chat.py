@@ -1,0 +1,368 @@
+"""ChatSession: sends a conversation to a provider, streams its events, and persists as it goes."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncGenerator, Sequence
+from contextlib import aclosing
+from dataclasses import dataclass, replace
+from typing import Any
+
+from chatui.core import (
+    Attachment,
+    ChatError,
+    ChatRequest,
+    Finished,
+    GenerationOptions,
+    ModelRef,
+    ReasoningDelta,
+    Role,
+    StoreError,
+    StreamEvent,
+    TextDelta,
+    UsageReport,
+)
+from chatui.services.pool import ProviderPool
+from chatui.services.pricing import cost_of
+from chatui.services.session import thinking
+from chatui.services.session.branches import MessageTree, build_tree
+from chatui.services.session.recorder import Recorder
+from chatui.services.session.rescue import SavedAsNew, save_again_if_deleted
+from chatui.services.session.settings import ConversationSettings
+from chatui.services.session.turns import ReplyStats, Turn, history
+from chatui.store import TranscriptStore
+from chatui.store.records import Transcript
+
+TITLE_LENGTH = 80
+
+
+@dataclass(frozen=True, slots=True)
+class ReplyStarted:
+    """The request is on its way; `turn` is the (empty) reply."""
+
+    turn: Turn
+
+
+@dataclass(frozen=True, slots=True)
+class ReplyEnded:
+    """The reply ended: `turn.status` is complete, stopped or error (then `error` is set)."""
+
+    turn: Turn
+    error: ChatError | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NotSaved:
+    """Saving failed; the conversation goes on in memory only."""
+
+    error: StoreError
+
+
+SessionEvent = StreamEvent | ReplyStarted | ReplyEnded | NotSaved | SavedAsNew
+
+
+def make_title(prompt: str) -> str:
+    line = " ".join(prompt.split())
+    return line if len(line) <= TITLE_LENGTH else line[: TITLE_LENGTH - 1].rstrip() + "…"
+
+
+class ChatSession:
+    """One conversation: its turns, the model for the next reply, and one reply at a time."""
+
+    def __init__(
+        self,
+        pool: ProviderPool,
+        store: TranscriptStore | None,
+        model: ModelRef,
+        *,
+        system: str = "",
+        options: GenerationOptions | None = None,
+        preset: str | None = None,
+    ) -> None:
+        self.pool = pool
+        self.recorder = Recorder(store)
+        self.model = model
+        self.system = system
+        self.options = thinking.with_default(options or GenerationOptions(), pool.config)
+        self.preset = preset
+        self.saved_settings: dict[str, Any] = {}  # the stored settings JSON, other keys kept
+        self.turns: list[Turn] = []
+        self.tree = MessageTree()
+        self.conversation_id: str | None = None
+        self.title = ""
+        self.stats: ReplyStats | None = None
+        self.busy = False
+        self._reported_failure = False
+        self._saved_as_new = False
+
+    def load(self, transcript: Transcript) -> None:
+        """Continue a saved conversation: its active branch becomes the session's turns."""
+        record = transcript.conversation
+        self.conversation_id, self.title = record.id, record.title
+        self.saved_settings = dict(record.settings)
+        defaults = ConversationSettings.from_config(self.pool.config)
+        self.use_settings(ConversationSettings.from_record(record, defaults))
+        self.options = thinking.restored(self.options, record.settings)
+        self.tree, self.turns = build_tree(transcript.messages)
+        last = next((t for t in reversed(self.turns) if t.provider and t.model), None)
+        # ChatGPT/Claude imports name app models ("chatgpt", "claude"), not API ones: keep ours.
+        imported = "imported_from" in transcript.conversation.settings
+        if last is not None and last.provider in self.pool.config.providers and not imported:
+            self.model = ModelRef(last.provider, str(last.model))
+
+    @property
+    def store(self) -> TranscriptStore | None:
+        return self.recorder.store
+
+    def detach(self) -> None:
+        """Save nothing more (its conversation was deleted here, and the session is left)."""
+        self.recorder.store = None
+
+    @property
+    def settings(self) -> ConversationSettings:
+        """The system prompt, temperature, max tokens and preset the next reply is sent with."""
+        return ConversationSettings(
+            self.system, self.options.temperature, self.options.max_tokens, self.preset
+        )
+
+    def use_settings(self, settings: ConversationSettings) -> None:
+        """Send the next replies with `settings` (in memory only; `configure` also saves)."""
+        self.system, self.preset = settings.system_prompt, settings.preset
+        self.options = settings.options(self.options)
+
+    def configure(self, settings: ConversationSettings) -> None:
+        """Use `settings` from the next reply on, and save them with the conversation (now if
+        it exists, else when the first message creates it). Call from the event loop."""
+        self.use_settings(settings)
+        store = self.store
+        if store is not None and self.conversation_id is not None:
+            self.saved_settings = settings.to_json(self.saved_settings)
+            self.recorder.later(
+                store.update_conversation,
+                self.conversation_id,
+                system_prompt=settings.system_prompt,
+                settings=self.saved_settings,
+            )
+
+    def send(
+        self, prompt: str, attachments: Sequence[Attachment] = ()
+    ) -> AsyncGenerator[SessionEvent, None]:
+        """Add the user's message (with any attached files) to the turns now; the events save
+        it, then stream (and save) the reply."""
+        if self.busy:
+            raise RuntimeError("a reply is already streaming")
+        user = self._append(Turn(Role.USER, prompt, attachments=tuple(attachments)))
+        return self._send(user)
+
+    async def _send(self, user: Turn) -> AsyncGenerator[SessionEvent, None]:
+        await asyncio.shield(self._save_user(user))  # saved even if stopped at once
+        async for event in self._reply():
+            yield event
+
+    def retry(self) -> AsyncGenerator[SessionEvent, None]:
+        """Ask again for the last reply: it leaves the turns now (it stays in the tree as a
+        sibling branch); the events stream the new one."""
+        if self.busy:
+            raise RuntimeError("a reply is already streaming")
+        if self.turns and self.turns[-1].role is Role.ASSISTANT:
+            self.turns.pop()
+        return self._reply()
+
+    def edit(self, index: int, text: str) -> AsyncGenerator[SessionEvent, None]:
+        """Replace the user message at `index` with `text` (its attached files are kept): a new
+        branch from that point. The turns change now; the events stream the reply."""
+        if self.busy:
+            raise RuntimeError("a reply is already streaming")
+        if self.turns[index].role is not Role.USER:
+            raise ValueError("only a user message can be edited")
+        attachments = self.turns[index].attachments
+        del self.turns[index:]
+        return self.send(text, attachments)
+
+    def set_thinking(self, budget: int) -> None:
+        """Extended thinking for the next replies (`budget` tokens, 0: off), saved with the
+        conversation (from its first message on, if it has none yet)."""
+        self.options = replace(self.options, thinking_budget=budget)
+        self.saved_settings[thinking.SETTING] = budget
+        store = self.store
+        if store is not None and self.conversation_id is not None:
+            self.recorder.later(
+                store.update_conversation, self.conversation_id, settings=self.saved_settings
+            )
+
+    def switch_branch(self, index: int, step: int) -> bool:
+        """Show the sibling `step` away of the turn at `index`; False when there is none."""
+        if self.busy:
+            return False
+        branch = self.tree.switch(self.turns, index, step)
+        changed = branch is not self.turns
+        self.turns = branch
+        return changed
+
+    def show_message(self, message_id: str) -> bool:
+        """Make the branch through the stored message `message_id` the current one."""
+        for siblings in self.tree.children.values():
+            for turn in siblings:
+                if turn.id == message_id:
+                    path: list[Turn] = []
+                    node: Turn | None = turn.parent
+                    while node is not None:
+                        path.append(node)
+                        node = node.parent
+                    self.turns = path[::-1] + self.tree.newest_path(turn)
+                    return True
+        return False
+
+    def branch_position(self, turn: Turn) -> tuple[int, int]:
+        return self.tree.position(turn)
+
+    def _append(self, turn: Turn) -> Turn:
+        turn.parent = self.turns[-1] if self.turns else None
+        self.tree.add(turn)
+        self.turns.append(turn)
+        return turn
+
+    async def _save_user(self, user: Turn) -> None:
+        store = self.store
+        if store is None:
+            return
+        if self.conversation_id is None:
+            self.saved_settings = {
+                **self.settings.to_json(self.saved_settings),
+                **thinking.saved(self.options),
+            }
+            self.title = make_title(user.content or " ".join(a.name for a in user.attachments))
+            record = await self.recorder.call(
+                store.create_conversation,
+                title=self.title,
+                system_prompt=self.system,
+                settings=self.saved_settings,
+            )
+            self.conversation_id = record.id if record else None
+        if self.conversation_id is not None:
+            saved = await self.recorder.call(
+                store.add_message,
+                self.conversation_id,
+                "user",
+                user.content,
+                parent_id=self._parent_id(user),
+                attachments=user.attachments,
+            )
+            user.id = saved.id if saved else None
+            self._saved_as_new |= await save_again_if_deleted(self)
+
+    def _parent_id(self, turn: Turn) -> str | None:
+        return turn.parent.id if turn.parent is not None else None
+
+    def _not_saved(self) -> NotSaved | SavedAsNew | None:
+        if self._saved_as_new and self.conversation_id is not None:
+            self._saved_as_new = False
+            return SavedAsNew(self.conversation_id)
+        if self.recorder.failure is not None and not self._reported_failure:
+            self._reported_failure = True
+            return NotSaved(self.recorder.failure)
+        return None
+
+    async def _reply(self) -> AsyncGenerator[SessionEvent, None]:
+        if not self.turns:
+            return
+        self.busy = True
+        model = self.model
+        request = ChatRequest(model.model, history(self.turns), self.system, self.options)
+        reply = self._append(Turn(Role.ASSISTANT, "", provider=model.provider, model=model.model))
+        self.stats = stats = ReplyStats(state="waiting")
+        parts: list[str] = []
+        reasoning: list[str] = []
+        error: ChatError | None = None
+        try:
+            if (note := self._not_saved()) is not None:
+                yield note
+            yield ReplyStarted(reply)
+            await asyncio.to_thread(self.pool.warm, model.provider)  # no SDK import on the loop
+            provider = self.pool.get(model.provider)
+            async with aclosing(provider.stream(request)) as events:
+                async for event in events:
+                    if isinstance(event, TextDelta | ReasoningDelta):
+                        if stats.first_token is None:
+                            stats.first_token = time.monotonic()
+                            stats.state = "streaming"
+                            self._create_reply(reply)
+                        (parts if isinstance(event, TextDelta) else reasoning).append(event.text)
+                        stats.chars += len(event.text)
+                        if self.recorder.flush_due() and reply.id:
+                            self._flush(reply, parts, reasoning)
+                    elif isinstance(event, UsageReport):
+                        stats.usage = reply.usage = event.usage
+                        stats.cost = reply.cost = cost_of(model.provider, model.model, event.usage)
+                    elif isinstance(event, Finished):
+                        reply.status, reply.stop_reason = "complete", event.stop_reason
+                    yield event
+        except ChatError as exc:
+            error, reply.status, reply.error = exc, "error", str(exc)
+        except asyncio.CancelledError:
+            reply.status = "stopped"
+            await asyncio.shield(self._finish(reply, parts, reasoning, stats))
+            raise
+        finally:
+            self.busy = False
+        await self._finish(reply, parts, reasoning, stats)
+        if (note := self._not_saved()) is not None:
+            yield note
+        yield ReplyEnded(reply, error)
+
+    def _create_reply(self, reply: Turn) -> None:
+        store, conversation = self.store, self.conversation_id
+        if store is None or conversation is None:
+            return
+
+        def create() -> None:
+            record = store.add_message(
+                conversation,
+                "assistant",
+                "",
+                parent_id=self._parent_id(reply),
+                provider=reply.provider,
+                model=reply.model,
+                status="streaming",
+            )
+            reply.id = record.id
+
+        self.recorder.later(create)
+
+    def _flush(self, reply: Turn, parts: list[str], reasoning: list[str]) -> None:
+        store = self.store
+        if store is not None and reply.id is not None:
+            self.recorder.later(
+                store.update_streaming, reply.id, "".join(parts), "".join(reasoning)
+            )
+
+    async def _finish(
+        self, reply: Turn, parts: list[str], reasoning: list[str], stats: ReplyStats
+    ) -> None:
+        stats.finished = time.monotonic()
+        stats.state = reply.status if reply.status != "complete" else "done"
+        reply.content, reply.reasoning = "".join(parts), "".join(reasoning)
+        if reply.status not in ("complete", "stopped", "error"):
+            reply.status = "complete"
+        store = self.store
+        if store is None or self.conversation_id is None:
+            return
+        if stats.first_token is None:  # failed or stopped before any text: record it anyway
+            self._create_reply(reply)
+        await self.recorder.drain()
+        if reply.id is not None:
+            await self.recorder.call(
+                store.finish_message,
+                reply.id,
+                reply.content,
+                reply.reasoning,
+                reply.status,
+                error=reply.error,
+                input_tokens=stats.usage.input_tokens if stats.usage else None,
+                output_tokens=stats.usage.output_tokens if stats.usage else None,
+                cost=stats.cost,
+                ttft=stats.ttft,
+                duration=stats.duration,
+            )
+        self._saved_as_new |= await save_again_if_deleted(self)

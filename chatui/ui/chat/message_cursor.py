@@ -1,0 +1,217 @@
+"""Keyboard actions on the messages of the chat screen: select, copy, edit, switch branches."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from typing import TYPE_CHECKING
+
+from textual.binding import Binding
+
+from chatui.core import Role
+from chatui.services.session.turns import Turn
+from chatui.ui.conversation.entries import Entry
+
+if TYPE_CHECKING:
+    from chatui.services.session.chat import ChatSession
+    from chatui.ui.chat.screen import ChatScreen
+
+FENCE = re.compile(r"^(```|~~~)[^\n]*\n(.*?)^\1[ \t]*$", re.MULTILINE | re.DOTALL)
+
+MESSAGE_BINDINGS = [
+    Binding(
+        "alt+up,ctrl+up",
+        "select(-1)",
+        "Prev msg",
+        id="chat.select_previous",
+        tooltip="Select the previous message",
+    ),
+    Binding(
+        "alt+down,ctrl+down",
+        "select(1)",
+        "Next msg",
+        show=False,
+        id="chat.select_next",
+        tooltip="Select the next message",
+    ),
+    Binding(
+        "ctrl+y",
+        "copy_message",
+        "Copy",
+        id="chat.copy",
+        priority=True,
+        tooltip="Copy the selected (or last) message",
+    ),
+    Binding(
+        "ctrl+s,alt+y",  # Alt+Y types "ù" in xterm and "¥" on macOS by default
+        "copy_code",
+        "Copy code",
+        show=False,
+        id="chat.copy_code",
+        tooltip="Copy a code block; again for the next one",
+    ),
+    Binding(
+        "ctrl+e",
+        "edit",
+        "Edit",
+        id="chat.edit",
+        priority=True,
+        tooltip="Edit the selected question and resend it as a new branch",
+    ),
+    Binding(
+        "alt+left",
+        "branch(-1)",
+        "Prev branch",
+        show=False,
+        id="chat.branch_previous",
+        tooltip="Show the previous branch of the selected message",
+    ),
+    Binding(
+        "alt+right",
+        "branch(1)",
+        "Next branch",
+        show=False,
+        id="chat.branch_next",
+        tooltip="Show the next branch of the selected message",
+    ),
+]
+
+# actions that need a message (or a reply streaming): off, and out of the footer, until then
+MESSAGE_ACTIONS = {"stop", "retry", "select", "copy_message", "copy_code", "edit", "branch"}
+
+
+def code_blocks(markdown: str) -> list[str]:
+    """The contents of every fenced code block, in order."""
+    return [match.group(2) for match in FENCE.finditer(markdown)]
+
+
+class MessageCursor:
+    """The chat screen's message actions; `selected` indexes `session.turns` (None: newest)."""
+
+    def __init__(self, screen: ChatScreen) -> None:
+        self.screen = screen
+        self.selected: int | None = None
+        self.editing: int | None = None
+        self.draft = ""  # what the prompt held when the edit began: it comes back after
+        self.code_cursor = 0
+
+    @property
+    def session(self) -> ChatSession | None:
+        return self.screen.session
+
+    def notify(self, message: str) -> None:
+        self.screen.notify(message)
+
+    def selected_turn(self) -> tuple[int, Turn] | None:
+        turns = self.session.turns if self.session else []
+        if not turns:
+            return None
+        index = self.selected if self.selected is not None else len(turns) - 1
+        return index, turns[index]
+
+    def select(self, step: int) -> None:
+        turns = self.session.turns if self.session else []
+        if not turns:
+            return
+        current = self.selected if self.selected is not None else len(turns)
+        self.show(max(0, min(len(turns) - 1, current + step)))
+
+    def entry(self, index: int) -> Entry | None:
+        """The view's entry showing `session.turns[index]`, if the view has it."""
+        turn = self.session.turns[index] if self.session else None
+        entry = self.screen.entry_for.get(turn) if turn else None
+        return entry if entry is not None and entry.index >= 0 else None
+
+    def show(self, index: int) -> None:
+        """Select `session.turns[index]`: highlight its entry and scroll it to the top."""
+        self.selected, self.code_cursor = index, 0
+        entry = self.entry(index)
+        if entry is not None:
+            self.screen.view.highlight(entry.index)
+            self.screen.view.scroll_to_entry(entry.index)
+
+    def unselect(self) -> bool:
+        if self.selected is None:
+            return False
+        self.selected = None
+        self.screen.view.highlight(None)
+        return True
+
+    def copy_message(self) -> None:
+        chosen = self.selected_turn()
+        if chosen is None:
+            return
+        text = chosen[1].content
+        self.copy(text, f"the message ({len(text)} characters)")
+
+    def copy_code(self) -> None:
+        chosen = self.selected_turn()
+        blocks = code_blocks(chosen[1].content) if chosen else []
+        if not blocks:
+            self.notify("This message has no code block.")
+            return
+        index = self.code_cursor % len(blocks)
+        self.code_cursor += 1
+        self.copy(blocks[index], f"code block {index + 1}/{len(blocks)}")
+
+    def copy(self, text: str, what: str) -> None:
+        """To the terminal (OSC 52) and Textual's clipboard at once; then with the machine's
+        tools, in a worker (they may take a moment); then say where it went."""
+        self.screen.app.copy_to_clipboard(text)
+        self.screen.run_worker(self.copy_with_tools(text, what), group="copy", exit_on_error=False)
+
+    async def copy_with_tools(self, text: str, what: str) -> None:
+        clipboard = self.screen.app.clipboard_tools
+        places = await asyncio.to_thread(clipboard.copy, text)
+        self.notify(clipboard.notice(what, places))
+
+    def edit(self) -> None:
+        if self.session is None or self.screen.streaming:
+            return
+        turns = self.session.turns
+        start = self.selected if self.selected is not None else len(turns) - 1
+        index = next((i for i in range(start, -1, -1) if turns[i].role is Role.USER), None)
+        if index is None:
+            self.notify("There is no message of yours to edit.")
+            return
+        if self.editing is None:
+            self.draft = self.screen.prompt.text
+        self.editing = index
+        self.screen.prompt.text = turns[index].content
+        self.screen.prompt.move_cursor(self.screen.prompt.document.end)
+        self.screen.prompt.focus()
+        self.screen.status.show(note="editing: Enter sends as a new branch, Esc cancels")
+
+    def cancel_edit(self) -> bool:
+        """Leave edit mode (Esc, a new chat): the prompt shows the draft again."""
+        if self.editing is None:
+            return False
+        self.end_edit()
+        return True
+
+    def end_edit(self) -> None:
+        """The edit was sent or cancelled: the draft goes back in the prompt (and in Up-recall,
+        should it be cleared)."""
+        self.editing = None
+        prompt = self.screen.prompt
+        prompt.remember(self.draft)
+        prompt.text, self.draft = self.draft, ""
+        prompt.move_cursor(prompt.document.end)
+        self.screen.status.show(note="")
+
+    def branch(self, step: int) -> None:
+        session = self.session
+        if session is None or not session.turns:
+            return
+        index = self.selected
+        if index is None:  # the newest message that has siblings
+            found = [i for i, t in enumerate(session.turns) if session.branch_position(t)[1] > 1]
+            if not found:
+                self.notify("There is no other branch here.")
+                return
+            index = found[-1]
+        if session.switch_branch(index, step):
+            self.screen.redraw()
+            self.show(min(index, len(session.turns) - 1))
+        else:
+            self.notify("There is no other branch here.")

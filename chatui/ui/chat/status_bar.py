@@ -1,0 +1,99 @@
+"""The status bar: current model, reply state, time to first token, speed, tokens and cost."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widget import Widget
+
+from chatui.services.session.turns import ReplyStats
+
+
+def money(value: float) -> str:
+    return f"${value:.4f}" if value < 1 else f"${value:.2f}"
+
+
+class StatusBar(Widget):
+    """One line at the bottom: `provider/model · state · ttft · tok/s · tokens · cost`."""
+
+    DEFAULT_CSS = """
+    StatusBar {
+        height: 1;
+        padding: 0 1;
+        background: $panel;
+        color: $text-muted;
+    }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.model_label = ""
+        self.note = ""
+        self.badge = ""  # a preset or system prompt in effect
+        self.stats: ReplyStats | None = None
+        self.total_tokens = (0, 0)
+        self.total_cost: float | None = None
+
+    def show(
+        self,
+        *,
+        model: str | None = None,
+        stats: ReplyStats | None = None,
+        note: str | None = None,
+        badge: str | None = None,
+    ) -> None:
+        if model is not None:
+            self.model_label = model
+        if stats is not None:
+            self.stats = stats
+        if note is not None:
+            self.note = note
+        if badge is not None:
+            self.badge = badge
+        self.refresh()
+
+    def add_totals(self, stats: ReplyStats) -> None:
+        if stats.usage is not None:
+            tokens_in, tokens_out = self.total_tokens
+            self.total_tokens = (
+                tokens_in + stats.usage.input_tokens,
+                tokens_out + stats.usage.output_tokens,
+            )
+        if stats.cost is not None:
+            self.total_cost = (self.total_cost or 0.0) + stats.cost
+
+    def reset_totals(self) -> None:
+        self.total_tokens, self.total_cost, self.stats = (0, 0), None, None
+        self.refresh()
+
+    def render(self) -> Text:
+        text = Text(self.model_label or "no model", style="bold")
+        if self.badge:
+            text.append(f" [{self.badge}]", style="not bold")
+        parts = self._reply_parts()
+        if parts:
+            text.append("  " + " · ".join(parts))
+        tokens_in, tokens_out = self.total_tokens
+        if tokens_in or tokens_out:
+            total = f"chat {tokens_in}→{tokens_out} tok"
+            if self.total_cost is not None:
+                total += f" {money(self.total_cost)}"
+            text.append("  │ " + total)
+        if self.note:
+            text.append("  │ " + self.note, style="italic")
+        return text
+
+    def _reply_parts(self) -> list[str]:
+        stats = self.stats
+        if stats is None:
+            return []
+        parts = [stats.state]
+        if stats.ttft is not None:
+            parts.append(f"ttft {stats.ttft:.2f}s")
+        speed = stats.tokens_per_second
+        if speed is not None:
+            parts.append(f"{speed:.0f} tok/s")
+        if stats.usage is not None:
+            parts.append(f"{stats.usage.input_tokens}→{stats.usage.output_tokens} tok")
+        if stats.cost is not None:
+            parts.append(money(stats.cost))
+        return parts

@@ -1,0 +1,2 @@
+"""The line-based conversation view: entries, Markdown blocks, plain text, pacing, selection
+style."""

@@ -1,0 +1,71 @@
+"""How the selected message is drawn: a tinted background under text that stays readable."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from rich.color import Color
+from rich.segment import Segment
+from rich.style import Style
+from rich.terminal_theme import TerminalTheme
+
+from chatui.ui.conversation.plain_text import Line
+
+READABLE = 4.5  # WCAG AA contrast for body text
+
+
+@lru_cache(maxsize=256)
+def luminance(color: Color, terminal: TerminalTheme, foreground: bool) -> float:
+    """WCAG relative luminance; ANSI and default colours as `terminal` shows them."""
+
+    def channel(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    red, green, blue = (channel(v) for v in color.get_truecolor(terminal, foreground))
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+def contrast(text: Color, background: Color, terminal: TerminalTheme) -> float:
+    """WCAG contrast ratio, from 1 (none) to 21 (black on white)."""
+    low, high = sorted((luminance(text, terminal, True), luminance(background, terminal, False)))
+    return (high + 0.05) / (low + 0.05)
+
+
+BLACK, WHITE = Color.from_rgb(0, 0, 0), Color.from_rgb(255, 255, 255)
+
+
+class SelectionLook:
+    """Paints rows of the selected message on `background`. Text whose colour would be hard to
+    read there (a heading in the theme's primary colour, say) takes the view's `foreground`, or
+    black or white if that is hard to read too (Solarized); text on a background of its own
+    (code blocks) keeps it."""
+
+    def __init__(self, background: Color, foreground: Color, terminal: TerminalTheme) -> None:
+        self.background = Style(bgcolor=background)
+        self._readable: dict[Color, bool] = {}
+        self._terminal = terminal
+        if not self._is_readable(foreground):
+            foreground = max(BLACK, WHITE, key=lambda c: contrast(c, background, terminal))
+        self.plain = Style(color=foreground, bgcolor=background)
+
+    def paint(self, line: Line) -> Line:
+        return [self._segment(segment) for segment in line]
+
+    def _segment(self, segment: Segment) -> Segment:
+        text, style, control = segment
+        if style is not None and style.bgcolor is not None:
+            return segment
+        color = style.color if style is not None else None
+        if color is None or not self._is_readable(color):
+            return Segment(text, (style or Style()) + self.plain, control)
+        return Segment(text, style + self.background if style else self.background, control)
+
+    def _is_readable(self, color: Color) -> bool:
+        readable = self._readable.get(color)
+        if readable is None:
+            background = self.background.bgcolor
+            assert background is not None
+            readable = contrast(color, background, self._terminal) >= READABLE
+            self._readable[color] = readable
+        return readable

@@ -1,0 +1,339 @@
+"""ConversationView: a line-based scrolling log of messages that keeps up with streamed replies."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from time import perf_counter
+from typing import ClassVar, TypeVar
+
+from rich.style import Style
+from textual.events import Resize
+from textual.geometry import Region, Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from chatui.ui.conversation.entries import (
+    AssistantEntry,
+    Entry,
+    EntryLayout,
+    EntryStyles,
+    FramePacer,
+    NoticeEntry,
+    NoticeKind,
+    ReplyStatus,
+    UserEntry,
+)
+from chatui.ui.conversation.markdown_blocks import Line
+from chatui.ui.conversation.selection import SelectionLook
+from chatui.ui.conversation.thinking_block import ThinkingBlock
+
+BACKGROUND_SECONDS = 0.004  # per frame, laying out entries out of view (after a resize, say)
+_STRIPS_KEPT = 4000  # cached row strips; a few screens' worth
+_NO_ROW: Line = []  # a gap between entries, or below the last one
+_E = TypeVar("_E", bound=Entry)
+_STYLED = ("user", "assistant", "model", "status", "reasoning", "error", "warning", "info")
+_PARTS = (*_STYLED, "highlight")  # component classes: conversation-view--user, ...
+
+
+class ConversationView(ScrollView, can_focus=True):
+    """Draws every entry from cached rows; no child widgets, so cost doesn't grow with history.
+
+    Appending to a reply only marks it dirty; at most once per frame (paced by what frames cost)
+    dirty entries in view are laid out again (for a streamed reply, only its open tail block is
+    rendered anew) and the view follows the bottom unless the user scrolled away (`anchor()`).
+    Entries out of view (a loaded history, everything after a resize) are laid out lazily.
+    """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {f"conversation-view--{part}" for part in _PARTS}
+
+    DEFAULT_CSS = """
+    ConversationView {
+        overflow-x: hidden;
+        overflow-y: scroll;
+        background: $surface;
+        & > .conversation-view--user { color: $accent; text-style: bold; }
+        & > .conversation-view--assistant { color: $primary; text-style: bold; }
+        & > .conversation-view--model { color: $text-muted; }
+        & > .conversation-view--status { color: $warning; text-style: italic; }
+        & > .conversation-view--reasoning { color: $text-muted; text-style: italic dim; }
+        & > .conversation-view--error { color: $error; }
+        & > .conversation-view--warning { color: $warning; }
+        & > .conversation-view--info { color: $text-muted; }
+        & > .conversation-view--highlight { background: $primary 15%; }
+        &:ansi > .conversation-view--highlight { background: ansi_bright_black; }
+    }
+    """
+
+    def __init__(
+        self, *, name: str | None = None, id: str | None = None, classes: str | None = None
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._layout = EntryLayout()
+        self._styles = EntryStyles()
+        self._styles_stale = True  # re-read from CSS at the next layout
+        self._selection: SelectionLook | None = None  # how the highlighted entry is drawn
+        self._highlighted: int | None = None
+        self._scheduled: set[bool] = set()  # layouts to come: True soon, False when paced
+        self._following = True  # at the bottom, so new rows scroll into view
+        self._base_style: Style | None = None  # the widget's own style, under every row
+        self._strips: dict[tuple[int, bool], tuple[Line, Strip]] = {}  # id(row) -> its strip
+        self._strips_key: tuple[int, Style] | None = None  # (width, base style) of _strips
+        self._painting: tuple[int, int, Style] | None = None  # _paint_state() during a paint
+        self.pacer = FramePacer()
+        """How often entries are laid out, and what that costs."""
+        self.thinking_open = False  # replies added from now on show their reasoning open
+
+    @property
+    def entries(self) -> Sequence[Entry]:
+        """The entries, oldest first."""
+        return tuple(self._layout.entries)
+
+    @property
+    def laid_out(self) -> bool:
+        """Whether every entry is laid out at the current width (else some are estimates)."""
+        return not self._layout.dirty
+
+    def add_user(self, text: str, chips: tuple[str, ...] = ()) -> UserEntry:
+        """Show a prompt the user sent (plain text), with chips for the files sent with it."""
+        return self._add(UserEntry(text, chips))
+
+    def add_assistant(self, model_label: str, status: ReplyStatus = "streaming") -> AssistantEntry:
+        """Start a reply from `model_label`; feed it with `append` and end it with `finish`."""
+        return self._add(AssistantEntry(model_label, status, self.thinking_open))
+
+    def add_notice(self, text: str, kind: NoticeKind = "info") -> NoticeEntry:
+        """Show an error, warning or info line."""
+        return self._add(NoticeEntry(text, kind))
+
+    def append(self, entry: AssistantEntry, text: str) -> None:
+        """Add streamed reply text. Cheap: the reply is laid out at most once per frame."""
+        entry.body.append(text)
+        entry.answered = entry.answered or bool(text)
+        self._mark_dirty(entry)
+
+    def append_reasoning(self, entry: AssistantEntry, text: str) -> None:
+        """Add streamed reasoning text, a collapsible block above the answer."""
+        if entry.reasoning is None:
+            entry.reasoning = ThinkingBlock()
+        entry.reasoning.append(text)
+        self._mark_dirty(entry)
+
+    def set_status(self, entry: AssistantEntry, status: ReplyStatus) -> None:
+        """Change the status label in a reply's header."""
+        entry.status = status
+        self._mark_dirty(entry)
+
+    def finish(self, entry: AssistantEntry, status: ReplyStatus | None = None) -> None:
+        """End a reply: its text is final; it is laid out at once, not at the paced frame.
+
+        The status becomes `status` if given, else "complete" unless `set_status` set another.
+        """
+        entry.body.finish()
+        if status is not None:
+            entry.status = status
+        elif entry.status == "streaming":
+            entry.status = "complete"
+        self._mark_dirty(entry)
+        self._schedule(urgent=True)
+
+    def set_thinking_open(self, entry: AssistantEntry, opened: bool) -> None:
+        """Open or close a reply's reasoning block."""
+        if entry.thinking_open != opened:
+            entry.thinking_open = opened
+            self._mark_dirty(entry)
+
+    def set_text(self, entry: UserEntry | NoticeEntry, text: str) -> None:
+        """Replace the text of a user or notice entry."""
+        entry.text = text
+        self._mark_dirty(entry)
+
+    def remove_entry(self, entry: Entry) -> None:
+        """Take an entry out of the log."""
+        index = self._layout.remove(entry)
+        if self._highlighted is not None and self._highlighted >= index:
+            self._highlighted = None if self._highlighted == index else self._highlighted - 1
+        self._changed(index)
+
+    def clear(self) -> None:
+        """Remove every entry; what comes next is followed."""
+        self._layout.clear()
+        self._highlighted = None
+        self._changed(0)
+        self.follow()
+
+    def follow(self) -> None:
+        """Scroll to the bottom and keep following new rows (until the user scrolls up)."""
+        self._following = True
+        if self.is_mounted:
+            self.anchor()  # scrolling to an entry released it
+
+    def highlight(self, index: int | None) -> None:
+        """Mark one entry (e.g. a selection cursor), or none."""
+        if index is not None and not 0 <= index < len(self._layout.entries):
+            raise IndexError(index)
+        self._highlighted = index
+        self.refresh()
+
+    @property
+    def highlighted(self) -> int | None:
+        """Index of the highlighted entry, if any."""
+        return self._highlighted
+
+    def go(self, where: str) -> None:
+        """Scroll to the "top", the "end" (and follow), or a page "up" (pauses following) or
+        "down"."""
+        page = self.scrollable_content_region.height
+        if where == "top":
+            self.scroll_home(animate=False)
+        elif where == "end":
+            self.follow()
+        else:
+            self.scroll_to(y=self.scroll_y + (page if where == "down" else -page), animate=False)
+
+    def scroll_to_entry(self, index: int) -> None:
+        """Scroll so that entry `index` starts at the top of the view (as far as possible)."""
+        self._flush()  # entries just added count in the scrollable height
+        self.scroll_to(y=self._layout.start(index), animate=False)
+        self._flush()  # entries laid out above it keep it at the top
+
+    def entry_at(self, y: int) -> int | None:
+        """Index of the entry drawn on row `y` of the view, if any."""
+        return self._layout.entry_at(round(self.scroll_y) + y)
+
+    def _add(self, entry: _E) -> _E:
+        self._layout.add(entry)
+        self._schedule()
+        return entry
+
+    def _mark_dirty(self, entry: Entry) -> None:
+        self._layout.mark_dirty(entry)
+        self._schedule()
+
+    def _schedule(self, urgent: bool = False) -> None:
+        """Lay out at the next frame: once, and no sooner than the pace allows unless `urgent`."""
+        if not self.is_mounted or True in self._scheduled or (self._scheduled and not urgent):
+            return
+        delay = 0.0 if urgent else self.pacer.next_frame - perf_counter()
+        soon = delay <= 0.001
+        self._scheduled.add(soon)
+        if soon:
+            self.call_later(self._on_frame, soon)
+        else:
+            self.set_timer(delay, lambda: self._on_frame(False), name="conversation-frame")
+
+    def _on_frame(self, soon: bool) -> None:
+        self._scheduled.discard(soon)
+        self._flush()
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        self._following = new_value >= self.max_scroll_y
+        if self._layout.blank_in(round(new_value), self.size.height):
+            self._schedule(urgent=True)  # rows coming into view are not laid out yet
+
+    def on_mount(self) -> None:
+        self.anchor()
+        self._schedule()
+
+    def on_resize(self, event: Resize) -> None:
+        self._flush()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles_stale = True
+        self._base_style = None
+        self._schedule()
+
+    def _component_style(self, name: str) -> Style:
+        """A component class's text style without its background. (`partial=True` would drop a
+        translucent colour such as $text-muted to plain white; this one is blended.)"""
+        full = self.get_component_rich_style(name)
+        return Style(
+            color=full.color, bold=full.bold, italic=full.italic, underline=full.underline,
+            strike=full.strike, reverse=full.reverse,
+        )  # fmt: skip
+
+    def _entry_styles(self) -> EntryStyles:
+        """Styles from CSS; when they changed (e.g. a new theme) every entry is laid out again."""
+        if self._styles_stale:
+            self._styles_stale = False
+            style = self._component_style
+            self._selection = None
+            self._strips.clear()
+            styles = EntryStyles(**{part: style(f"conversation-view--{part}") for part in _STYLED})
+            if styles != self._styles:
+                self._styles = styles
+                self._layout.dirty.update(range(len(self._layout.entries)))
+        return self._styles
+
+    def _flush(self) -> None:
+        """Lay out dirty entries (all of them after a width change) and repaint what changed."""
+        width = self.scrollable_content_region.width
+        if width <= 0 or not self.is_mounted:
+            return
+        began = perf_counter()
+        top, following = round(self.scroll_y), self._following
+        view = (top, self.scrollable_content_region.height, following)
+        first, new_top = self._layout.layout(width, self._entry_styles(), view, BACKGROUND_SECONDS)
+        if first is not None:
+            self._changed(first)
+            if not following and new_top != top:  # rows above changed height: keep them still
+                self.scroll_to(y=new_top, animate=False)
+            self.pacer.laid_out(began, perf_counter() - began)
+        if self._layout.dirty:
+            self._schedule()  # more to lay out, out of view
+
+    def _changed(self, first: int) -> None:
+        """Rows from entry `first` on changed: new virtual size, repaint from there down."""
+        self.virtual_size = Size(self._layout.width, self._layout.total)
+        top = self._layout.start(first) - 1 - round(self.scroll_y)
+        self.refresh(Region(0, max(0, top), self.size.width, self.size.height))
+
+    # -- drawing ------------------------------------------------------------------------------
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        began = perf_counter()
+        self._painting = self._paint_state()  # the same for every row of this paint
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._painting = None
+            self.pacer.painted(perf_counter() - began)
+
+    def _paint_state(self) -> tuple[int, int, Style]:
+        """(width, first visible row, base style) for drawing rows."""
+        if self._base_style is None:
+            self._base_style = self.rich_style
+        width = self.scrollable_content_region.width
+        if self._strips_key != (width, self._base_style):
+            self._strips_key = (width, self._base_style)
+            self._strips.clear()
+        return width, round(self.scroll_y), self._base_style
+
+    def _selection_look(self) -> SelectionLook:
+        """The highlight's background blended over the view's (taken `partial`, a translucent
+        colour would lose its alpha: light grey text on white)."""
+        if self._selection is None:
+            highlight = self.get_component_rich_style("conversation-view--highlight")
+            base = self.rich_style
+            assert highlight.bgcolor is not None and base.color is not None
+            self._selection = SelectionLook(highlight.bgcolor, base.color, self.app.ansi_theme)
+        return self._selection
+
+    def render_line(self, y: int) -> Strip:
+        width, top, base = self._painting or self._paint_state()
+        index, row = self._layout.row(top + y)
+        line = _NO_ROW if row is None else row
+        highlighted = row is not None and index == self._highlighted
+        # Rows of finished blocks are the same list objects frame after frame: their strips are
+        # reused (building a Strip is not free); only the rows of a reply's open tail are new.
+        key = (id(line), highlighted)
+        cached = self._strips.get(key)
+        if cached is not None and cached[0] is line:
+            return cached[1]
+        strip = Strip(self._selection_look().paint(line) if highlighted else line)
+        strip = strip.crop_extend(0, width, base).apply_style(base)
+        if len(self._strips) > _STRIPS_KEPT:
+            self._strips.clear()
+        self._strips[key] = (line, strip)
+        return strip

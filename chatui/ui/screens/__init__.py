@@ -1,0 +1,1 @@
+"""The other screens and dialogs: history, help, model picker, settings, confirmations."""

@@ -1,0 +1,250 @@
+"""The history browser: conversations newest first, full-text search as you type, and actions."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Input, OptionList
+from textual.widgets.option_list import Option
+
+from chatui.core import StoreError
+from chatui.core.text import inert
+from chatui.store.records import ConversationSummary, SearchHit
+from chatui.ui.chat.deletions import UNDO_HINT, quoted_title, undo_delete
+from chatui.ui.exporting import export_here
+from chatui.ui.footer import KeyFooter
+from chatui.ui.screens.dialogs import Ask, Confirm
+
+if TYPE_CHECKING:
+    from chatui.ui.app import ChatApp
+
+PAGE = 100
+HITS = 25  # search results shown; more would only cost time per keystroke
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Opened:
+    """What the history screen returns: a conversation (and a message to show) or a new chat."""
+
+    conversation_id: str | None
+    message_id: str | None = None
+
+
+def when(timestamp: float) -> str:
+    return time.strftime("%Y-%m-%d %H:%M", time.localtime(timestamp))
+
+
+def one_line(text: str) -> str:
+    return inert(" ".join(text.split()))
+
+
+def same_line(text: str) -> str:
+    """`text` without line breaks, its spaces at either end kept (a piece of a line)."""
+    return inert(_SPACES.sub(" ", text))
+
+
+def summary_row(summary: ConversationSummary) -> Text:
+    row = Text(one_line(summary.title) or "(untitled)", style="bold")
+    details = [", ".join(summary.models) or "no replies", when(summary.updated_at)]
+    details.append(f"{summary.message_count} message{'s' * (summary.message_count != 1)}")
+    row.append("\n  " + " · ".join(details), style="dim")
+    if summary.preview:
+        row.append("\n  " + one_line(summary.preview), style="italic")
+    row.no_wrap, row.overflow = True, "ellipsis"
+    return row
+
+
+def hit_row(hit: SearchHit) -> Text:
+    row = Text(one_line(hit.title) or "(untitled)", style="bold")
+    row.append(f"  {hit.role or 'title'}\n  ", style="dim")
+    for text, matched in hit.segments():
+        row.append(same_line(text), style="reverse bold" if matched else "")
+    row.no_wrap, row.overflow = True, "ellipsis"
+    return row
+
+
+class HistoryScreen(Screen[Opened | None]):
+    """Type to search; Up/Down and Enter to open; F2 rename, ctrl+d delete, ctrl+z undo."""
+
+    BINDINGS = [
+        Binding("enter", "open", "Open", id="history.open", priority=True),
+        Binding("escape", "dismiss(None)", "Back", id="history.back"),
+        Binding("down", "move(1)", "Next", show=False, id="history.down"),
+        Binding("up", "move(-1)", "Previous", show=False, id="history.up"),
+        Binding("pagedown", "move(10)", "Page down", show=False, id="history.page_down"),
+        Binding("pageup", "move(-10)", "Page up", show=False, id="history.page_up"),
+        Binding("f2", "rename", "Rename", id="history.rename"),
+        Binding("ctrl+d", "delete", "Delete", id="history.delete", priority=True),
+        Binding("ctrl+z", "undo", "Undo delete", id="history.undo", priority=True),
+        Binding("ctrl+e", "export('md')", "Export .md", id="history.export_md", priority=True),
+        Binding("ctrl+s", "export('json')", "Export .json", id="history.export_json"),
+        Binding("ctrl+n", "new_chat", "New chat", id="history.new", priority=True),
+    ]
+
+    app: ChatApp
+
+    def __init__(self, deleted: Callable[[str, str], None] | None = None) -> None:
+        """`deleted(id, title)` is called after each conversation this screen deletes."""
+        super().__init__()
+        self.on_deleted = deleted
+        self.rows: list[ConversationSummary | SearchHit] = []
+        self.exhausted = False
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder="Search conversations…", id="history-search")
+        yield OptionList(id="history-list")
+        yield KeyFooter()
+
+    @property
+    def options(self) -> OptionList:
+        return self.query_one(OptionList)
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+        self.reload("")
+
+    @on(Input.Changed, "#history-search")
+    def _query_changed(self, event: Input.Changed) -> None:
+        self.reload(event.value)
+
+    @work(exclusive=True, group="history-query", exit_on_error=False)
+    async def reload(self, query: str, keep: int | None = None) -> None:
+        """Show the newest conversations, or the search hits for `query`."""
+        store = self.app.store
+        if store is None:
+            self.show_rows([], "History is not available: the database could not be opened.")
+            return
+        try:
+            if query.strip():
+                rows: list[Any] = await asyncio.to_thread(store.search, query, HITS)
+            else:
+                rows = await asyncio.to_thread(store.list_conversations, PAGE, 0)
+        except StoreError as exc:
+            self.show_rows([], str(exc))
+            return
+        self.exhausted = len(rows) < PAGE or bool(query.strip())
+        self.show_rows(rows, "No matches." if query.strip() else "No saved conversations yet.")
+        if keep is not None and self.rows:
+            self.options.highlighted = min(keep, len(self.rows) - 1)
+
+    def show_rows(self, rows: list[ConversationSummary | SearchHit], empty: str) -> None:
+        self.rows = rows
+        options = self.options
+        options.clear_options()
+        if not rows:
+            options.add_option(Option(Text(empty, style="dim"), disabled=True))
+            return
+        options.add_options(
+            Option(summary_row(r) if isinstance(r, ConversationSummary) else hit_row(r))
+            for r in rows
+        )
+        options.highlighted = 0
+
+    @work(exclusive=True, group="history-more", exit_on_error=False)
+    async def load_more(self) -> None:
+        store = self.app.store
+        if store is None or self.exhausted:
+            return
+        self.exhausted = True
+        more = await asyncio.to_thread(store.list_conversations, PAGE, len(self.rows))
+        self.exhausted = len(more) < PAGE
+        self.rows.extend(more)
+        self.options.add_options(Option(summary_row(r)) for r in more)
+
+    def current(self) -> ConversationSummary | SearchHit | None:
+        index = self.options.highlighted
+        return self.rows[index] if index is not None and index < len(self.rows) else None
+
+    def current_id(self) -> str | None:
+        row = self.current()
+        if row is None:
+            return None
+        return row.id if isinstance(row, ConversationSummary) else row.conversation_id
+
+    def action_move(self, step: int) -> None:
+        options = self.options
+        if not self.rows:
+            return
+        index = options.highlighted or 0
+        options.highlighted = max(0, min(len(self.rows) - 1, index + step))
+        if options.highlighted >= len(self.rows) - 5 and not self.query_one(Input).value:
+            self.load_more()
+
+    @on(Input.Submitted, "#history-search")
+    def _open_highlighted(self) -> None:
+        self._open()
+
+    @on(OptionList.OptionSelected)
+    def _open_selected(self) -> None:
+        self._open()
+
+    def _open(self) -> None:
+        if self.app.screen is not self:  # a second Enter that arrived before it closed
+            return
+        row = self.current()
+        if isinstance(row, ConversationSummary):
+            self.dismiss(Opened(row.id))
+        elif isinstance(row, SearchHit):
+            self.dismiss(Opened(row.conversation_id, row.message_id))
+
+    def action_open(self) -> None:
+        self._open()
+
+    def action_new_chat(self) -> None:
+        self.dismiss(Opened(None))
+
+    def action_rename(self) -> None:
+        conversation_id, row = self.current_id(), self.current()
+        if conversation_id is None or row is None:
+            return
+
+        def renamed(title: str | None) -> None:
+            if title is None or self.app.store is None:
+                return
+            try:
+                self.app.store.rename(conversation_id, title.strip())
+            except StoreError as exc:
+                self.notify(str(exc), severity="error")
+            self.reload(self.query_one(Input).value, keep=self.options.highlighted)
+
+        self.app.push_screen(Ask("Rename the conversation:", row.title), renamed)
+
+    def action_delete(self) -> None:
+        conversation_id, row = self.current_id(), self.current()
+        if conversation_id is None or row is None or self.app.store is None:
+            return
+        store = self.app.store
+
+        def confirmed(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                deleted = self.app.trash.delete(store, conversation_id)
+            except StoreError as exc:
+                self.notify(str(exc), severity="error")
+                return
+            self.notify(f"Deleted {quoted_title(deleted.title)}. {UNDO_HINT}")
+            self.reload(self.query_one(Input).value, keep=self.options.highlighted)
+            if self.on_deleted is not None:
+                self.on_deleted(conversation_id, deleted.title)
+
+        self.app.push_screen(Confirm(f"Delete {quoted_title(row.title)}?"), confirmed)
+
+    def action_undo(self) -> None:
+        if undo_delete(self, self.app) is not None:
+            self.reload(self.query_one(Input).value, keep=self.options.highlighted)
+
+    def action_export(self, kind: str) -> None:
+        if self.current_id() is not None:
+            export_here(self, self.app.store, self.current_id(), kind)
