@@ -48,10 +48,6 @@ class ProviderConfig:
     max_retries: int = 2
     model_path: str | None = None
 
-    @property
-    def needs_key(self) -> bool:
-        return bool(self.api_key_env)
-
     def api_key(self) -> str | None:
         """The key from the environment, or None when it is needed but unset."""
         if not self.api_key_env:

@@ -28,16 +28,6 @@ def data_dir() -> Path:
     return user_data_path(APP_NAME)
 
 
-def cache_dir() -> Path:
-    """Cache directory for model lists and downloaded assets."""
-    override = os.environ.get("CHATUI_CACHE_DIR")
-    if override:
-        return Path(override).expanduser()
-    from platformdirs import user_cache_path
-
-    return user_cache_path(APP_NAME)
-
-
 def screenshot_dir() -> Path:
     """Where screenshots go: the user's downloads folder if it exists, else the data folder."""
     from platformdirs import user_downloads_path

@@ -1,4 +1,4 @@
-"""Runs every check: ruff (lint + format), mypy, and the pytest suite, in the project venv."""
+"""Runs every check: ruff (lint + format), mypy, the import contracts and pytest, in the venv."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ def main() -> int:
         [str(bin_dir / "ruff"), "check", "."],
         [str(bin_dir / "ruff"), "format", "--check", "."],
         [str(bin_dir / "mypy")],
+        [str(bin_dir / "lint-imports")],  # the layer contracts in pyproject.toml
         [str(py), "-m", "pytest", *sys.argv[1:]],
     ]
     for step in steps:

@@ -12,7 +12,8 @@ from chatui.cli.history_args import register
 from chatui.cli.history_import import run_import
 from chatui.cli.output import Terminal, field
 from chatui.core import StoreError
-from chatui.exchange.chatui_json import json_text
+from chatui.exchange.chatui_json import export_json, json_text
+from chatui.exchange.markdown import export_markdown
 from chatui.store import SearchHit, TranscriptStore
 
 __all__ = ["main", "register", "run"]
@@ -66,7 +67,7 @@ def _search(store: TranscriptStore, args: argparse.Namespace, term: Terminal) ->
 
 
 def _show(store: TranscriptStore, args: argparse.Namespace, term: Terminal) -> int:
-    text = store.export_markdown(store.resolve_id(args.id), reasoning=args.reasoning)
+    text = export_markdown(store, store.resolve_id(args.id), reasoning=args.reasoning)
     term.stream.write(text)  # inert, as every export
     return 0
 
@@ -84,9 +85,9 @@ def _export(store: TranscriptStore, args: argparse.Namespace, term: Terminal) ->
     conversation_id = store.resolve_id(args.id)
     # Exports are data, the same inert text into a file, a pipe or a terminal.
     if args.format == "json":
-        text = json_text(store.export_json(conversation_id, reasoning=args.reasoning))
+        text = json_text(export_json(store, conversation_id, reasoning=args.reasoning))
     else:
-        text = store.export_markdown(conversation_id, reasoning=args.reasoning)
+        text = export_markdown(store, conversation_id, reasoning=args.reasoning)
     if args.output not in (None, "-"):
         _write_private(args.output, text)
         print(f"Exported {conversation_id} to {args.output}", file=sys.stderr)

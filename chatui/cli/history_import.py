@@ -9,15 +9,15 @@ from typing import Any
 
 from chatui.cli.output import Terminal, field
 from chatui.core import BadExport, StoreError
+from chatui.exchange.chatui_json import import_json
 from chatui.exchange.importers import (
     KINDS,
-    ImportOutcome,
     ParsedExport,
     detect,
     parse_export,
     read_export,
 )
-from chatui.store import TranscriptStore
+from chatui.store import ImportOutcome, TranscriptStore
 
 #: At most this many imported conversations are listed one per line.
 LISTED = 20
@@ -75,7 +75,7 @@ def run_import(store: TranscriptStore, args: argparse.Namespace, term: Terminal)
     kind = detect(data, source)
     if kind == "chatui":
         try:
-            record = store.import_json(data, new_ids=args.new_ids)
+            record = import_json(store, data, new_ids=args.new_ids)
         except StoreError as exc:
             raise type(exc)(f"{source}: {exc.message}") from exc
         count = len(data.get("messages", []))

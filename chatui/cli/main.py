@@ -178,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     parser = build_parser()
     if tui_invocation(argv):
-        args = build_tui_parser(parser).parse_args(argv)
+        args = build_tui_parser().parse_args(argv)
         args.command = None
     else:
         args, unknown = parser.parse_known_args(argv)
@@ -250,7 +250,7 @@ def tui_invocation(argv: list[str]) -> bool:
     return True
 
 
-def build_tui_parser(main_parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+def build_tui_parser() -> argparse.ArgumentParser:
     """`chatui [options] [PROMPT...]` without subcommands, so a prompt can be any words."""
     parser = argparse.ArgumentParser(prog="chatui", add_help=False)
     parser.add_argument("--config", type=Path)

@@ -1,10 +1,10 @@
-"""Export a transcript as lossless JSON, and read that JSON back (Markdown: store.markdown)."""
+"""Export a transcript as lossless JSON, and read that JSON back (Markdown: exchange.markdown)."""
 
 from __future__ import annotations
 
 import dataclasses
 import json
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from chatui.core import BadExport
 from chatui.core.text import inert_json
@@ -20,6 +20,9 @@ from chatui.store.records import (
     attachments_from_data,
     attachments_to_data,
 )
+
+if TYPE_CHECKING:
+    from chatui.store import TranscriptStore
 
 EXPORT_FORMAT: Final = "chatui-transcript"
 #: 2 added message attachments (optional when reading, so version-1 files still import).
@@ -168,3 +171,23 @@ def with_new_ids(transcript: Transcript) -> Transcript:
         for message in transcript.messages
     )
     return Transcript(conversation, messages)
+
+
+def export_json(
+    store: TranscriptStore, conversation_id: str, *, reasoning: bool = True
+) -> dict[str, Any]:
+    """A complete, lossless export (every column), marked with `format` and `version`;
+    with `reasoning=False` the models' reasoning is left out (empty)."""
+    return to_json(store.get_conversation(conversation_id), reasoning=reasoning)
+
+
+def import_json(store: TranscriptStore, data: Any, *, new_ids: bool = False) -> ConversationRecord:
+    """Import an `export_json` document exactly (ids and times kept).
+
+    If its conversation or message ids are already stored, raise StoreError — unless
+    `new_ids`, which stores a copy under fresh ids (times and content kept).
+    """
+    transcript = parse_json(data)
+    if new_ids:
+        transcript = with_new_ids(transcript)
+    return store.add_transcript(transcript, "the imported conversation")

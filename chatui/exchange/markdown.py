@@ -5,11 +5,15 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from chatui.core.attachments import fence_for, human_size
 from chatui.core.text import inert
 from chatui.store.queries import preview
 from chatui.store.records import MessageRecord, Transcript
+
+if TYPE_CHECKING:
+    from chatui.store import TranscriptStore
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +60,13 @@ def branches(messages: Sequence[MessageRecord]) -> list[Branch]:
         if common[best] < len(path):  # always, unless times are out of order
             found.append(Branch(path, best, common[best]))
     return found
+
+
+def export_markdown(
+    store: TranscriptStore, conversation_id: str, *, reasoning: bool = False
+) -> str:
+    """The stored conversation as readable Markdown; the models' reasoning only if `reasoning`."""
+    return to_markdown(store.get_conversation(conversation_id), reasoning=reasoning)
 
 
 def to_markdown(transcript: Transcript, *, reasoning: bool = False) -> str:

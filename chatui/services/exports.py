@@ -6,7 +6,8 @@ import os
 import re
 from pathlib import Path
 
-from chatui.exchange.chatui_json import json_text
+from chatui.exchange.chatui_json import export_json, json_text
+from chatui.exchange.markdown import export_markdown
 from chatui.store import TranscriptStore
 
 
@@ -31,9 +32,9 @@ def export_conversation(
     holds only if `reasoning`."""
     transcript = store.get_conversation(conversation_id)
     if kind == "json":
-        text = json_text(store.export_json(conversation_id, reasoning=reasoning))
+        text = json_text(export_json(store, conversation_id, reasoning=reasoning))
     else:
-        text = store.export_markdown(conversation_id, reasoning=reasoning)
+        text = export_markdown(store, conversation_id, reasoning=reasoning)
     name = file_name(transcript.conversation.title, conversation_id, kind)
     path = directory / name
     counter = 1

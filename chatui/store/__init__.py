@@ -1,6 +1,7 @@
-"""The transcript store: conversations and messages in SQLite with full-text search and export."""
+"""The transcript store: conversations and messages in SQLite, full-text search, imports once."""
 
 from chatui.store.database import DB_NAME, default_path
+from chatui.store.imports import ImportOutcome
 from chatui.store.records import (
     MATCH_END,
     MATCH_START,
@@ -26,6 +27,7 @@ __all__ = [
     "STATUSES",
     "ConversationRecord",
     "ConversationSummary",
+    "ImportOutcome",
     "MessageRecord",
     "SearchHit",
     "Transcript",

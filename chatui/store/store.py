@@ -10,12 +10,13 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from chatui.core import Attachment, NotFound, StoreError
 from chatui.store import queries
 from chatui.store.database import default_path, describe, in_transaction, open_database, retry_busy
 from chatui.store.ids import new_id
+from chatui.store.imports import ImportOutcome, insert_new_imports
 from chatui.store.records import (
     ROLES,
     STATUSES,
@@ -26,9 +27,6 @@ from chatui.store.records import (
     Transcript,
 )
 from chatui.store.search import search as search_fts
-
-if TYPE_CHECKING:
-    from chatui.exchange.importers import ImportOutcome
 
 T = TypeVar("T")
 
@@ -277,32 +275,6 @@ class TranscriptStore:
             "recovery of interrupted replies", lambda c: queries.interrupt_orphans(c, stale_after)
         )
 
-    def export_markdown(self, conversation_id: str, *, reasoning: bool = False) -> str:
-        """Readable Markdown; the models' reasoning only if `reasoning`."""
-        from chatui.exchange.markdown import to_markdown
-
-        return to_markdown(self.get_conversation(conversation_id), reasoning=reasoning)
-
-    def export_json(self, conversation_id: str, *, reasoning: bool = True) -> dict[str, Any]:
-        """A complete, lossless export (every column), marked with `format` and `version`;
-        with `reasoning=False` the models' reasoning is left out (empty)."""
-        from chatui.exchange.chatui_json import to_json
-
-        return to_json(self.get_conversation(conversation_id), reasoning=reasoning)
-
-    def import_json(self, data: Any, *, new_ids: bool = False) -> ConversationRecord:
-        """Import an `export_json` document exactly (ids and times kept).
-
-        If its conversation or message ids are already stored, raise StoreError — unless
-        `new_ids`, which stores a copy under fresh ids (times and content kept).
-        """
-        from chatui.exchange.chatui_json import parse_json, with_new_ids
-
-        transcript = parse_json(data)
-        if new_ids:
-            transcript = with_new_ids(transcript)
-        return self.add_transcript(transcript, "the imported conversation")
-
     def add_transcript(
         self, transcript: Transcript, what: str = "the conversation"
     ) -> ConversationRecord:
@@ -312,6 +284,4 @@ class TranscriptStore:
 
     def import_transcripts(self, transcripts: Sequence[Transcript]) -> ImportOutcome:
         """Store, all or nothing, each transcript whose settings' `imported_from` is new."""
-        from chatui.exchange.importers import insert_new_imports
-
         return self._write("the imports", lambda c: insert_new_imports(c, transcripts))

@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 
 from chatui.core import Attachment, StoreError
+from chatui.exchange.chatui_json import export_json, import_json
+from chatui.exchange.markdown import export_markdown
 from chatui.services.exports import export_conversation
 from chatui.store import LATEST_VERSION, TranscriptStore
 from chatui.store.schema import migrate, schema_version
@@ -71,13 +73,13 @@ def test_damaged_attachments_column_reads_as_none(store: TranscriptStore) -> Non
 def test_json_export_is_lossless_and_imports_back(store: TranscriptStore) -> None:
     conversation = store.create_conversation("files")
     store.add_message(conversation.id, "user", "read these", attachments=[NOTES, CODE])
-    document = json.loads(json.dumps(store.export_json(conversation.id)))
+    document = json.loads(json.dumps(export_json(store, conversation.id)))
     assert document["version"] == 2
     assert document["messages"][0]["attachments"] == [
         {"name": "docs/notes.md", "content": NOTES.content, "size": 25},
         {"name": "x.py", "content": CODE.content, "size": 24},
     ]
-    copy = store.import_json(document, new_ids=True)
+    copy = import_json(store, document, new_ids=True)
     (message,) = store.get_conversation(copy.id).messages
     assert message.attachments == (NOTES, CODE)
 
@@ -85,11 +87,11 @@ def test_json_export_is_lossless_and_imports_back(store: TranscriptStore) -> Non
 def test_older_export_without_attachments_imports(store: TranscriptStore) -> None:
     conversation = store.create_conversation("old")
     store.add_message(conversation.id, "user", "plain")
-    document = store.export_json(conversation.id)
+    document = export_json(store, conversation.id)
     document["version"] = 1
     for message in document["messages"]:
         del message["attachments"]
-    copy = store.import_json(json.loads(json.dumps(document)), new_ids=True)
+    copy = import_json(store, json.loads(json.dumps(document)), new_ids=True)
     assert [m.attachments for m in store.get_conversation(copy.id).messages] == [()]
 
 
@@ -97,10 +99,10 @@ def test_older_export_without_attachments_imports(store: TranscriptStore) -> Non
 def test_export_with_bad_attachments_is_refused(store: TranscriptStore, bad: object) -> None:
     conversation = store.create_conversation("x")
     store.add_message(conversation.id, "user", "plain")
-    document = store.export_json(conversation.id)
+    document = export_json(store, conversation.id)
     document["messages"][0]["attachments"] = bad if isinstance(bad, list | str) else [bad]
     with pytest.raises(StoreError, match="attachments"):
-        store.import_json(document, new_ids=True)
+        import_json(store, document, new_ids=True)
 
 
 def test_markdown_export_shows_each_file_fenced_and_inert(
@@ -109,7 +111,7 @@ def test_markdown_export_shows_each_file_fenced_and_inert(
     conversation = store.create_conversation("files")
     hostile = Attachment("evil.txt", "\x1b[2Jgone\n", 9)
     store.add_message(conversation.id, "user", "read", attachments=[NOTES, CODE, hostile])
-    markdown = store.export_markdown(conversation.id)
+    markdown = export_markdown(store, conversation.id)
     assert "**Attached file: docs/notes.md** (25 B)\n\n```\n# Notes\n\nzebra crossing\n```" in (
         markdown
     )

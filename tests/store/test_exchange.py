@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from chatui.core import StoreError
-from chatui.exchange.chatui_json import EXPORT_FORMAT, EXPORT_VERSION
+from chatui.exchange.chatui_json import EXPORT_FORMAT, EXPORT_VERSION, export_json, import_json
+from chatui.exchange.markdown import export_markdown
 from chatui.store import TranscriptStore
 from chatui.store.records import CONVERSATION_COLUMNS, MESSAGE_COLUMNS
 from tests.store.conftest import fts_integrity
@@ -58,7 +59,7 @@ def _conversation(store: TranscriptStore) -> str:
 
 
 def test_markdown_export(store: TranscriptStore) -> None:
-    text = store.export_markdown(_conversation(store))
+    text = export_markdown(store, _conversation(store))
     lines = text.splitlines()
     assert lines[0] == "# Rust lifetimes"
     assert "## System prompt" in lines and "You are terse." in lines
@@ -74,26 +75,26 @@ def test_markdown_export(store: TranscriptStore) -> None:
 
 
 def test_markdown_export_with_reasoning(store: TranscriptStore) -> None:
-    text = store.export_markdown(_conversation(store), reasoning=True)
+    text = export_markdown(store, _conversation(store), reasoning=True)
     assert "<details><summary>Reasoning</summary>\n\nConsider the borrow checker\n" in text
     assert text.index("Consider the borrow checker") < text.index("A lifetime **parameter**.")
 
 
 def test_json_export_without_reasoning_and_its_import(store: TranscriptStore) -> None:
     conversation_id = _conversation(store)
-    data = store.export_json(conversation_id, reasoning=False)
+    data = export_json(store, conversation_id, reasoning=False)
     assert [m["reasoning"] for m in data["messages"]] == ["", "", "", ""]
     assert "Consider the borrow checker" not in json.dumps(data)
-    imported = store.import_json(data, new_ids=True)
+    imported = import_json(store, data, new_ids=True)
     assert all(m.reasoning == "" for m in store.get_conversation(imported.id).messages)
     for message in data["messages"]:  # a file without the key at all imports too
         del message["reasoning"]
-    imported = store.import_json(data, new_ids=True)
+    imported = import_json(store, data, new_ids=True)
     assert len(store.get_conversation(imported.id).messages) == 4
 
 
 def test_json_export_has_every_column(store: TranscriptStore) -> None:
-    data = store.export_json(_conversation(store))
+    data = export_json(store, _conversation(store))
     assert data["format"] == EXPORT_FORMAT and data["version"] == EXPORT_VERSION
     assert tuple(data["conversation"]) == CONVERSATION_COLUMNS
     assert len(data["messages"]) == 4
@@ -112,26 +113,26 @@ def test_json_export_has_every_column(store: TranscriptStore) -> None:
 def test_json_round_trip_is_exact(store: TranscriptStore, tmp_path: Path) -> None:
     conversation_id = _conversation(store)
     original = store.get_conversation(conversation_id)
-    text = json.dumps(store.export_json(conversation_id))
+    text = json.dumps(export_json(store, conversation_id))
     store.delete(conversation_id)
     with TranscriptStore.open(tmp_path / "other.db") as other:
-        imported = other.import_json(json.loads(text))
+        imported = import_json(other, json.loads(text))
         assert imported == original.conversation
         assert other.get_conversation(conversation_id) == original
-        assert json.dumps(other.export_json(conversation_id)) == text
+        assert json.dumps(export_json(other, conversation_id)) == text
         assert [h.conversation_id for h in other.search("lifetime")] == [conversation_id] * 2
         fts_integrity(other._connection())
-    store.import_json(json.loads(text))
+    import_json(store, json.loads(text))
     assert store.get_conversation(conversation_id) == original
 
 
 def test_import_existing_id_is_refused_unless_new_ids(store: TranscriptStore) -> None:
     conversation_id = _conversation(store)
     original = store.get_conversation(conversation_id)
-    data = store.export_json(conversation_id)
+    data = export_json(store, conversation_id)
     with pytest.raises(StoreError, match=r"already in the history.*--new-ids"):
-        store.import_json(data)
-    copy_record = store.import_json(data, new_ids=True)
+        import_json(store, data)
+    copy_record = import_json(store, data, new_ids=True)
     assert copy_record.id != conversation_id
     copied = store.get_conversation(copy_record.id)
     assert [m.content for m in copied.messages] == [m.content for m in original.messages]
@@ -144,20 +145,20 @@ def test_import_existing_id_is_refused_unless_new_ids(store: TranscriptStore) ->
 
 
 def test_import_message_id_collision_is_refused(store: TranscriptStore) -> None:
-    data = store.export_json(_conversation(store))
+    data = export_json(store, _conversation(store))
     data["conversation"]["id"] = "01ZZZZZZZZZZZZZZZZZZZZZZZZ"
     for message in data["messages"]:
         message["conversation_id"] = "01ZZZZZZZZZZZZZZZZZZZZZZZZ"
     with pytest.raises(StoreError, match=r"message .* is already in the history"):
-        store.import_json(data)
+        import_json(store, data)
     assert store.count_conversations() == 1
 
 
 def test_import_out_of_order_messages(store: TranscriptStore) -> None:
-    data = store.export_json(_conversation(store))
+    data = export_json(store, _conversation(store))
     store.delete(data["conversation"]["id"])
     data["messages"].reverse()  # children before parents
-    store.import_json(data)
+    import_json(store, data)
     assert len(store.get_conversation(data["conversation"]["id"]).messages) == 4
 
 
@@ -204,14 +205,14 @@ def _broken(data: dict[str, Any], change: str) -> dict[str, Any]:
 def test_invalid_imports_are_clear_errors(
     store: TranscriptStore, change: str, message: str
 ) -> None:
-    data = store.export_json(_conversation(store))
+    data = export_json(store, _conversation(store))
     store.delete(data["conversation"]["id"])
     with pytest.raises(StoreError, match=message):
-        store.import_json(_broken(data, change))
+        import_json(store, _broken(data, change))
     assert store.count_conversations() == 0
     for bad in (None, [], "text", {"format": EXPORT_FORMAT}):
         with pytest.raises(StoreError, match="not a chatui export"):
-            store.import_json(bad)
+            import_json(store, bad)
 
 
 def test_api_keys_never_reach_the_database_or_exports(
@@ -243,8 +244,8 @@ def test_api_keys_never_reach_the_database_or_exports(
             store.update_streaming(reply.id, "Headline " * step, "reasoning " * step)
         store.finish_message(reply.id, "Headline done", "reasoning", "complete", None, 5, 7, 0.01)
         store.rename(conversation.id, "News summary")
-        markdown = store.export_markdown(conversation.id)
-        exported = json.dumps(store.export_json(conversation.id))
+        markdown = export_markdown(store, conversation.id)
+        exported = json.dumps(export_json(store, conversation.id))
         store.search("headline")
         store.list_conversations()
         files = {p.name: p.read_bytes() for p in data_dir.iterdir()}  # while WAL is live

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
+from chatui.exchange.chatui_json import export_json, import_json
 from chatui.store import TranscriptStore
 from chatui.ui.chat.prompt import PromptInput
 from chatui.ui.conversation.entries import AssistantEntry, UserEntry
@@ -112,10 +113,10 @@ async def test_export_markdown_and_json_round_trip(
         (js,) = tmp_path.glob("chatui-export-me-*.json")
         assert "question?" in md.read_text() and "test-model" in md.read_text()
         data = json.loads(js.read_text())
-        original = app.store.export_json(conversation)
+        original = export_json(app.store, conversation)
         app.store.delete(conversation)
-        app.store.import_json(data)
-        assert app.store.export_json(conversation) == original
+        import_json(app.store, data)
+        assert export_json(app.store, conversation) == original
 
 
 async def test_new_chat_from_history(make_app: AppFactory) -> None:

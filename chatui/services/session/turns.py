@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from chatui.core import ChatError, ChatMessage, Role, Usage
+from chatui.core import ChatMessage, Role, Usage
 from chatui.core.attachments import Attachment, with_attachments
 from chatui.store.records import MessageRecord
 
@@ -88,7 +88,6 @@ class ReplyStats:
     usage: Usage | None = None
     cost: float | None = None
     state: str = "waiting"
-    error: ChatError | None = None
 
     @property
     def ttft(self) -> float | None:

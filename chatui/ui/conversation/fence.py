@@ -48,8 +48,6 @@ class OpenFence:
         self._sealed_lines = 0  # code lines in finished pieces
         self._checked = 0  # lines before this one were considered as piece starts
         self._rows: tuple[int, int, list[Line]] = (0, 0, [])  # width, pieces rendered, rows
-        self.piece_renders = 0
-        """How many times a piece was rendered (finished pieces once per width)."""
 
     def _syntax(self, code: str, top: bool, bottom: bool) -> Syntax:
         padding = (int(top), 1, int(bottom), 1)
@@ -104,8 +102,6 @@ class OpenFence:
             done, rows = 0, []
         for index in range(done, len(self._pieces)):
             rows.extend(self._render(self._syntax(self._pieces[index], index == 0, False), width))
-            self.piece_renders += 1
         self._rows = (width, len(self._pieces), rows)
         last = self._render(self._syntax(self._rest(lines), not self._pieces, True), width)
-        self.piece_renders += 1
         return [*rows, *last]

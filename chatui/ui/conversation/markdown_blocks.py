@@ -120,10 +120,6 @@ class StreamingMarkdown:
         self._tail_rows: tuple[int, int, list[Line]] | None = None  # (width, version, rows)
         self._head_rows: tuple[int, str, list[Line]] | None = None  # first open block's render
         self._open_fence: OpenFence | None = None  # the first open block, if a code fence
-        self.block_renders = 0
-        """How many times a finished block was rendered (at most once per block per width)."""
-        self.tail_renders = 0
-        """How many times the open tail was rendered (once per change per width)."""
         if text:
             self.append(text)
 
@@ -242,7 +238,6 @@ class StreamingMarkdown:
                 lines.extend(block.fence.render_lines(block.start.content, width))
             else:
                 lines.extend(self._render(block.source, width))
-            self.block_renders += 1
         self._finished[width] = (len(self._blocks), lines)  # most recently used last
         while len(self._finished) > _WIDTHS_KEPT:
             del self._finished[next(iter(self._finished))]
@@ -258,7 +253,6 @@ class StreamingMarkdown:
         if cached is None or cached[:2] != (width, self._tail_version):
             cached = (width, self._tail_version, self._render_tail(width))
             self._tail_rows = cached
-            self.tail_renders += 1
         previous = self._blocks[-1].start if self._blocks else None
         if self._needs_gap(self._tail_starts[0], previous):
             lines.append(_blank(width))

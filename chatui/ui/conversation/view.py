@@ -142,11 +142,6 @@ class ConversationView(ScrollView, can_focus=True):
             entry.thinking_open = opened
             self._mark_dirty(entry)
 
-    def set_text(self, entry: UserEntry | NoticeEntry, text: str) -> None:
-        """Replace the text of a user or notice entry."""
-        entry.text = text
-        self._mark_dirty(entry)
-
     def remove_entry(self, entry: Entry) -> None:
         """Take an entry out of the log."""
         index = self._layout.remove(entry)
