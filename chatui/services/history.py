@@ -9,6 +9,7 @@ from typing import Any
 
 from chatui.core import StoreError
 from chatui.core.text import inert
+from chatui.exchange.chatui_json import parse_json, with_new_ids
 from chatui.exchange.importers import KINDS, ParsedExport, detect, parse_export, read_export
 from chatui.services.exports import export_conversation, export_text, write_private
 from chatui.services.trash import Deleted, Trash
@@ -159,7 +160,10 @@ class History:
         Claude conversation imported before is skipped."""
         if pending.parsed is None:
             try:
-                record = self.store.import_json(pending.data, new_ids=new_ids)
+                transcript = parse_json(pending.data)
+                if new_ids:
+                    transcript = with_new_ids(transcript)
+                record = self.store.add_transcript(transcript, "the imported conversation")
             except StoreError as exc:
                 raise type(exc)(f"{pending.source}: {exc.message}") from exc
             count = len(pending.data.get("messages", []))

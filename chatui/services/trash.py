@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from chatui.exchange.chatui_json import parse_json, to_json
 from chatui.store import TranscriptStore
 
 
@@ -29,7 +30,7 @@ class Trash:
 
     def delete(self, store: TranscriptStore, conversation_id: str) -> Deleted:
         """Delete a conversation, keeping a complete copy for `undo`."""
-        export = store.export_json(conversation_id)
+        export = to_json(store.get_conversation(conversation_id))
         title = str(export.get("conversation", {}).get("title", ""))
         store.delete(conversation_id)
         item = Deleted(conversation_id, title, export)
@@ -40,5 +41,5 @@ class Trash:
         """Store the newest deletion again (same ids and times); None when there is none."""
         if not self.items:
             return None
-        store.import_json(self.items[-1].export)
+        store.add_transcript(parse_json(self.items[-1].export), "the imported conversation")
         return self.items.pop()
