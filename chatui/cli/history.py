@@ -10,96 +10,74 @@ from collections.abc import Callable
 
 from chatui.cli.history_args import register
 from chatui.cli.history_import import run_import
-from chatui.cli.output import Terminal, field
+from chatui.cli.output import Terminal
 from chatui.core import StoreError
-from chatui.exchange.chatui_json import export_json, json_text
-from chatui.exchange.markdown import export_markdown
-from chatui.store import SearchHit, TranscriptStore
+from chatui.services.history import History, one_line, title_line
+from chatui.store import TranscriptStore
 
 __all__ = ["main", "register", "run"]
-
-HITS_PER_LINE = 5  # `history search` reads this many hits per line it may print
 
 
 def _when(timestamp: float) -> str:
     return time.strftime("%Y-%m-%d %H:%M", time.localtime(timestamp))
 
 
-def _list(store: TranscriptStore, args: argparse.Namespace, term: Terminal) -> int:
-    summaries = store.list_conversations(limit=getattr(args, "limit", 50))
+def _list(history: History, args: argparse.Namespace, term: Terminal) -> int:
+    summaries = history.page(getattr(args, "limit", 50))
     if not summaries:
         print("No saved conversations.", file=sys.stderr)
         return 0
-    short = store.short_ids([summary.id for summary in summaries])
+    short = history.short_ids([summary.id for summary in summaries])
     for summary in summaries:
         label = summary.title or summary.preview or "(empty)"
-        models = f"  [{field(', '.join(summary.models))}]" if summary.models else ""
+        models = f"  [{one_line(', '.join(summary.models))}]" if summary.models else ""
         term.line(
             [
                 (short[summary.id], "33"),
                 (f"  {_when(summary.updated_at)}  {summary.message_count:>4} msgs  ", "2"),
-                (field(label), "1" if summary.title else ""),
+                (one_line(label), "1" if summary.title else ""),
                 (models, "2"),
             ]
         )
     return 0
 
 
-def _search(store: TranscriptStore, args: argparse.Namespace, term: Terminal) -> int:
-    limit = getattr(args, "limit", 50)
-    # One line per conversation, its best hit first: ask for more hits than lines, since a
-    # conversation can match in many messages.
-    best: dict[str, SearchHit] = {}
-    for hit in store.search(" ".join(args.query), limit=limit * HITS_PER_LINE):
-        best.setdefault(hit.conversation_id, hit)
-    hits = list(best.values())[:limit]
+def _search(history: History, args: argparse.Namespace, term: Terminal) -> int:
+    # One line per conversation, its best hit first.
+    hits = history.best_hits(" ".join(args.query), getattr(args, "limit", 50))
     if not hits:
         print("No matches.", file=sys.stderr)
         return 1
-    short = store.short_ids(sorted(best))
+    short = history.short_ids([hit.conversation_id for hit in hits])
     for hit in hits:
         where = f"{hit.role}: " if hit.message_id else "title: "
-        title = field(hit.title).strip() or "(untitled)"
-        head = [(short[hit.conversation_id], "33"), (f"  {title}  ", "1"), (where, "2")]
-        pieces = [(field(text), "1;7" if matched else "") for text, matched in hit.segments()]
-        term.line(head + pieces)
+        head = [(short[hit.conversation_id], "33"), (f"  {title_line(hit.title)}  ", "1")]
+        pieces = [(one_line(text), "1;7" if matched else "") for text, matched in hit.segments()]
+        term.line([*head, (where, "2"), *pieces])
     return 0
 
 
-def _show(store: TranscriptStore, args: argparse.Namespace, term: Terminal) -> int:
-    text = export_markdown(store, store.resolve_id(args.id), reasoning=args.reasoning)
+def _show(history: History, args: argparse.Namespace, term: Terminal) -> int:
+    text = history.export_text(history.resolve(args.id), "md", reasoning=args.reasoning)
     term.stream.write(text)  # inert, as every export
     return 0
 
 
-def _write_private(path: str, text: str) -> None:
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with open(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-    except OSError as exc:
-        raise StoreError(f"cannot write {path}: {exc.strerror}") from exc
-
-
-def _export(store: TranscriptStore, args: argparse.Namespace, term: Terminal) -> int:
-    conversation_id = store.resolve_id(args.id)
-    # Exports are data, the same inert text into a file, a pipe or a terminal.
-    if args.format == "json":
-        text = json_text(export_json(store, conversation_id, reasoning=args.reasoning))
-    else:
-        text = export_markdown(store, conversation_id, reasoning=args.reasoning)
+def _export(history: History, args: argparse.Namespace, term: Terminal) -> int:
+    conversation_id = history.resolve(args.id)
+    kind = "json" if args.format == "json" else "md"
     if args.output not in (None, "-"):
-        _write_private(args.output, text)
+        history.export_to(conversation_id, kind, args.output, reasoning=args.reasoning)
         print(f"Exported {conversation_id} to {args.output}", file=sys.stderr)
     else:
-        term.stream.write(text)
+        term.stream.write(history.export_text(conversation_id, kind, reasoning=args.reasoning))
     return 0
 
 
-def _delete(store: TranscriptStore, args: argparse.Namespace, term: Terminal) -> int:
-    conversation_id = store.resolve_id(args.id)
-    transcript = store.get_conversation(conversation_id)
-    title = field(transcript.conversation.title).strip() or "(untitled)"
+def _delete(history: History, args: argparse.Namespace, term: Terminal) -> int:
+    conversation_id = history.resolve(args.id)
+    transcript = history.transcript(conversation_id)
+    title = title_line(transcript.conversation.title)
     if not args.yes:
         if not sys.stdin.isatty():
             print("chatui: not deleting without confirmation; pass -y", file=sys.stderr)
@@ -113,12 +91,12 @@ def _delete(store: TranscriptStore, args: argparse.Namespace, term: Terminal) ->
         if answer.strip().lower() not in ("y", "yes"):
             print("Not deleted.", file=sys.stderr)
             return 1
-    store.delete(conversation_id)
+    history.delete(conversation_id)
     term.stream.write(f"Deleted {conversation_id} {title}\n")
     return 0
 
 
-_HANDLERS: dict[str, Callable[[TranscriptStore, argparse.Namespace, Terminal], int]] = {
+_HANDLERS: dict[str, Callable[[History, argparse.Namespace, Terminal], int]] = {
     "list": _list,
     "search": _search,
     "show": _show,
@@ -139,7 +117,7 @@ def run(args: argparse.Namespace) -> int:
                     f"{store.recovered_from} and a new one was started",
                     file=sys.stderr,
                 )
-            return handler(store, args, Terminal(sys.stdout))
+            return handler(History(store), args, Terminal(sys.stdout))
     except StoreError as exc:
         print(f"chatui: {exc}", file=sys.stderr)
         return 1

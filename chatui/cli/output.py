@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import unicodedata
 from typing import TextIO
 
-from chatui.core.text import inert
-
-_WHITESPACE = re.compile(r"\s+")
-
 
 class Terminal:
     """Writes lines to a stream; on a terminal, fits them to its width and colours them.
-    Whatever they show from the history goes through `field`, so it is inert everywhere."""
+    Whatever they show from the history goes through `services.history.one_line`, so it is
+    inert everywhere."""
 
     def __init__(self, stream: TextIO) -> None:
         self.stream = stream
@@ -39,11 +35,6 @@ class Terminal:
             if room == 0:
                 break
         self.stream.write("".join(out) + "\n")
-
-
-def field(text: str) -> str:
-    """A title/preview/snippet as one safe line, whatever the output: no controls, no newlines."""
-    return inert(_WHITESPACE.sub(" ", text))
 
 
 def _cells(char: str) -> int:

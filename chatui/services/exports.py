@@ -6,14 +6,36 @@ import os
 import re
 from pathlib import Path
 
-from chatui.exchange.chatui_json import export_json, json_text
-from chatui.exchange.markdown import export_markdown
+from chatui.core import StoreError
+from chatui.exchange.chatui_json import json_text, to_json
+from chatui.exchange.markdown import to_markdown
 from chatui.store import TranscriptStore
 
 
 def file_name(title: str, conversation_id: str, kind: str) -> str:
     slug = re.sub(r"[^A-Za-z0-9]+", "-", title).strip("-").lower()[:40] or "conversation"
     return f"chatui-{slug}-{conversation_id[:8].lower()}.{kind}"
+
+
+def export_text(
+    store: TranscriptStore, conversation_id: str, kind: str, *, reasoning: bool = False
+) -> str:
+    """The conversation as inert `kind` ("md" or "json") text, the same into a file, a pipe or
+    a terminal; the models' reasoning only if `reasoning`."""
+    transcript = store.get_conversation(conversation_id)
+    if kind == "json":
+        return json_text(to_json(transcript, reasoning=reasoning))
+    return to_markdown(transcript, reasoning=reasoning)
+
+
+def write_private(path: str, text: str) -> None:
+    """Write `text` to `path` (replacing it), readable by the user only; StoreError if not."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with open(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError as exc:
+        raise StoreError(f"cannot write {path}: {exc.strerror}") from exc
 
 
 def export_conversation(
@@ -31,10 +53,7 @@ def export_conversation(
     reading, JSON the lossless copy, but for the models' reasoning (thinking), which either
     holds only if `reasoning`."""
     transcript = store.get_conversation(conversation_id)
-    if kind == "json":
-        text = json_text(export_json(store, conversation_id, reasoning=reasoning))
-    else:
-        text = export_markdown(store, conversation_id, reasoning=reasoning)
+    text = export_text(store, conversation_id, kind, reasoning=reasoning)
     name = file_name(transcript.conversation.title, conversation_id, kind)
     path = directory / name
     counter = 1

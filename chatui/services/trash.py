@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from chatui.exchange.chatui_json import export_json, import_json
+from chatui.exchange.chatui_json import parse_json, to_json
 from chatui.store import TranscriptStore
 
 
@@ -30,7 +30,7 @@ class Trash:
 
     def delete(self, store: TranscriptStore, conversation_id: str) -> Deleted:
         """Delete a conversation, keeping a complete copy for `undo`."""
-        export = export_json(store, conversation_id)
+        export = to_json(store.get_conversation(conversation_id))
         title = str(export.get("conversation", {}).get("title", ""))
         store.delete(conversation_id)
         item = Deleted(conversation_id, title, export)
@@ -41,5 +41,5 @@ class Trash:
         """Store the newest deletion again (same ids and times); None when there is none."""
         if not self.items:
             return None
-        import_json(store, self.items[-1].export)
+        store.add_transcript(parse_json(self.items[-1].export), "the imported conversation")
         return self.items.pop()

@@ -15,10 +15,10 @@ from textual.screen import Screen
 from chatui.config import Config
 from chatui.core import ChatError, ModelRef
 from chatui.paths import screenshot_dir
+from chatui.services.history import History
 from chatui.services.pool import ProviderPool
 from chatui.services.preferences import load_preferences, save_preference
 from chatui.services.session.settings import ConversationSettings
-from chatui.services.trash import Trash
 from chatui.store import TranscriptStore
 from chatui.ui.chat.screen import ChatScreen
 from chatui.ui.clipboard import Clipboard
@@ -81,7 +81,8 @@ class ChatApp(App[None]):
         self.pool = ProviderPool(config)
         self.start = Start(model, prompt, resume_id, notice)
         self.model_lists: dict[str, list[str]] = {}
-        self.trash = Trash()  # conversations deleted since start, for "Undo delete" anywhere
+        #: The saved conversations, and those deleted since start for "Undo delete" anywhere.
+        self.history = History(store) if store is not None else None
         self.start_settings = settings or ConversationSettings.from_config(config)
         self.clipboard_tools = Clipboard()
 

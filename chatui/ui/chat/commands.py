@@ -156,4 +156,4 @@ def palette_commands(screen: ChatScreen) -> Iterator[SystemCommand]:
 def export_open_conversation(screen: ChatScreen, kind: str) -> None:
     """Write the open conversation to a file in the working directory."""
     conversation_id = screen.session.conversation_id if screen.session else None
-    export_here(screen, screen.app.store, conversation_id, kind)
+    export_here(screen, screen.app.history, conversation_id, kind)

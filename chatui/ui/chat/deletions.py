@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING, Any
 
 from textual.screen import Screen
 
 from chatui.core import StoreError
 from chatui.core.text import inert
-from chatui.services.trash import Deleted
+from chatui.services.history import Deleted
 
 if TYPE_CHECKING:
     from chatui.ui.app import ChatApp
@@ -21,13 +22,15 @@ def quoted_title(title: str) -> str:
     return f"“{inert(' '.join(title.split())) or '(untitled)'}”"
 
 
-def undo_delete(screen: Screen[Any], app: ChatApp) -> Deleted | None:
-    """Store the last conversation deleted in the app again, telling the user on `screen`."""
-    if app.store is None or not app.trash.items:
+async def undo_delete(screen: Screen[Any], app: ChatApp) -> Deleted | None:
+    """Store the last conversation deleted in the app again (in a thread, off the event loop),
+    telling the user on `screen`."""
+    history = app.history
+    if history is None or not history.deleted:
         screen.notify("Nothing to undo.")
         return None
     try:
-        restored = app.trash.undo(app.store)
+        restored = await asyncio.to_thread(history.undo)
     except StoreError as exc:
         screen.notify(f"Not restored: {exc}", severity="error")
         return None
@@ -57,7 +60,10 @@ class OpenConversationDeletion:
 
     def undo(self) -> None:
         """The palette's "Undo delete"."""
-        if undo_delete(self.screen, self.screen.app) is not None:
+        self.screen.run_worker(self._undo(), group="undo-delete", exit_on_error=False)
+
+    async def _undo(self) -> None:
+        if await undo_delete(self.screen, self.screen.app) is not None:
             self.reopen_if_restored()
 
     def reopen_if_restored(self) -> None:
@@ -66,6 +72,7 @@ class OpenConversationDeletion:
         session, conversation_id = self.screen.session, self.deleted_id
         if conversation_id is None or session is None or session.turns:
             return
-        if all(item.conversation_id != conversation_id for item in self.screen.app.trash.items):
+        deleted = history.deleted if (history := self.screen.app.history) is not None else []
+        if all(item.conversation_id != conversation_id for item in deleted):
             self.deleted_id = None
             self.screen.resume(conversation_id)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import re
+import contextlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -16,10 +16,10 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
+from textual.worker import WorkerCancelled, WorkerFailed
 
 from chatui.core import StoreError
-from chatui.core.text import inert
-from chatui.store.records import ConversationSummary, SearchHit
+from chatui.services.history import ConversationSummary, SearchHit, one_line, title_line
 from chatui.ui.chat.deletions import UNDO_HINT, quoted_title, undo_delete
 from chatui.ui.exporting import export_here
 from chatui.ui.footer import KeyFooter
@@ -30,7 +30,6 @@ if TYPE_CHECKING:
 
 PAGE = 100
 HITS = 25  # search results shown; more would only cost time per keystroke
-_SPACES = re.compile(r"\s+")
 
 
 @dataclass(frozen=True)
@@ -45,31 +44,22 @@ def when(timestamp: float) -> str:
     return time.strftime("%Y-%m-%d %H:%M", time.localtime(timestamp))
 
 
-def one_line(text: str) -> str:
-    return inert(" ".join(text.split()))
-
-
-def same_line(text: str) -> str:
-    """`text` without line breaks, its spaces at either end kept (a piece of a line)."""
-    return inert(_SPACES.sub(" ", text))
-
-
 def summary_row(summary: ConversationSummary) -> Text:
-    row = Text(one_line(summary.title) or "(untitled)", style="bold")
+    row = Text(title_line(summary.title), style="bold")
     details = [", ".join(summary.models) or "no replies", when(summary.updated_at)]
     details.append(f"{summary.message_count} message{'s' * (summary.message_count != 1)}")
     row.append("\n  " + " · ".join(details), style="dim")
     if summary.preview:
-        row.append("\n  " + one_line(summary.preview), style="italic")
+        row.append("\n  " + one_line(summary.preview).strip(), style="italic")
     row.no_wrap, row.overflow = True, "ellipsis"
     return row
 
 
 def hit_row(hit: SearchHit) -> Text:
-    row = Text(one_line(hit.title) or "(untitled)", style="bold")
+    row = Text(title_line(hit.title), style="bold")
     row.append(f"  {hit.role or 'title'}\n  ", style="dim")
     for text, matched in hit.segments():
-        row.append(same_line(text), style="reverse bold" if matched else "")
+        row.append(one_line(text), style="reverse bold" if matched else "")
     row.no_wrap, row.overflow = True, "ellipsis"
     return row
 
@@ -121,15 +111,26 @@ class HistoryScreen(Screen[Opened | None]):
     @work(exclusive=True, group="history-query", exit_on_error=False)
     async def reload(self, query: str, keep: int | None = None) -> None:
         """Show the newest conversations, or the search hits for `query`."""
-        store = self.app.store
-        if store is None:
+        await self.show(query, keep)
+
+    async def refresh_rows(self) -> None:
+        """Show the rows again after a change, the same row highlighted (unless a newer query
+        replaces them first)."""
+        worker = self.reload(self.query_one(Input).value, keep=self.options.highlighted)
+        with contextlib.suppress(WorkerCancelled, WorkerFailed):
+            await worker.wait()
+
+    async def show(self, query: str, keep: int | None = None) -> None:
+        history = self.app.history
+        if history is None:
             self.show_rows([], "History is not available: the database could not be opened.")
             return
+        rows: list[ConversationSummary | SearchHit]
         try:
             if query.strip():
-                rows: list[Any] = await asyncio.to_thread(store.search, query, HITS)
+                rows = [*await asyncio.to_thread(history.search, query, HITS)]
             else:
-                rows = await asyncio.to_thread(store.list_conversations, PAGE, 0)
+                rows = [*await asyncio.to_thread(history.page, PAGE, 0)]
         except StoreError as exc:
             self.show_rows([], str(exc))
             return
@@ -153,11 +154,11 @@ class HistoryScreen(Screen[Opened | None]):
 
     @work(exclusive=True, group="history-more", exit_on_error=False)
     async def load_more(self) -> None:
-        store = self.app.store
-        if store is None or self.exhausted:
+        history = self.app.history
+        if history is None or self.exhausted:
             return
         self.exhausted = True
-        more = await asyncio.to_thread(store.list_conversations, PAGE, len(self.rows))
+        more = await asyncio.to_thread(history.page, PAGE, len(self.rows))
         self.exhausted = len(more) < PAGE
         self.rows.extend(more)
         self.options.add_options(Option(summary_row(r)) for r in more)
@@ -210,41 +211,49 @@ class HistoryScreen(Screen[Opened | None]):
             return
 
         def renamed(title: str | None) -> None:
-            if title is None or self.app.store is None:
-                return
-            try:
-                self.app.store.rename(conversation_id, title.strip())
-            except StoreError as exc:
-                self.notify(str(exc), severity="error")
-            self.reload(self.query_one(Input).value, keep=self.options.highlighted)
+            if title is not None:
+                self.run_worker(self._rename(conversation_id, title), exit_on_error=False)
 
         self.app.push_screen(Ask("Rename the conversation:", row.title), renamed)
 
+    async def _rename(self, conversation_id: str, title: str) -> None:
+        if (history := self.app.history) is None:
+            return
+        try:
+            await asyncio.to_thread(history.rename, conversation_id, title)
+        except StoreError as exc:
+            self.notify(str(exc), severity="error")
+        await self.refresh_rows()
+
     def action_delete(self) -> None:
         conversation_id, row = self.current_id(), self.current()
-        if conversation_id is None or row is None or self.app.store is None:
+        if conversation_id is None or row is None or self.app.history is None:
             return
-        store = self.app.store
 
         def confirmed(yes: bool | None) -> None:
-            if not yes:
-                return
-            try:
-                deleted = self.app.trash.delete(store, conversation_id)
-            except StoreError as exc:
-                self.notify(str(exc), severity="error")
-                return
-            self.notify(f"Deleted {quoted_title(deleted.title)}. {UNDO_HINT}")
-            self.reload(self.query_one(Input).value, keep=self.options.highlighted)
-            if self.on_deleted is not None:
-                self.on_deleted(conversation_id, deleted.title)
+            if yes:
+                self.run_worker(self._delete(conversation_id), exit_on_error=False)
 
         self.app.push_screen(Confirm(f"Delete {quoted_title(row.title)}?"), confirmed)
 
-    def action_undo(self) -> None:
-        if undo_delete(self, self.app) is not None:
-            self.reload(self.query_one(Input).value, keep=self.options.highlighted)
+    async def _delete(self, conversation_id: str) -> None:
+        if (history := self.app.history) is None:
+            return
+        try:
+            deleted = await asyncio.to_thread(history.delete, conversation_id)
+        except StoreError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.notify(f"Deleted {quoted_title(deleted.title)}. {UNDO_HINT}")
+        await self.refresh_rows()
+        if self.on_deleted is not None:
+            self.on_deleted(conversation_id, deleted.title)
+
+    @work(group="history-undo", exit_on_error=False)
+    async def action_undo(self) -> None:
+        if await undo_delete(self, self.app) is not None:
+            await self.refresh_rows()
 
     def action_export(self, kind: str) -> None:
         if self.current_id() is not None:
-            export_here(self, self.app.store, self.current_id(), kind)
+            export_here(self, self.app.history, self.current_id(), kind)
