@@ -294,7 +294,7 @@ class ChatSession:
                             self._flush(reply, parts, reasoning)
                     elif isinstance(event, UsageReport):
                         stats.usage = reply.usage = event.usage
-                        stats.cost = reply.cost = cost_of(model.provider, model.model, event.usage)
+                        stats.cost = reply.cost = cost_of(provider.prices(model.model), event.usage)
                     elif isinstance(event, Finished):
                         reply.status, reply.stop_reason = "complete", event.stop_reason
                     yield event

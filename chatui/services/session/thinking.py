@@ -8,16 +8,16 @@ from typing import Any
 
 from chatui.config import Config
 from chatui.core import GenerationOptions, ModelRef
-from chatui.providers.anthropic import supports_thinking
+from chatui.providers import provider_for
 
 SETTING = "thinking_budget"  # key in a conversation's `settings` JSON: tokens, 0 = off
 DEFAULT_BUDGET = 4096  # turned on from the palette while the config's default is 0 (off)
 
 
 def thinks(config: Config, ref: ModelRef) -> bool:
-    """Whether `ref` is a model that extended thinking applies to (Anthropic's recent ones)."""
+    """Whether `ref` is a model that extended thinking applies to (its provider knows)."""
     provider = config.providers.get(ref.provider)
-    return provider is not None and provider.kind == "anthropic" and supports_thinking(ref.model)
+    return provider is not None and provider_for(provider).supports_thinking(ref.model)
 
 
 def with_default(options: GenerationOptions, config: Config) -> GenerationOptions:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from chatui.config import Config
 from chatui.core import ModelRef
+from chatui.providers import provider_for
 
 NO_MODEL = "No model is available: set an API key or configure an endpoint."
 LOCAL_NOTE = "small offline model: set OPENAI_API_KEY or ANTHROPIC_API_KEY for stronger ones"
@@ -38,4 +39,4 @@ def setup_advice(config: Config) -> str:
 def model_note(config: Config, model: ModelRef | None) -> str:
     """What the status bar adds after the model name."""
     provider = config.providers.get(model.provider) if model is not None else None
-    return LOCAL_NOTE if provider is not None and provider.kind == "local" else ""
+    return LOCAL_NOTE if provider is not None and provider_for(provider).is_local else ""
