@@ -15,6 +15,7 @@ from chatui.core import (
     ChatRequest,
     Finished,
     GenerationOptions,
+    MessageStatus,
     ModelRef,
     ReasoningDelta,
     Role,
@@ -29,8 +30,8 @@ from chatui.services.session import thinking
 from chatui.services.session.branches import MessageTree, build_tree
 from chatui.services.session.recorder import Recorder
 from chatui.services.session.rescue import SavedAsNew, save_again_if_deleted
-from chatui.services.session.settings import ConversationSettings
-from chatui.services.session.turns import ReplyStats, Turn, history
+from chatui.services.session.settings import ConversationSettings, with_thinking_budget
+from chatui.services.session.turns import ReplyStats, Turn, history, instructions
 from chatui.store import TranscriptStore
 from chatui.store.records import Transcript
 
@@ -184,7 +185,7 @@ class ChatSession:
         """Extended thinking for the next replies (`budget` tokens, 0: off), saved with the
         conversation (from its first message on, if it has none yet)."""
         self.options = replace(self.options, thinking_budget=budget)
-        self.saved_settings[thinking.SETTING] = budget
+        self.saved_settings = with_thinking_budget(self.saved_settings, budget)
         store = self.store
         if store is not None and self.conversation_id is not None:
             self.recorder.later(
@@ -228,10 +229,9 @@ class ChatSession:
         if store is None:
             return
         if self.conversation_id is None:
-            self.saved_settings = {
-                **self.settings.to_json(self.saved_settings),
-                **thinking.saved(self.options),
-            }
+            self.saved_settings = with_thinking_budget(
+                self.settings.to_json(self.saved_settings), thinking.saved(self.options)
+            )
             self.title = make_title(user.content or " ".join(a.name for a in user.attachments))
             record = await self.recorder.call(
                 store.create_conversation,
@@ -269,7 +269,8 @@ class ChatSession:
             return
         self.busy = True
         model = self.model
-        request = ChatRequest(model.model, history(self.turns), self.system, self.options)
+        system = instructions(self.system, self.turns)
+        request = ChatRequest(model.model, history(self.turns), system, self.options)
         reply = self._append(Turn(Role.ASSISTANT, "", provider=model.provider, model=model.model))
         self.stats = stats = ReplyStats(state="waiting")
         parts: list[str] = []
@@ -296,12 +297,12 @@ class ChatSession:
                         stats.usage = reply.usage = event.usage
                         stats.cost = reply.cost = cost_of(provider.prices(model.model), event.usage)
                     elif isinstance(event, Finished):
-                        reply.status, reply.stop_reason = "complete", event.stop_reason
+                        reply.status, reply.stop_reason = MessageStatus.COMPLETE, event.stop_reason
                     yield event
         except ChatError as exc:
-            error, reply.status, reply.error = exc, "error", str(exc)
+            error, reply.status, reply.error = exc, MessageStatus.ERROR, str(exc)
         except asyncio.CancelledError:
-            reply.status = "stopped"
+            reply.status = MessageStatus.STOPPED
             await asyncio.shield(self._finish(reply, parts, reasoning, stats))
             raise
         finally:
@@ -324,7 +325,7 @@ class ChatSession:
                 parent_id=self._parent_id(reply),
                 provider=reply.provider,
                 model=reply.model,
-                status="streaming",
+                status=MessageStatus.STREAMING,
             )
             reply.id = record.id
 
@@ -341,10 +342,10 @@ class ChatSession:
         self, reply: Turn, parts: list[str], reasoning: list[str], stats: ReplyStats
     ) -> None:
         stats.finished = time.monotonic()
-        stats.state = reply.status if reply.status != "complete" else "done"
+        stats.state = reply.status if reply.status != MessageStatus.COMPLETE else "done"
         reply.content, reply.reasoning = "".join(parts), "".join(reasoning)
-        if reply.status not in ("complete", "stopped", "error"):
-            reply.status = "complete"
+        if reply.status == MessageStatus.STREAMING:
+            reply.status = MessageStatus.COMPLETE
         store = self.store
         if store is None or self.conversation_id is None:
             return
