@@ -31,6 +31,7 @@ from chatui.ui.conversation.entries import Entry
 from chatui.ui.conversation.markdown_blocks import warm_rendering
 from chatui.ui.conversation.view import ConversationView
 from chatui.ui.footer import KeyFooter
+from chatui.ui.keymap import ScreenKeys
 from chatui.ui.screens.history import HistoryScreen, Opened
 from chatui.ui.screens.picker import ModelPicker
 from chatui.ui.screens.settings import SettingsActions
@@ -41,6 +42,8 @@ if TYPE_CHECKING:
 
 class ChatScreen(Screen[None]):
     """Where the conversation happens."""
+
+    KEYS = ScreenKeys("Chat", 1, PromptInput)
 
     BINDINGS = CHAT_BINDINGS
 
