@@ -268,10 +268,11 @@ def _provider(
                 where + key, f"unknown setting (allowed: {', '.join(sorted(allowed))})"
             )
     current = base or ProviderConfig(name, timeouts=timeouts)
-    default_kind = current.kind
-    if default_kind == "local" and "base_url" in table:  # a server named "local", not the model
-        default_kind = "openai"
     from chatui.providers.kinds import ALIASES, KINDS
+
+    default_kind = current.kind
+    if KINDS[default_kind].provider_class.is_local and "base_url" in table:
+        default_kind = "openai"  # a server named "local", not the embedded model
 
     kind = reader.get(table, "kind", where, str, default_kind)
     kind = ALIASES.get(kind, kind)

@@ -42,3 +42,8 @@ KINDS: dict[str, ProviderKind] = {
     )
 }
 ALIASES = {"openai-compatible": "openai"}  # what a config file may also write as `kind`
+
+
+def key_variables() -> str:
+    """The built-in providers' key variables, for advice: "OPENAI_API_KEY or ANTHROPIC_API_KEY"."""
+    return " or ".join(kind.key_env for kind in KINDS.values() if kind.key_env)
