@@ -12,18 +12,7 @@ from chatui.config_reader import ConfigReader, check_url, url_problem
 from chatui.core import ConfigError, ModelRef
 from chatui.paths import config_path
 
-PROVIDER_KINDS = ("openai", "anthropic", "local")
 MIN_TEMPERATURE, MAX_TEMPERATURE = 0.0, 2.0
-OPENAI_MODELS = ("gpt-4o", "gpt-4o-mini", "gpt-4.1", "gpt-4.1-mini", "o4-mini", "gpt-5")
-# Offered before a live list is fetched; none retired or retiring (the SDK warns on those:
-# claude-3-5-haiku ended in February 2026, claude-sonnet-4-5 ends on 30 November 2026).
-ANTHROPIC_MODELS = (
-    "claude-sonnet-4-6",
-    "claude-haiku-4-5",
-    "claude-sonnet-5-5",
-    "claude-opus-5-5",
-    "claude-haiku-5-5",
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,26 +106,22 @@ class Config:
 
 
 def builtin_providers(timeouts: Timeouts) -> dict[str, ProviderConfig]:
-    """OpenAI, Anthropic (honouring the SDKs' own base-URL variables) and the local model."""
+    """A provider per kind, named after it (OpenAI and Anthropic honour the SDKs' own base-URL
+    variables; "local" is the embedded offline model)."""
+    from chatui.providers.kinds import KINDS  # the table lives with the providers it names
+
     return {
-        "openai": ProviderConfig(
-            "openai",
-            "openai",
-            base_url=check_url(os.environ.get("OPENAI_BASE_URL") or None, "OPENAI_BASE_URL"),
-            api_key_env="OPENAI_API_KEY",
-            models=OPENAI_MODELS,
+        kind.name: ProviderConfig(
+            kind.name,
+            kind.name,
+            base_url=check_url(os.environ.get(kind.base_url_env) or None, kind.base_url_env)
+            if kind.base_url_env
+            else None,
+            api_key_env=kind.key_env,
+            models=kind.models,
             timeouts=timeouts,
-        ),
-        "anthropic": ProviderConfig(
-            "anthropic",
-            "anthropic",
-            base_url=check_url(os.environ.get("ANTHROPIC_BASE_URL") or None, "ANTHROPIC_BASE_URL"),
-            api_key_env="ANTHROPIC_API_KEY",
-            models=ANTHROPIC_MODELS,
-            timeouts=timeouts,
-        ),
-        # the embedded offline model (the `chatui[local]` extra); `model_path` picks any GGUF
-        "local": ProviderConfig("local", "local", models=("smollm2",), timeouts=timeouts),
+        )
+        for kind in KINDS.values()
     }
 
 
@@ -279,14 +264,16 @@ def _provider(
                 where + key, f"unknown setting (allowed: {', '.join(sorted(allowed))})"
             )
     current = base or ProviderConfig(name, timeouts=timeouts)
+    from chatui.providers.kinds import ALIASES, KINDS
+
     default_kind = current.kind
-    if default_kind == "local" and "base_url" in table:  # a server named "local", not the model
-        default_kind = "openai"
+    if KINDS[default_kind].provider_class.is_local and "base_url" in table:
+        default_kind = "openai"  # a server named "local", not the embedded model
+
     kind = reader.get(table, "kind", where, str, default_kind)
-    if kind == "openai-compatible":
-        kind = "openai"
-    if kind not in PROVIDER_KINDS:
-        raise reader.fail(where + "kind", f"must be one of {', '.join(PROVIDER_KINDS)}")
+    kind = ALIASES.get(kind, kind)
+    if kind not in KINDS:
+        raise reader.fail(where + "kind", f"must be one of {', '.join(KINDS)}")
     api = reader.get(table, "api", where, str, current.api)
     if api not in (None, "responses", "chat"):
         raise reader.fail(where + "api", 'must be "responses" or "chat"')

@@ -7,10 +7,21 @@ from enum import StrEnum
 
 
 class Role(StrEnum):
-    """Who said a message."""
+    """Who said a message (a system message instructs the model, like the system prompt)."""
 
     USER = "user"
     ASSISTANT = "assistant"
+    SYSTEM = "system"
+
+
+class MessageStatus(StrEnum):
+    """Where a stored message stands; the store writes these strings."""
+
+    COMPLETE = "complete"
+    STREAMING = "streaming"  # a reply still arriving (or its writer died: then interrupted)
+    STOPPED = "stopped"  # stopped by the user
+    ERROR = "error"  # the provider failed; the message holds the error
+    INTERRUPTED = "interrupted"  # found streaming with its writer gone (a crash)
 
 
 @dataclass(frozen=True, slots=True)

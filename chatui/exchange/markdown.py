@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from chatui.core import MessageStatus
 from chatui.core.attachments import fence_for, human_size
 from chatui.core.text import inert
 from chatui.store.queries import preview
@@ -165,7 +166,7 @@ def _message(
         fence = fence_for(attachment.content)
         lines += [f"**Attached file: {attachment.name}** ({human_size(attachment.size)})", ""]
         lines += [fence, attachment.content.removesuffix("\n"), fence, ""]
-    if message.status != "complete":
+    if message.status != MessageStatus.COMPLETE:
         note = f"*[{message.status}"
         note += f": {message.error}]*" if message.error else "]*"
         lines += [note, ""]

@@ -6,6 +6,7 @@ import math
 import time
 from dataclasses import dataclass, field
 
+from chatui.core import MessageStatus
 from chatui.store.ids import id_at, new_id
 from chatui.store.records import ConversationRecord, MessageRecord, Transcript
 
@@ -154,7 +155,7 @@ def _record(draft: _Draft, conversation_id: str, provider: str) -> MessageRecord
         reasoning=draft.reasoning,
         provider=provider if reply else None,
         model=draft.model if reply else None,
-        status="complete",
+        status=MessageStatus.COMPLETE,
         error=None,
         input_tokens=None,
         output_tokens=None,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncGenerator, AsyncIterator
-from contextlib import aclosing
 from typing import TYPE_CHECKING, Any
 
 from chatui.core import (
@@ -18,8 +17,7 @@ from chatui.core import (
     Usage,
     UsageReport,
 )
-from chatui.providers.base import Provider, merge_models
-from chatui.providers.errors import map_exception
+from chatui.providers.base import Price, SDKProvider, price_by_prefix
 from chatui.providers.sse import valid_utf8
 
 if TYPE_CHECKING:
@@ -30,6 +28,26 @@ if TYPE_CHECKING:
 THINKING_MODELS = re.compile(r"claude-(3-7-sonnet|(opus|sonnet|haiku)-[4-9]|[4-9]-(opus|sonnet))")
 MIN_THINKING_BUDGET = 1024  # the API's minimum budget_tokens
 ANSWER_ROOM = 1024  # max_tokens counts thinking too: room kept for the answer after a full budget
+OFFICIAL_HOST = "api.anthropic.com"
+# Offered before a live list is fetched; none retired or retiring (the SDK warns on those:
+# claude-3-5-haiku ended in February 2026, claude-sonnet-4-5 ends on 30 November 2026).
+MODELS = (
+    "claude-sonnet-4-6",
+    "claude-haiku-4-5",
+    "claude-sonnet-5-5",
+    "claude-opus-5-5",
+    "claude-haiku-5-5",
+)
+# (input, output) USD per 1M tokens on api.anthropic.com, by the longest prefix of the model id.
+PRICES: dict[str, Price] = {
+    "claude-opus-4": (15.00, 75.00),
+    "claude-sonnet-4": (3.00, 15.00),
+    "claude-haiku-4-5": (1.00, 5.00),
+    "claude-3-7-sonnet": (3.00, 15.00),
+    "claude-3-5-sonnet": (3.00, 15.00),
+    "claude-3-5-haiku": (0.80, 4.00),
+    "claude-3-haiku": (0.25, 1.25),
+}
 
 
 def supports_thinking(model: str) -> bool:
@@ -85,30 +103,21 @@ def _client_class() -> type[AsyncAnthropic]:
     return Client
 
 
-class AnthropicProvider(Provider):
+class AnthropicProvider(SDKProvider["AsyncAnthropic"]):
     """Streams from the Anthropic Messages API (or a server speaking it)."""
 
-    _client: AsyncAnthropic | None = None
+    def supports_thinking(self, model: str) -> bool:
+        return supports_thinking(model)
 
-    def client(self) -> AsyncAnthropic:
-        """The SDK client, built once (importing the SDK on first use)."""
-        if self._client is None:
-            self._client = _client_class()(**self.client_options())
-        return self._client
+    def prices(self, model: str) -> Price | None:
+        """Anthropic's list prices, on Anthropic's own endpoint."""
+        return price_by_prefix(PRICES, model) if self.served_by(OFFICIAL_HOST) else None
 
-    def build_client(self) -> None:
-        _ = self.client().models
+    def _new_client(self) -> AsyncAnthropic:
+        return _client_class()(**self.client_options())
 
     def warm(self) -> None:
         _ = self.client().messages  # imports the resource modules, off the event loop
-
-    async def _stream(self, request: ChatRequest) -> AsyncGenerator[StreamEvent, None]:
-        try:
-            async with aclosing(self._run(request)) as events:
-                async for event in events:
-                    yield event
-        except Exception as exc:
-            raise map_exception(exc, self.config) from exc
 
     async def _run(self, request: ChatRequest) -> AsyncGenerator[StreamEvent, None]:
         args = limits_and_sampling(request)
@@ -137,15 +146,3 @@ class AnthropicProvider(Provider):
             prompt += usage.cache_creation_input_tokens or 0
             yield UsageReport(Usage(prompt, usage.output_tokens))
             yield Finished(final.stop_reason)
-
-    async def list_models(self) -> list[str]:
-        try:
-            live = [model.id async for model in self.client().models.list()]
-        except Exception as exc:
-            raise map_exception(exc, self.config) from exc
-        return merge_models(live, self.config.models)
-
-    async def aclose(self) -> None:
-        if self._client is not None:
-            await self._client.close()
-            self._client = None

@@ -1,23 +1,28 @@
-"""The streaming contract every provider implements, and retry-before-first-token around it."""
+"""The provider contract (streaming, what a model can do), retries, and the shared SDK client."""
 
 from __future__ import annotations
 
 import asyncio
 from abc import ABC, abstractmethod
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Mapping
 from contextlib import aclosing
-from typing import Any
+from typing import Any, ClassVar, Generic, TypeVar
+from urllib.parse import urlparse
 
 from chatui.config import ProviderConfig
 from chatui.core import ChatError, ChatRequest, StreamEvent, StreamTimeout
+from chatui.providers.errors import map_exception
 
 MAX_RETRY_WAIT = 8.0
+Price = tuple[float, float]  # (input, output) USD per million tokens
+ClientT = TypeVar("ClientT")
 
 
 class Provider(ABC):
     """Streams replies from one configured endpoint as core events."""
 
     retry_base_delay = 0.5
+    is_local: ClassVar[bool] = False  # runs on this machine (a small model: the UI says so)
 
     def __init__(self, config: ProviderConfig) -> None:
         self.config = config
@@ -25,6 +30,23 @@ class Provider(ABC):
     @property
     def name(self) -> str:
         return self.config.name
+
+    def served_by(self, host: str) -> bool:
+        """Whether the endpoint is `host` (no base URL: the SDK's default, the vendor's own)."""
+        base = self.config.base_url
+        return base is None or urlparse(base).hostname == host
+
+    def installed(self) -> bool:
+        """Whether what it needs on this machine is there (nothing, for a remote endpoint)."""
+        return True
+
+    def supports_thinking(self, model: str) -> bool:
+        """Whether `model` takes a budget of extended thinking (`options.thinking_budget`)."""
+        return False
+
+    def prices(self, model: str) -> Price | None:
+        """(input, output) USD per million tokens of `model` here, or None when unknown."""
+        return None
 
     def client_options(self) -> dict[str, Any]:
         """What both SDK clients are built with: key, address, timeouts; no SDK retries (the
@@ -89,8 +111,66 @@ class Provider(ABC):
         """Release network resources."""
 
 
+class SDKProvider(Provider, Generic[ClientT]):
+    """A provider over a vendor SDK client: the client built once (the SDK imported on first
+    use), its exceptions mapped to core errors, and the live model list, written once here."""
+
+    _client: ClientT | None = None
+
+    @abstractmethod
+    def _new_client(self) -> ClientT:
+        """Import the SDK and build its client from `client_options()`."""
+
+    @abstractmethod
+    def _run(self, request: ChatRequest) -> AsyncGenerator[StreamEvent, None]:
+        """One attempt with the SDK; its exceptions are mapped by `_stream`."""
+
+    def client(self) -> ClientT:
+        """The SDK client, built once (importing the SDK on first use)."""
+        if self._client is None:
+            self._client = self._new_client()
+        return self._client
+
+    def build_client(self) -> None:
+        _ = self.sdk_client().models
+
+    def sdk_client(self) -> Any:
+        """The client, untyped: both SDKs have `models.list()` and an async `close()`."""
+        return self.client()
+
+    async def _stream(self, request: ChatRequest) -> AsyncGenerator[StreamEvent, None]:
+        try:
+            async with aclosing(self._run(request)) as events:
+                async for event in events:
+                    yield event
+        except Exception as exc:
+            raise map_exception(exc, self.config) from exc
+
+    async def list_models(self) -> list[str]:
+        try:
+            live = [model.id async for model in self.sdk_client().models.list()]
+        except Exception as exc:
+            raise map_exception(exc, self.config) from exc
+        return merge_models(self.ordered(live), self.config.models)
+
+    def ordered(self, live: list[str]) -> list[str]:
+        """The live list in the order the picker shows it (the endpoint's own, here)."""
+        return live
+
+    async def aclose(self) -> None:
+        if self._client is not None:
+            await self.sdk_client().close()
+            self._client = None
+
+
 def merge_models(live: list[str], configured: tuple[str, ...]) -> list[str]:
     """Configured models first, then live ones not already listed."""
     seen = dict.fromkeys(configured)
     seen.update(dict.fromkeys(live))
     return list(seen)
+
+
+def price_by_prefix(prices: Mapping[str, Price], model: str) -> Price | None:
+    """The price of the longest prefix of `model` in `prices` (model ids grow dated suffixes)."""
+    matches = [prefix for prefix in prices if model.startswith(prefix)]
+    return prices[max(matches, key=len)] if matches else None

@@ -50,6 +50,11 @@ def local_available(config: ProviderConfig) -> bool:
 class LocalProvider(Provider):
     """Runs one GGUF model; generation happens in a worker thread and stops when asked."""
 
+    is_local = True
+
+    def installed(self) -> bool:
+        return local_available(self.config)
+
     def __init__(self, config: ProviderConfig) -> None:
         super().__init__(config)
         self._llama: Any = None

@@ -4,74 +4,67 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncGenerator
-from contextlib import aclosing
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlparse
 
 from chatui.core import ChatRequest, StreamEvent
-from chatui.providers.base import Provider, merge_models
-from chatui.providers.errors import map_exception
+from chatui.providers.base import Price, SDKProvider, price_by_prefix
 
 if TYPE_CHECKING:
     from openai import AsyncOpenAI
 
 OFFICIAL_HOST = "api.openai.com"
 REASONING_MODELS = re.compile(r"^(o\d|gpt-5|codex)|-(pro|codex)\b")
+# Offered before a live list is fetched.
+MODELS = ("gpt-4o", "gpt-4o-mini", "gpt-4.1", "gpt-4.1-mini", "o4-mini", "gpt-5")
+# (input, output) USD per 1M tokens on api.openai.com, by the longest prefix of the model id.
+PRICES: dict[str, Price] = {
+    "gpt-4o-mini": (0.15, 0.60),
+    "gpt-4o": (2.50, 10.00),
+    "gpt-4.1-nano": (0.10, 0.40),
+    "gpt-4.1-mini": (0.40, 1.60),
+    "gpt-4.1": (2.00, 8.00),
+    "gpt-5-nano": (0.05, 0.40),
+    "gpt-5-mini": (0.25, 2.00),
+    "gpt-5": (1.25, 10.00),
+    "o4-mini": (1.10, 4.40),
+    "o3": (2.00, 8.00),
+}
 
 
-class OpenAIProvider(Provider):
+class OpenAIProvider(SDKProvider["AsyncOpenAI"]):
     """Streams from an OpenAI-protocol endpoint through `AsyncOpenAI`."""
-
-    _client: AsyncOpenAI | None = None
 
     @property
     def official(self) -> bool:
-        base = self.config.base_url
-        return base is None or urlparse(base).hostname == OFFICIAL_HOST
+        return self.served_by(OFFICIAL_HOST)
 
     @property
     def api(self) -> str:
         return self.config.api or ("responses" if self.official else "chat")
 
-    def client(self) -> AsyncOpenAI:
-        """The SDK client, built once (importing the SDK on first use)."""
-        if self._client is None:
-            import openai
+    def prices(self, model: str) -> Price | None:
+        """OpenAI's list prices, on OpenAI's own endpoint (a compatible server's are unknown)."""
+        return price_by_prefix(PRICES, model) if self.official else None
 
-            self._client = openai.AsyncOpenAI(**self.client_options())
-        return self._client
+    def _new_client(self) -> AsyncOpenAI:
+        import openai
 
-    def build_client(self) -> None:
-        _ = self.client().models
+        return openai.AsyncOpenAI(**self.client_options())
 
     def warm(self) -> None:
         client = self.client()
         resource = client.responses if self.api == "responses" else client.chat.completions
         _ = resource.with_streaming_response  # imports the resource modules off the event loop
 
-    async def _stream(self, request: ChatRequest) -> AsyncGenerator[StreamEvent, None]:
+    def _run(self, request: ChatRequest) -> AsyncGenerator[StreamEvent, None]:
         if self.api == "responses":
             from chatui.providers.openai_responses import stream_responses as run
         else:
             from chatui.providers.openai_chat import stream_chat as run
-        try:
-            async with aclosing(run(self.client(), request, self.official)) as events:
-                async for event in events:
-                    yield event
-        except Exception as exc:
-            raise map_exception(exc, self.config) from exc
+        return run(self.client(), request, self.official)
 
-    async def list_models(self) -> list[str]:
-        try:
-            live = [model.id async for model in self.client().models.list()]
-        except Exception as exc:
-            raise map_exception(exc, self.config) from exc
-        return merge_models(sorted(live), self.config.models)
-
-    async def aclose(self) -> None:
-        if self._client is not None:
-            await self._client.close()
-            self._client = None
+    def ordered(self, live: list[str]) -> list[str]:
+        return sorted(live)
 
 
 def sampling_args(request: ChatRequest) -> dict[str, Any]:

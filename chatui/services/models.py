@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from chatui.config import Config, ProviderConfig
 from chatui.core import ChatError, ConfigError, ModelRef
 from chatui.providers import Provider, available_providers, create_provider
+from chatui.providers.kinds import key_variables
 from chatui.providers.registry import default_model
 
 LIST_TIMEOUT = 8.0
@@ -15,7 +16,7 @@ LIST_TIMEOUT = 8.0
 
 def no_provider_message(config: Config) -> str:
     return (
-        "no provider is available: set OPENAI_API_KEY or ANTHROPIC_API_KEY, "
+        f"no provider is available: set {key_variables()}, "
         f"or add an endpoint under [providers.NAME] in {config.path}"
     )
 

@@ -8,10 +8,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
+from chatui.core import MessageStatus, Role
 from chatui.core.attachments import Attachment
 
-ROLES: Final = ("system", "user", "assistant")
-STATUSES: Final = ("complete", "streaming", "stopped", "error", "interrupted")
+ROLES: Final = tuple(role.value for role in (Role.SYSTEM, Role.USER, Role.ASSISTANT))
+STATUSES: Final = tuple(status.value for status in MessageStatus)
 
 #: Highlight markers around matched text in `SearchHit.snippet`.
 MATCH_START: Final = "\x02"

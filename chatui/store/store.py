@@ -12,7 +12,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeVar
 
-from chatui.core import Attachment, NotFound, StoreError
+from chatui.core import Attachment, MessageStatus, NotFound, Role, StoreError
 from chatui.store import queries
 from chatui.store.database import default_path, describe, in_transaction, open_database, retry_busy
 from chatui.store.ids import new_id
@@ -175,7 +175,7 @@ class TranscriptStore:
         parent_id: str | None = None,
         provider: str | None = None,
         model: str | None = None,
-        status: str = "complete",
+        status: str = MessageStatus.COMPLETE,
         reasoning: str = "",
         error: str | None = None,
         input_tokens: int | None = None,
@@ -191,7 +191,7 @@ class TranscriptStore:
             raise ValueError(f"role must be one of {ROLES}, not {role!r}")
         if status not in STATUSES:
             raise ValueError(f"status must be one of {STATUSES}, not {status!r}")
-        if role == "assistant" and not (provider and model):
+        if role == Role.ASSISTANT and not (provider and model):
             raise ValueError("an assistant message must record its provider and model")
         now = time.time()
         record = MessageRecord(
@@ -233,7 +233,7 @@ class TranscriptStore:
         message_id: str,
         content: str,
         reasoning: str = "",
-        status: str = "complete",
+        status: str = MessageStatus.COMPLETE,
         error: str | None = None,
         input_tokens: int | None = None,
         output_tokens: int | None = None,
@@ -243,7 +243,7 @@ class TranscriptStore:
     ) -> MessageRecord:
         """Store a reply's final text, status and usage; it becomes searchable."""
         status = str(status)
-        if status not in STATUSES or status == "streaming":
+        if status not in STATUSES or status == MessageStatus.STREAMING:
             raise ValueError(f"a finished message's status cannot be {status!r}")
         values = (content, reasoning, status, error, input_tokens, output_tokens, cost, ttft,
                   duration, time.time(), message_id)  # fmt: skip

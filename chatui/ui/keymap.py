@@ -1,23 +1,38 @@
-"""Every key binding by screen, the user's `[keymap]` overrides checked against them, and the
-keys as currently mapped (for the F1 help screen)."""
+"""Every key binding by screen (each screen chatui defines, found by walking the Screen classes),
+the user's `[keymap]` overrides checked against them, and the keys as mapped (for F1 help)."""
 
 from __future__ import annotations
 
 import difflib
+import importlib
+import pkgutil
 import string
 from dataclasses import dataclass, field
 
 from textual.binding import Binding
 from textual.dom import DOMNode
-from textual.keys import Keys, _character_to_key
+from textual.keys import Keys
+from textual.screen import Screen
+from textual.widget import Widget
 
 from chatui.config import Config, KeyOverride
 from chatui.core import ConfigError
+from chatui.ui.terminal_keys import key_name
 
 MODIFIERS = frozenset({"ctrl", "alt", "shift", "super", "meta", "hyper"})
 KEY_NAMES = frozenset(key.value.rsplit("+", 1)[-1] for key in Keys) | {
-    _character_to_key(char) for char in string.printable if not char.isspace()
+    key_name(char) for char in string.printable if not char.isspace()
 }
+
+
+@dataclass(frozen=True)
+class ScreenKeys:
+    """What a screen class declares as `KEYS` for its bindings: its title on the F1 screen, its
+    place there (after the app-wide keys), and the text field it types into, if any."""
+
+    title: str
+    order: int
+    text_field: type[Widget] | None = None
 
 
 @dataclass(frozen=True)
@@ -38,36 +53,49 @@ def text_field_keys(bindings: tuple[Binding, ...]) -> dict[str, str]:
 
 
 def scopes() -> list[Scope]:
-    """Every screen's bindings, app-wide ones first. (Imported here: the screens import this.)"""
-    from textual.widgets import Input, TextArea
-
+    """The app-wide bindings, then every screen's in its `KEYS.order`. (Imported here: the
+    screens import this.)"""
     from chatui.ui.app import ChatApp
-    from chatui.ui.chat.attachment_bar import PathDialog
-    from chatui.ui.chat.prompt import PromptInput
-    from chatui.ui.chat.screen import ChatScreen
-    from chatui.ui.screens.dialogs import Ask, Confirm
-    from chatui.ui.screens.help import HelpScreen
-    from chatui.ui.screens.history import HistoryScreen
-    from chatui.ui.screens.picker import ModelPicker
-    from chatui.ui.screens.settings import SettingsDialog
 
-    typing_input = text_field_keys(bindings_of(Input))
-    typing_text = text_field_keys(bindings_of(TextArea))
-    screens: list[tuple[str, type[DOMNode], dict[str, str]]] = [
-        ("History", HistoryScreen, typing_input),
-        ("Model picker", ModelPicker, typing_input),
-        ("Conversation settings", SettingsDialog, typing_text),
-        ("Attach a file", PathDialog, typing_input),
-        ("Confirmation", Confirm, {}),
-        ("Text prompt", Ask, typing_input),
-        ("Help", HelpScreen, {}),
-    ]
-    result = [
-        Scope("Everywhere", bindings_of(ChatApp)),
-        Scope("Chat", bindings_of(ChatScreen), typing_text, own=bindings_of(PromptInput)),
-    ]
-    result += [Scope(title, bindings_of(screen), typing) for title, screen, typing in screens]
-    return result
+    screens = sorted(screen_classes(), key=lambda screen: keys_of_screen(screen).order)
+    return [Scope("Everywhere", bindings_of(ChatApp)), *map(screen_scope, screens)]
+
+
+def screen_classes() -> list[type[Screen[object]]]:
+    """Every Screen (and ModalScreen) class defined in chatui.ui, each of its modules imported."""
+    import chatui.ui
+
+    for module in pkgutil.walk_packages(chatui.ui.__path__, "chatui.ui."):
+        importlib.import_module(module.name)
+    found: list[type[Screen[object]]] = []
+    pending: list[type[Screen[object]]] = [Screen]
+    while pending:
+        for subclass in pending.pop().__subclasses__():
+            pending.append(subclass)
+            if subclass.__module__.startswith("chatui.ui.") and subclass not in found:
+                found.append(subclass)
+    return found
+
+
+def keys_of_screen(screen: type[Screen[object]]) -> ScreenKeys:
+    """The screen's `KEYS`; one that declares none is still listed (and checked), last."""
+    keys = getattr(screen, "KEYS", None)
+    return keys if isinstance(keys, ScreenKeys) else ScreenKeys(screen.__name__, 1000)
+
+
+def screen_scope(screen: type[Screen[object]]) -> Scope:
+    """A screen's bindings, with the keys of its text field: those of Textual's widget it is
+    (typing keys) and those chatui's subclass adds (keys no binding may take)."""
+    keys = keys_of_screen(screen)
+    typing: dict[str, str] = {}
+    own: tuple[Binding, ...] = ()
+    for widget in keys.text_field.__mro__ if keys.text_field else ():
+        if widget.__module__.startswith("chatui."):
+            own += bindings_of(widget) if "BINDINGS" in vars(widget) else ()
+        elif issubclass(widget, Widget):  # the nearest of Textual's text widgets
+            typing = text_field_keys(bindings_of(widget))
+            break
+    return Scope(keys.title, bindings_of(screen), typing, own)
 
 
 def reserved_keys() -> dict[str, str]:

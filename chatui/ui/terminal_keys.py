@@ -11,12 +11,15 @@ which stops a reply, then a plain arrow."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
+from functools import cache
 
 from textual import events
 from textual._xterm_parser import XTermParser
+from textual.binding import Binding, InvalidBinding
 from textual.drivers import linux_driver
-from textual.keys import _character_to_key
+from textual.keys import ASCII_KEY_NAMES
 from textual.message import Message
 
 #: Asks for modifyOtherKeys level 1 (keys with a well-known meaning, such as Ctrl+letters, keep
@@ -30,6 +33,18 @@ _ESCAPED_ARROW = re.compile(r"\x1b\x1b[\[O]([ABCD])")
 _NAMED = {13: "enter", 9: "tab", 27: "escape", 127: "backspace", 8: "backspace", 32: "space"}
 
 
+@cache
+def key_name(character: str) -> str:
+    """Textual's name for the key that types `character` ("+" is "plus", "a" is "a"), through
+    public API: a binding on a character is made under that name (`keys._character_to_key` is
+    private). A comma or a blank cannot be bound alone: named after its Unicode name."""
+    try:
+        return next(iter(Binding.make_bindings([Binding(character, "")]))).key
+    except InvalidBinding:
+        name = unicodedata.name(character, "").lower().replace("-", "_").replace(" ", "_")
+        return name or ASCII_KEY_NAMES.get(character, character)
+
+
 def other_key(modifiers: int, code: int) -> events.Key:
     """The key for xterm's `ESC [ 27 ; modifiers ; code ~` (modifiers: 1 + shift 1, alt 2,
     ctrl 4, meta 8; meta counts as alt, as the ESC-prefix form does)."""
@@ -37,9 +52,9 @@ def other_key(modifiers: int, code: int) -> events.Key:
     typing = not bits & (2 | 4 | 8)  # Shift alone types (a space, a capital, "!")
     character = chr(code)
     if typing and code not in _NAMED:
-        return events.Key(_character_to_key(character), character)
+        return events.Key(key_name(character), character)
     held = [mod for mod, bit in (("alt", 2 | 8), ("ctrl", 4), ("shift", 1)) if bits & bit]
-    name = _NAMED.get(code) or _character_to_key(character.lower())
+    name = _NAMED.get(code) or key_name(character.lower())
     return events.Key("+".join([*held, name]), " " if typing and code == 32 else None)
 
 

@@ -15,6 +15,8 @@ from chatui.services.session.settings import (
     ConversationSettings,
     parse_max_tokens,
     parse_temperature,
+    saved_thinking_budget,
+    with_thinking_budget,
 )
 from chatui.store import TranscriptStore
 
@@ -149,3 +151,16 @@ def test_max_tokens_must_be_a_positive_whole_number() -> None:
     for text in ("", "0", "-5", "1.5", "lots"):
         with pytest.raises(ValueError, match="whole number above 0"):
             parse_max_tokens(text)
+
+
+def test_one_owner_writes_every_key_and_keeps_the_others() -> None:
+    data = with_thinking_budget({"imported_from": "chatgpt"}, 0)
+    assert ConversationSettings("", 0.2, 10).to_json(data) == {
+        "imported_from": "chatgpt",
+        "thinking_budget": 0,
+        "temperature": 0.2,
+        "max_tokens": 10,
+    }
+    assert with_thinking_budget(data, None) == data
+    assert saved_thinking_budget(data) == 0
+    assert saved_thinking_budget({"thinking_budget": True}) is None

@@ -270,3 +270,14 @@ async def test_resize_lays_out_what_is_in_view_and_keeps_the_reader_in_place(
         await wait_until(pilot, lambda: view.laid_out)
         assert len(laid_out) == 120 and view.entry_at(0) == 60
         assert rows(view)[1].startswith("question 30")
+
+
+async def test_a_system_message_is_shown_as_the_systems_not_yours() -> None:
+    app = ViewApp()
+    async with app.run_test(size=(60, 10)) as pilot:
+        view = view_of(app)
+        view.add_system("answer in French")
+        view.add_user("hi")
+        await pilot.pause()
+        shown = [row.strip() for row in rows(view) if row.strip()]
+        assert shown[:4] == ["system", "answer in French", "you", "hi"]

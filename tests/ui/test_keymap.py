@@ -8,10 +8,12 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from textual.binding import Binding
+from textual.screen import ModalScreen
 
 from chatui.cli.main import main
 from chatui.config import parse_config
-from chatui.ui.keymap import checked_keymap, keymap_problems, scopes
+from chatui.ui.keymap import ScreenKeys, checked_keymap, keymap_problems, scopes, screen_classes
 from chatui.ui.screens.help import HelpScreen
 from tests.ui.conftest import AppFactory, chat, settle
 
@@ -176,3 +178,26 @@ def test_help_lists_the_prompt_keys_and_enter_where_it_opens() -> None:
         "Every key as mapped (ctrl+/ where the terminal keeps F1)",
         "app.help",
     ) in rows["Everywhere"]
+
+
+def test_every_screen_declares_its_title_and_place_on_f1() -> None:
+    declared = [getattr(screen, "KEYS", None) for screen in screen_classes()]
+    assert all(isinstance(keys, ScreenKeys) for keys in declared)
+    titles = [s.title for s in scopes()]
+    assert len(titles) == len(set(titles)) == len(declared) + 1  # and "Everywhere"
+
+
+def test_a_new_screen_is_listed_and_checked_with_no_list_to_update() -> None:
+    class Extra(ModalScreen[None]):
+        BINDINGS = [Binding("ctrl+b", "dismiss", "Close", id="extra.close")]
+
+    Extra.__module__ = "chatui.ui.screens.extra"
+    try:
+        assert scopes()[-1].title == "Extra"  # no KEYS: listed last, under its class name
+        problems = keymap_problems(overrides('[keymap]\nextra.close = "ctrl+q"\n'))
+        assert problems == [
+            "keys.toml, line 2: keymap.extra.close: ctrl+q is also app.quit's key (extra screen)"
+        ]
+    finally:
+        Extra.__module__ = __name__  # not chatui's any more, for the other tests
+    assert "Extra" not in [s.title for s in scopes()]

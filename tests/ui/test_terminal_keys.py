@@ -22,7 +22,7 @@ from chatui.ui.screens.help import HelpScreen
 from chatui.ui.screens.history import HistoryScreen
 from chatui.ui.screens.picker import ModelPicker
 from chatui.ui.screens.settings import SettingsDialog
-from chatui.ui.terminal_keys import MODIFY_OTHER_KEYS_ON, TerminalDriver
+from chatui.ui.terminal_keys import MODIFY_OTHER_KEYS_ON, TerminalDriver, key_name
 from tests.ui.conftest import AppFactory, chat
 from tests.ui.terminal_bytes import SENT, TERMINALS, audit_table, parsed, works
 
@@ -146,3 +146,11 @@ def test_escape_then_a_ctrl_key_in_one_read_is_both_keys(sent: str, key: str) ->
     """Esc pressed just before Ctrl+N (or tmux's `send-keys Escape C-n`) stops the reply, then
     starts a new chat; it was read as Alt+Ctrl+N, which nothing is bound to."""
     assert [event.key for event in parsed(sent)] == ["escape", key]
+
+
+@pytest.mark.parametrize(
+    ("character", "name"),
+    [("a", "a"), ("A", "A"), ("+", "plus"), (",", "comma"), (" ", "space"), ("é", "é")],
+)
+def test_key_names_are_textuals_through_its_public_api(character: str, name: str) -> None:
+    assert key_name(character) == name

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import AsyncGenerator, Sequence
 from contextlib import aclosing
 from dataclasses import dataclass, replace
@@ -15,6 +14,7 @@ from chatui.core import (
     ChatRequest,
     Finished,
     GenerationOptions,
+    MessageStatus,
     ModelRef,
     ReasoningDelta,
     Role,
@@ -28,9 +28,10 @@ from chatui.services.pricing import cost_of
 from chatui.services.session import thinking
 from chatui.services.session.branches import MessageTree, build_tree
 from chatui.services.session.recorder import Recorder
+from chatui.services.session.reply_writer import ReplyWriter
 from chatui.services.session.rescue import SavedAsNew, save_again_if_deleted
-from chatui.services.session.settings import ConversationSettings
-from chatui.services.session.turns import ReplyStats, Turn, history
+from chatui.services.session.settings import ConversationSettings, with_thinking_budget
+from chatui.services.session.turns import ReplyStats, Turn, history, instructions
 from chatui.store import TranscriptStore
 from chatui.store.records import Transcript
 
@@ -184,7 +185,7 @@ class ChatSession:
         """Extended thinking for the next replies (`budget` tokens, 0: off), saved with the
         conversation (from its first message on, if it has none yet)."""
         self.options = replace(self.options, thinking_budget=budget)
-        self.saved_settings[thinking.SETTING] = budget
+        self.saved_settings = with_thinking_budget(self.saved_settings, budget)
         store = self.store
         if store is not None and self.conversation_id is not None:
             self.recorder.later(
@@ -228,10 +229,9 @@ class ChatSession:
         if store is None:
             return
         if self.conversation_id is None:
-            self.saved_settings = {
-                **self.settings.to_json(self.saved_settings),
-                **thinking.saved(self.options),
-            }
+            self.saved_settings = with_thinking_budget(
+                self.settings.to_json(self.saved_settings), thinking.saved(self.options)
+            )
             self.title = make_title(user.content or " ".join(a.name for a in user.attachments))
             record = await self.recorder.call(
                 store.create_conversation,
@@ -269,11 +269,11 @@ class ChatSession:
             return
         self.busy = True
         model = self.model
-        request = ChatRequest(model.model, history(self.turns), self.system, self.options)
+        system = instructions(self.system, self.turns)
+        request = ChatRequest(model.model, history(self.turns), system, self.options)
         reply = self._append(Turn(Role.ASSISTANT, "", provider=model.provider, model=model.model))
         self.stats = stats = ReplyStats(state="waiting")
-        parts: list[str] = []
-        reasoning: list[str] = []
+        writer = ReplyWriter(self.recorder, self.conversation_id, reply)
         error: ChatError | None = None
         try:
             if (note := self._not_saved()) is not None:
@@ -284,85 +284,27 @@ class ChatSession:
             async with aclosing(provider.stream(request)) as events:
                 async for event in events:
                     if isinstance(event, TextDelta | ReasoningDelta):
-                        if stats.first_token is None:
-                            stats.first_token = time.monotonic()
-                            stats.state = "streaming"
-                            self._create_reply(reply)
-                        (parts if isinstance(event, TextDelta) else reasoning).append(event.text)
-                        stats.chars += len(event.text)
-                        if self.recorder.flush_due() and reply.id:
-                            self._flush(reply, parts, reasoning)
+                        writer.add(event, stats)
                     elif isinstance(event, UsageReport):
                         stats.usage = reply.usage = event.usage
-                        stats.cost = reply.cost = cost_of(model.provider, model.model, event.usage)
+                        stats.cost = reply.cost = cost_of(provider.prices(model.model), event.usage)
                     elif isinstance(event, Finished):
-                        reply.status, reply.stop_reason = "complete", event.stop_reason
+                        reply.status, reply.stop_reason = MessageStatus.COMPLETE, event.stop_reason
                     yield event
         except ChatError as exc:
-            error, reply.status, reply.error = exc, "error", str(exc)
+            error, reply.status, reply.error = exc, MessageStatus.ERROR, str(exc)
         except asyncio.CancelledError:
-            reply.status = "stopped"
-            await asyncio.shield(self._finish(reply, parts, reasoning, stats))
+            reply.status = MessageStatus.STOPPED
+            await asyncio.shield(self._finish(writer, stats))
             raise
         finally:
             self.busy = False
-        await self._finish(reply, parts, reasoning, stats)
+        await self._finish(writer, stats)
         if (note := self._not_saved()) is not None:
             yield note
         yield ReplyEnded(reply, error)
 
-    def _create_reply(self, reply: Turn) -> None:
-        store, conversation = self.store, self.conversation_id
-        if store is None or conversation is None:
-            return
-
-        def create() -> None:
-            record = store.add_message(
-                conversation,
-                "assistant",
-                "",
-                parent_id=self._parent_id(reply),
-                provider=reply.provider,
-                model=reply.model,
-                status="streaming",
-            )
-            reply.id = record.id
-
-        self.recorder.later(create)
-
-    def _flush(self, reply: Turn, parts: list[str], reasoning: list[str]) -> None:
-        store = self.store
-        if store is not None and reply.id is not None:
-            self.recorder.later(
-                store.update_streaming, reply.id, "".join(parts), "".join(reasoning)
-            )
-
-    async def _finish(
-        self, reply: Turn, parts: list[str], reasoning: list[str], stats: ReplyStats
-    ) -> None:
-        stats.finished = time.monotonic()
-        stats.state = reply.status if reply.status != "complete" else "done"
-        reply.content, reply.reasoning = "".join(parts), "".join(reasoning)
-        if reply.status not in ("complete", "stopped", "error"):
-            reply.status = "complete"
-        store = self.store
-        if store is None or self.conversation_id is None:
-            return
-        if stats.first_token is None:  # failed or stopped before any text: record it anyway
-            self._create_reply(reply)
-        await self.recorder.drain()
-        if reply.id is not None:
-            await self.recorder.call(
-                store.finish_message,
-                reply.id,
-                reply.content,
-                reply.reasoning,
-                reply.status,
-                error=reply.error,
-                input_tokens=stats.usage.input_tokens if stats.usage else None,
-                output_tokens=stats.usage.output_tokens if stats.usage else None,
-                cost=stats.cost,
-                ttft=stats.ttft,
-                duration=stats.duration,
-            )
-        self._saved_as_new |= await save_again_if_deleted(self)
+    async def _finish(self, writer: ReplyWriter, stats: ReplyStats) -> None:
+        await writer.finish(stats)
+        if self.store is not None and self.conversation_id is not None:
+            self._saved_as_new |= await save_again_if_deleted(self)

@@ -7,6 +7,7 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from chatui.core import MessageStatus
 from chatui.services.session.branches import MessageTree
 from chatui.services.session.turns import Turn
 from chatui.store.ids import new_id
@@ -79,7 +80,9 @@ def _record(turn: Turn, ids: dict[Turn, str], conversation_id: str, when: float)
         reasoning=turn.reasoning,
         provider=turn.provider,
         model=turn.model,
-        status="interrupted" if turn.status == "streaming" else turn.status,
+        status=str(
+            MessageStatus.INTERRUPTED if turn.status == MessageStatus.STREAMING else turn.status
+        ),
         error=turn.error,
         input_tokens=usage.input_tokens if usage else None,
         output_tokens=usage.output_tokens if usage else None,

@@ -1,8 +1,10 @@
-"""Per-conversation settings (system prompt, temperature, max tokens, preset) and their checks."""
+"""Per-conversation settings (system prompt, temperature, max tokens, preset, thinking budget):
+the one owner of a conversation's `settings` JSON, and the checks of typed values."""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -10,8 +12,11 @@ from chatui.config import MAX_TEMPERATURE, MIN_TEMPERATURE, Config, Preset
 from chatui.core import GenerationOptions
 from chatui.store.records import ConversationRecord
 
-#: Keys this module owns in a conversation's `settings` JSON; other keys are kept as they are.
+#: The keys of a conversation's `settings` JSON, all read and written here: those
+#: `ConversationSettings` writes, and the thinking budget (tokens, 0 = off; absent: the config's
+#: default applies), switched on its own. Other keys (an import's `imported_from`) are kept.
 SETTINGS_KEYS = ("temperature", "max_tokens", "preset")
+THINKING_BUDGET = "thinking_budget"
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +89,19 @@ class ConversationSettings:
         if self.preset:
             return f"preset: {self.preset}"
         return "system prompt" if self.system_prompt.strip() else ""
+
+
+def saved_thinking_budget(saved: Mapping[str, Any]) -> int | None:
+    """The thinking budget a conversation's settings hold, or None (absent or not valid)."""
+    budget = saved.get(THINKING_BUDGET)
+    if isinstance(budget, int) and not isinstance(budget, bool) and budget >= 0:
+        return budget
+    return None
+
+
+def with_thinking_budget(saved: Mapping[str, Any], budget: int | None) -> dict[str, Any]:
+    """`saved` with the thinking budget set (None: left as it is)."""
+    return {**saved, THINKING_BUDGET: budget} if budget is not None else dict(saved)
 
 
 def _valid_temperature(value: Any) -> bool:

@@ -1,4 +1,4 @@
-"""Extended thinking per conversation: the config default, the `settings` key, the toggle."""
+"""Extended thinking per conversation: the config default, what is saved, the toggle."""
 
 from __future__ import annotations
 
@@ -8,16 +8,16 @@ from typing import Any
 
 from chatui.config import Config
 from chatui.core import GenerationOptions, ModelRef
-from chatui.providers.anthropic import supports_thinking
+from chatui.providers import provider_for
+from chatui.services.session.settings import saved_thinking_budget
 
-SETTING = "thinking_budget"  # key in a conversation's `settings` JSON: tokens, 0 = off
 DEFAULT_BUDGET = 4096  # turned on from the palette while the config's default is 0 (off)
 
 
 def thinks(config: Config, ref: ModelRef) -> bool:
-    """Whether `ref` is a model that extended thinking applies to (Anthropic's recent ones)."""
+    """Whether `ref` is a model that extended thinking applies to (its provider knows)."""
     provider = config.providers.get(ref.provider)
-    return provider is not None and provider.kind == "anthropic" and supports_thinking(ref.model)
+    return provider is not None and provider_for(provider).supports_thinking(ref.model)
 
 
 def with_default(options: GenerationOptions, config: Config) -> GenerationOptions:
@@ -29,16 +29,14 @@ def with_default(options: GenerationOptions, config: Config) -> GenerationOption
 
 def restored(options: GenerationOptions, settings: Mapping[str, Any]) -> GenerationOptions:
     """`options` with the budget saved in a conversation's settings, if it holds a valid one."""
-    budget = settings.get(SETTING)
-    if isinstance(budget, int) and not isinstance(budget, bool) and budget >= 0:
-        return replace(options, thinking_budget=budget)
-    return options
+    budget = saved_thinking_budget(settings)
+    return options if budget is None else replace(options, thinking_budget=budget)
 
 
-def saved(options: GenerationOptions) -> dict[str, Any]:
-    """Settings for a new conversation: its budget when thinking is on (absent, a resumed
-    conversation follows the configured default; a switch in the palette is always saved)."""
-    return {SETTING: options.thinking_budget} if options.thinking_budget else {}
+def saved(options: GenerationOptions) -> int | None:
+    """The budget a new conversation saves: its own when thinking is on, else None (then a
+    resumed conversation follows the configured default; a palette switch is always saved)."""
+    return options.thinking_budget or None
 
 
 def toggled_budget(options: GenerationOptions, config: Config) -> int:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from chatui.core import ChatMessage, Role, Usage
+from chatui.core import ChatMessage, MessageStatus, Role, Usage
 from chatui.core.attachments import Attachment, with_attachments
 from chatui.store.records import MessageRecord
 
-SENDABLE = ("complete", "stopped", "interrupted")
+SENDABLE = (MessageStatus.COMPLETE, MessageStatus.STOPPED, MessageStatus.INTERRUPTED)
 CUT_SHORT = frozenset({"length", "max_tokens", "max_output_tokens"})  # stop reasons: token limit
 
 
@@ -22,7 +22,7 @@ class Turn:
     id: str | None = None
     provider: str | None = None
     model: str | None = None
-    status: str = "complete"
+    status: MessageStatus = MessageStatus.COMPLETE
     error: str | None = None
     reasoning: str = ""
     usage: Usage | None = None
@@ -39,7 +39,7 @@ class Turn:
     @property
     def empty(self) -> bool:
         """A reply that ended normally without any visible text."""
-        finished = self.role is Role.ASSISTANT and self.status == "complete"
+        finished = self.role is Role.ASSISTANT and self.status == MessageStatus.COMPLETE
         return finished and not self.content.strip()
 
     @property
@@ -52,12 +52,12 @@ def turn_from_record(record: MessageRecord) -> Turn:
     if record.input_tokens is not None or record.output_tokens is not None:
         usage = Usage(record.input_tokens or 0, record.output_tokens or 0)
     return Turn(
-        Role(record.role) if record.role != "system" else Role.USER,
+        Role(record.role),
         record.content,
         id=record.id,
         provider=record.provider,
         model=record.model,
-        status=record.status,
+        status=MessageStatus(record.status),
         error=record.error,
         reasoning=record.reasoning,
         usage=usage,
@@ -67,14 +67,23 @@ def turn_from_record(record: MessageRecord) -> Turn:
 
 
 def history(turns: list[Turn]) -> tuple[ChatMessage, ...]:
-    """What is sent to a model: every turn with text, except failed replies. Attached files go
-    with their message, every time (a resumed conversation sends them again: the model saw them)."""
+    """What is sent to a model: every turn with text, except failed replies and system messages
+    (they join the system prompt: `instructions`). Attached files go with their message, every
+    time (a resumed conversation sends them again: the model saw them)."""
     return tuple(
         ChatMessage(turn.role, with_attachments(turn.content, turn.attachments))
         for turn in turns
         if (turn.content or turn.attachments)
-        and (turn.role is Role.USER or turn.status in SENDABLE)
+        and (turn.role is Role.USER or (turn.role is Role.ASSISTANT and turn.status in SENDABLE))
     )
+
+
+def instructions(system_prompt: str, turns: list[Turn]) -> str:
+    """The system prompt sent: the conversation's, then the system messages on the branch, in
+    order (an imported conversation's instructions: meant for the model, not said by the user;
+    every protocol takes them there, Anthropic's nowhere else)."""
+    system = [turn.content for turn in turns if turn.role is Role.SYSTEM and turn.content.strip()]
+    return "\n\n".join(part for part in (system_prompt, *system) if part)
 
 
 @dataclass(slots=True)

@@ -26,6 +26,7 @@ from chatui.services.session.attachments import (
     read_attachment,
 )
 from chatui.ui.chat.prompt import PromptInput
+from chatui.ui.keymap import ScreenKeys
 
 if TYPE_CHECKING:
     from chatui.ui.chat.screen import ChatScreen
@@ -102,6 +103,8 @@ class PathInput(Input):
 
 class PathDialog(ModalScreen[None]):
     """Asks for a file path: Tab completes, Enter attaches (a refusal shows here), Esc closes."""
+
+    KEYS = ScreenKeys("Attach a file", 5, Input)
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="attach.cancel")]
 

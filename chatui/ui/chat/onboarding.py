@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from chatui.config import Config
 from chatui.core import ModelRef
+from chatui.providers import provider_for
+from chatui.providers.kinds import key_variables
 
 NO_MODEL = "No model is available: set an API key or configure an endpoint."
-LOCAL_NOTE = "small offline model: set OPENAI_API_KEY or ANTHROPIC_API_KEY for stronger ones"
+LOCAL_NOTE = f"small offline model: set {key_variables()} for stronger ones"
 
 
 def welcome_text(config: Config) -> str:
@@ -26,7 +28,7 @@ def no_models_text(config: Config) -> str:
 def setup_advice(config: Config) -> str:
     """How to make a model available, one bullet a line."""
     return (
-        "  • set OPENAI_API_KEY or ANTHROPIC_API_KEY in your environment and restart, or\n"
+        f"  • set {key_variables()} in your environment and restart, or\n"
         "  • run Ollama, llama.cpp's llama-server or LM Studio on this machine (found on their\n"
         "    usual ports), or add any OpenAI-compatible endpoint under [providers.NAME] in\n"
         f"    {config.path}, or\n"
@@ -38,4 +40,4 @@ def setup_advice(config: Config) -> str:
 def model_note(config: Config, model: ModelRef | None) -> str:
     """What the status bar adds after the model name."""
     provider = config.providers.get(model.provider) if model is not None else None
-    return LOCAL_NOTE if provider is not None and provider.kind == "local" else ""
+    return LOCAL_NOTE if provider is not None and provider_for(provider).is_local else ""

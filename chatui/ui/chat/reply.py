@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
-from chatui.core import ReasoningDelta, TextDelta
+from chatui.core import MessageStatus, ReasoningDelta, TextDelta
 from chatui.services.session import chat
 from chatui.services.session.rescue import SavedAsNew
 from chatui.services.session.turns import Turn
@@ -157,10 +157,10 @@ class ReplyRelay:
         else:
             self.screen.notify(SAVED_AS_NEW, severity="warning")
 
-    def end(self, status: str) -> None:
+    def end(self, status: MessageStatus) -> None:
         view, session = self.screen.view, self.screen.session
         if self.entry is not None:
-            if status != "complete":
+            if status != MessageStatus.COMPLETE:
                 view.set_status(self.entry, status)
             view.finish(self.entry)
             self.entry = None
@@ -183,7 +183,7 @@ class ReplyRelay:
         if event.worker is not self.worker or not self.attached:
             return
         if event.state == WorkerState.CANCELLED:
-            self.end("stopped")
+            self.end(MessageStatus.STOPPED)
         elif event.state == WorkerState.ERROR:  # a bug, not a provider fault: show, don't die
-            self.end("error")
+            self.end(MessageStatus.ERROR)
             self.screen.view.add_notice(f"Internal error: {event.worker.error!r}", "error")

@@ -12,7 +12,7 @@ from textual.app import ComposeResult, SystemCommand
 from textual.screen import Screen
 from textual.worker import Worker, WorkerCancelled, WorkerFailed
 
-from chatui.core import ChatError, GenerationOptions, ModelRef, Role
+from chatui.core import ChatError, GenerationOptions, MessageStatus, ModelRef, Role
 from chatui.services.discovery import discover
 from chatui.services.prompt_history import PromptHistory
 from chatui.services.session import chat
@@ -31,6 +31,7 @@ from chatui.ui.conversation.entries import Entry
 from chatui.ui.conversation.markdown_blocks import warm_rendering
 from chatui.ui.conversation.view import ConversationView
 from chatui.ui.footer import KeyFooter
+from chatui.ui.keymap import ScreenKeys
 from chatui.ui.screens.history import HistoryScreen, Opened
 from chatui.ui.screens.picker import ModelPicker
 from chatui.ui.screens.settings import SettingsActions
@@ -41,6 +42,8 @@ if TYPE_CHECKING:
 
 class ChatScreen(Screen[None]):
     """Where the conversation happens."""
+
+    KEYS = ScreenKeys("Chat", 1, PromptInput)
 
     BINDINGS = CHAT_BINDINGS
 
@@ -144,7 +147,10 @@ class ChatScreen(Screen[None]):
 
     def show_turn(self, turn: Turn) -> None:
         """Add `turn` to the view, with the notices that belong to it."""
-        if turn.role.value == "user":
+        if turn.role is Role.SYSTEM:
+            self.entry_for[turn] = self.view.add_system(turn.content)
+            return
+        if turn.role is Role.USER:
             label, chips = self.branch_label(turn), chip_labels(turn.attachments)
             self.entry_for[turn] = self.view.add_user(turn.content + label, chips)
             return
@@ -153,7 +159,7 @@ class ChatScreen(Screen[None]):
         if turn.reasoning:
             self.view.append_reasoning(handle, turn.reasoning)
         self.view.append(handle, turn.content)
-        if turn.status != "complete":
+        if turn.status != MessageStatus.COMPLETE:
             self.view.set_status(handle, turn.status)
         self.view.finish(handle)
         limit = self.session.options.max_tokens if self.session else None

@@ -10,6 +10,7 @@ from typing import Literal
 from rich.style import Style
 from rich.text import Text
 
+from chatui.core import MessageStatus
 from chatui.core.text import inert
 from chatui.ui.conversation.markdown_blocks import (
     Line,
@@ -20,9 +21,7 @@ from chatui.ui.conversation.markdown_blocks import (
 from chatui.ui.conversation.thinking_block import ThinkingBlock
 
 NoticeKind = Literal["error", "warning", "info"]
-ReplyStatus = str  # "streaming", "complete", or why it ended early ("stopped", "error", …)
-
-STATUS_LABELS: dict[str, str] = {"streaming": "…", "complete": ""}
+STATUS_LABELS: dict[MessageStatus, str] = {MessageStatus.STREAMING: "…", MessageStatus.COMPLETE: ""}
 NOTICE_MARKS: dict[NoticeKind, str] = {"error": "✗ ", "warning": "! ", "info": "· "}
 _BOLD, _DIM = Style(bold=True), Style(dim=True)
 
@@ -66,15 +65,17 @@ class Entry:
 
 class UserEntry(Entry):
     """A prompt the user sent: shown exactly as typed, never as Markdown or markup; the files
-    sent with it as chips below (`chips`, e.g. "📎 notes.md 2.1 KB")."""
+    sent with it as chips below (`chips`, e.g. "📎 notes.md 2.1 KB"). A saved conversation's
+    system message is shown the same way under `speaker` "system"."""
 
-    def __init__(self, text: str, chips: tuple[str, ...] = ()) -> None:
+    def __init__(self, text: str, chips: tuple[str, ...] = (), speaker: str = "you") -> None:
         super().__init__()
         self.text = text
         self.chips = chips
+        self.speaker = speaker
 
     def render(self, width: int, styles: EntryStyles) -> list[Line]:
-        rows = [header_row(width, ("you", styles.user))]
+        rows = [header_row(width, (self.speaker, styles.user))]
         if self.text:
             rows += render_plain(self.text, width)
         if self.chips:
@@ -89,11 +90,14 @@ class AssistantEntry(Entry):
     """A reply: header with model and status, a collapsible reasoning block, then Markdown."""
 
     def __init__(
-        self, model_label: str, status: ReplyStatus = "streaming", thinking_open: bool = False
+        self,
+        model_label: str,
+        status: MessageStatus = MessageStatus.STREAMING,
+        thinking_open: bool = False,
     ) -> None:
         super().__init__()
         self.model_label = model_label
-        self.status: ReplyStatus = status
+        self.status: MessageStatus = status
         self.body = StreamingMarkdown()
         self.reasoning: ThinkingBlock | None = None
         self.thinking_open = thinking_open  # the reasoning block shows its text
@@ -111,13 +115,18 @@ class AssistantEntry(Entry):
             parts.append((f" · {self.model_label}", styles.model))
         label = STATUS_LABELS.get(self.status, self.status)
         if label:
-            parts.append((f"  {label}", styles.error if self.status == "error" else styles.status))
+            parts.append(
+                (
+                    f"  {label}",
+                    styles.error if self.status == MessageStatus.ERROR else styles.status,
+                )
+            )
         return header_row(width, *parts)
 
     def render(self, width: int, styles: EntryStyles) -> list[Line]:
         rows = [self.header(width, styles)]
         if self.reasoning is not None:  # then a blank row before the answer
-            live = self.status == "streaming" and not self.answered
+            live = self.status == MessageStatus.STREAMING and not self.answered
             opened = self.thinking_open
             rows += self.reasoning.rows(width, styles.reasoning, opened=opened, live=live)
             rows += render_plain("", width) if self.answered else []

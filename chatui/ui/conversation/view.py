@@ -12,6 +12,7 @@ from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from chatui.core import MessageStatus
 from chatui.ui.conversation.entries import (
     AssistantEntry,
     Entry,
@@ -20,7 +21,6 @@ from chatui.ui.conversation.entries import (
     FramePacer,
     NoticeEntry,
     NoticeKind,
-    ReplyStatus,
     UserEntry,
 )
 from chatui.ui.conversation.markdown_blocks import Line
@@ -97,7 +97,13 @@ class ConversationView(ScrollView, can_focus=True):
         """Show a prompt the user sent (plain text), with chips for the files sent with it."""
         return self._add(UserEntry(text, chips))
 
-    def add_assistant(self, model_label: str, status: ReplyStatus = "streaming") -> AssistantEntry:
+    def add_system(self, text: str) -> UserEntry:
+        """Show a saved conversation's system message (an instruction to the model)."""
+        return self._add(UserEntry(text, speaker="system"))
+
+    def add_assistant(
+        self, model_label: str, status: MessageStatus = MessageStatus.STREAMING
+    ) -> AssistantEntry:
         """Start a reply from `model_label`; feed it with `append` and end it with `finish`."""
         return self._add(AssistantEntry(model_label, status, self.thinking_open))
 
@@ -118,12 +124,12 @@ class ConversationView(ScrollView, can_focus=True):
         entry.reasoning.append(text)
         self._mark_dirty(entry)
 
-    def set_status(self, entry: AssistantEntry, status: ReplyStatus) -> None:
+    def set_status(self, entry: AssistantEntry, status: MessageStatus) -> None:
         """Change the status label in a reply's header."""
         entry.status = status
         self._mark_dirty(entry)
 
-    def finish(self, entry: AssistantEntry, status: ReplyStatus | None = None) -> None:
+    def finish(self, entry: AssistantEntry, status: MessageStatus | None = None) -> None:
         """End a reply: its text is final; it is laid out at once, not at the paced frame.
 
         The status becomes `status` if given, else "complete" unless `set_status` set another.
@@ -131,8 +137,8 @@ class ConversationView(ScrollView, can_focus=True):
         entry.body.finish()
         if status is not None:
             entry.status = status
-        elif entry.status == "streaming":
-            entry.status = "complete"
+        elif entry.status == MessageStatus.STREAMING:
+            entry.status = MessageStatus.COMPLETE
         self._mark_dirty(entry)
         self._schedule(urgent=True)
 

@@ -10,9 +10,13 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
+from chatui.ui.keymap import ScreenKeys
+
 
 class Confirm(ModalScreen[bool]):
     """Asks a question; y / Enter confirm, n / Esc cancel."""
+
+    KEYS = ScreenKeys("Confirmation", 6)
 
     BINDINGS = [
         Binding("y,enter", "dismiss(True)", "Yes", id="confirm.yes"),
@@ -31,6 +35,8 @@ class Confirm(ModalScreen[bool]):
 
 class Ask(ModalScreen[str | None]):
     """Asks for one line of text; Enter accepts, Esc cancels."""
+
+    KEYS = ScreenKeys("Text prompt", 7, Input)
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="ask.cancel")]
 

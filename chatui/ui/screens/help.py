@@ -12,6 +12,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from chatui.ui.keymap import ScreenKeys
+
 #: Keys that are not bindings of a screen, and so not in `[keymap]` (besides the prompt's own
 #: bindings, which the Chat scope carries).
 FIXED_KEYS = (
@@ -24,6 +26,8 @@ FIXED_KEYS = (
 
 class HelpScreen(ModalScreen[None]):
     """Lists the bindings; Esc or q closes it (and F1 again: the app's help key toggles)."""
+
+    KEYS = ScreenKeys("Help", 8)
 
     BINDINGS = [Binding("escape,q", "dismiss(None)", "Close", id="help.close")]
 

@@ -23,6 +23,7 @@ from chatui.services.history import ConversationSummary, SearchHit, one_line, ti
 from chatui.ui.chat.deletions import UNDO_HINT, quoted_title, undo_delete
 from chatui.ui.exporting import export_here
 from chatui.ui.footer import KeyFooter
+from chatui.ui.keymap import ScreenKeys
 from chatui.ui.screens.dialogs import Ask, Confirm
 
 if TYPE_CHECKING:
@@ -66,6 +67,8 @@ def hit_row(hit: SearchHit) -> Text:
 
 class HistoryScreen(Screen[Opened | None]):
     """Type to search; Up/Down and Enter to open; F2 rename, ctrl+d delete, ctrl+z undo."""
+
+    KEYS = ScreenKeys("History", 2, Input)
 
     BINDINGS = [
         Binding("enter", "open", "Open", id="history.open", priority=True),

@@ -17,10 +17,13 @@ from chatui.core import ModelRef
 from chatui.providers import available_providers
 from chatui.services.models import list_all_models
 from chatui.ui.chat.onboarding import no_models_text
+from chatui.ui.keymap import ScreenKeys
 
 
 class ModelPicker(ModalScreen[ModelRef | None]):
     """Type to filter, Up/Down to move, Enter to pick, Esc to cancel."""
+
+    KEYS = ScreenKeys("Model picker", 3, Input)
 
     BINDINGS = [
         Binding("escape", "dismiss(None)", "Cancel", id="picker.cancel"),

@@ -21,6 +21,7 @@ from chatui.services.session.settings import (
     parse_max_tokens,
     parse_temperature,
 )
+from chatui.ui.keymap import ScreenKeys
 
 if TYPE_CHECKING:
     from chatui.ui.chat.screen import ChatScreen
@@ -30,6 +31,8 @@ HINT = "tab: next field · ctrl+s: save · esc: cancel · applies from the next 
 
 class SettingsDialog(ModalScreen[ConversationSettings | None]):
     """Edit a conversation's settings; ctrl+s (or Enter on Save) saves, Esc changes nothing."""
+
+    KEYS = ScreenKeys("Conversation settings", 4, TextArea)
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="settings.save", priority=True),
