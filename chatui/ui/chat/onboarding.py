@@ -6,6 +6,7 @@ from chatui.config import Config
 from chatui.core import ModelRef
 
 NO_MODEL = "No model is available: set an API key or configure an endpoint."
+UNSET_MODEL = ModelRef("none", "none")  # a session's model while none is available
 LOCAL_NOTE = "small offline model: set OPENAI_API_KEY or ANTHROPIC_API_KEY for stronger ones"
 
 
@@ -39,3 +40,8 @@ def model_note(config: Config, model: ModelRef | None) -> str:
     """What the status bar adds after the model name."""
     provider = config.providers.get(model.provider) if model is not None else None
     return LOCAL_NOTE if provider is not None and provider.kind == "local" else ""
+
+
+def chosen_model(model: ModelRef) -> ModelRef | None:
+    """A session's model, or None while none is available (it holds `UNSET_MODEL`)."""
+    return None if model == UNSET_MODEL else model
