@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncGenerator, Iterator
 from contextlib import suppress
 from typing import TYPE_CHECKING
 
-from textual import events, on, work
+from textual import events, on
 from textual.app import ComposeResult, SystemCommand
 from textual.screen import Screen
 from textual.worker import Worker, WorkerCancelled, WorkerFailed
 
 from chatui.core import ChatError, GenerationOptions, ModelRef, Role
-from chatui.services.discovery import discover
 from chatui.services.prompt_history import PromptHistory
 from chatui.services.session import chat
 from chatui.ui.chat import messages as ui
@@ -22,14 +20,13 @@ from chatui.ui.chat.attachment_bar import Attacher, AttachmentBar
 from chatui.ui.chat.commands import CHAT_BINDINGS, palette_commands
 from chatui.ui.chat.deletions import OpenConversationDeletion
 from chatui.ui.chat.message_cursor import MESSAGE_ACTIONS, MessageCursor
-from chatui.ui.chat.onboarding import NO_MODEL, UNSET_MODEL, chosen_model, model_note, welcome_text
+from chatui.ui.chat.model_choice import ModelChoice
+from chatui.ui.chat.onboarding import NO_MODEL, UNSET_MODEL, model_note, welcome_text
 from chatui.ui.chat.prompt import PromptInput
 from chatui.ui.chat.status_bar import StatusBar
 from chatui.ui.chat.transcript import Transcript
-from chatui.ui.conversation.markdown_blocks import warm_rendering
 from chatui.ui.footer import KeyFooter
 from chatui.ui.screens.history import HistoryScreen, Opened
-from chatui.ui.screens.picker import ModelPicker
 from chatui.ui.screens.settings import SettingsActions
 
 if TYPE_CHECKING:
@@ -53,6 +50,7 @@ class ChatScreen(Screen[None]):
         self.status = StatusBar(id="status")
         self.cursor = MessageCursor(self.view, self.prompt, self.status)
         self.attacher = Attacher(self.attachments, self.prompt)
+        self.models = ModelChoice(self.view, self.status)
         self.settings_actions = SettingsActions(self)
         self.deletion = OpenConversationDeletion(self)
 
@@ -70,8 +68,8 @@ class ChatScreen(Screen[None]):
 
     @property
     def model(self) -> ModelRef | None:
-        """The session's model, None while no model is available."""
-        return chosen_model(self.session.model) if self.session else self.start.model
+        """The session's model (read there: the one record of it); None while none is available."""
+        return self.models.current
 
     def on_mount(self) -> None:
         self.prompt.focus()
@@ -83,15 +81,15 @@ class ChatScreen(Screen[None]):
         if self.model is None:
             self.view.add_notice(welcome_text(self.app.config), "info")
         else:
-            self.call_after_refresh(self.warm_up, self.model.provider)
-        self.call_after_refresh(self.discover_endpoints)
+            self.call_after_refresh(self.models.warm_up, self.model.provider)
+        self.call_after_refresh(self.models.discover_endpoints)
         if self.start.prompt:
             self.call_after_refresh(self.send, self.start.prompt)
 
     def new_session(self) -> Worker[None] | None:
         """Show a new, empty conversation with the model in use. A reply streaming in the old
         one stops (it is saved as stopped); returns its worker while it saves."""
-        app, model = self.app, self.model
+        app, model = self.app, self.model if self.session else self.start.model
         options = GenerationOptions(app.config.max_tokens, app.config.temperature)
         session = chat.ChatSession(
             app.pool,
@@ -128,36 +126,9 @@ class ChatScreen(Screen[None]):
         if index is not None:
             self.cursor.show(index)
 
-    @work(exclusive=True, group="warm-up", exit_on_error=False)
-    async def warm_up(self, provider: str) -> None:
-        """Import the SDK and build the client in a thread, after the first paint; then list
-        the models, which opens a connection the first message can reuse."""
-        with suppress(ChatError):  # a missing key is reported when the user sends
-            await asyncio.to_thread(self.app.pool.warm, provider)
-        await asyncio.to_thread(warm_rendering)
-        with suppress(ChatError, TimeoutError):
-            models = await asyncio.wait_for(self.app.pool.get(provider).list_models(), 10)
-            self.app.model_lists[provider] = models
-
-    @work(exclusive=True, group="discover", exit_on_error=False)
-    async def discover_endpoints(self) -> None:
-        """Probe for local servers after the first paint; they join the model picker."""
-        found = await discover(self.app.config)
-        if not found:
-            return
-        names = ", ".join(f"{p.name} ({len(p.models)} models)" for p in found)
-        if self.model is None and found[0].models and self.session is not None:
-            self.use_model(ModelRef(found[0].name, found[0].models[0]))
-            self.view.add_notice(f"Found {names}; using {self.model}. ctrl+o picks another.")
-        else:
-            self.notify(f"Found local servers: {names}. ctrl+o to pick their models.")
-
     def use_model(self, ref: ModelRef) -> None:
-        """The next reply comes from `ref`."""
-        if self.session is not None:
-            self.session.model = ref
-        self.status.show(note=model_note(self.app.config, ref))
-        self.warm_up(ref.provider)
+        """The next reply comes from `ref` (a preset can set it)."""
+        self.models.use(ref)
 
     @property
     def streaming(self) -> bool:
@@ -299,11 +270,7 @@ class ChatScreen(Screen[None]):
         self.attacher.remove_last()
 
     def action_pick_model(self) -> None:
-        def picked(ref: ModelRef | None) -> None:
-            if ref is not None:
-                self.use_model(ref)
-
-        self.app.push_screen(ModelPicker(self.app.config, self.model, self.app.model_lists), picked)
+        self.models.pick()
 
     def action_conversation_settings(self) -> None:
         self.settings_actions.open()
