@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from textual.binding import Binding
 
@@ -12,6 +12,7 @@ from chatui.core import Role
 
 if TYPE_CHECKING:
     from chatui.services.session.chat import ChatSession
+    from chatui.ui.app import ChatApp
     from chatui.ui.chat.prompt import PromptInput
     from chatui.ui.chat.status_bar import StatusBar
     from chatui.ui.chat.transcript import Transcript
@@ -141,7 +142,7 @@ class MessageCursor:
         )
 
     async def copy_with_tools(self, text: str, what: str) -> None:
-        clipboard = self.transcript.app.clipboard_tools  # type: ignore[attr-defined]
+        clipboard = cast("ChatApp", self.transcript.app).clipboard_tools
         places = await asyncio.to_thread(clipboard.copy, text)
         self.notify(clipboard.notice(what, places))
 

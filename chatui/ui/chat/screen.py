@@ -66,11 +66,6 @@ class ChatScreen(Screen[None]):
         """The conversation shown (and its model: the one that answers next)."""
         return self.view.session
 
-    @property
-    def model(self) -> ModelRef | None:
-        """The session's model (read there: the one record of it); None while none is available."""
-        return self.models.current
-
     def on_mount(self) -> None:
         self.prompt.focus()
         self.new_session()
@@ -78,10 +73,11 @@ class ChatScreen(Screen[None]):
             self.resume(self.start.resume_id)
         if self.start.notice:
             self.view.add_notice(self.start.notice, "warning")
-        if self.model is None:
+        model = self.models.current
+        if model is None:
             self.view.add_notice(welcome_text(self.app.config), "info")
         else:
-            self.call_after_refresh(self.models.warm_up, self.model.provider)
+            self.call_after_refresh(self.models.warm_up, model.provider)
         self.call_after_refresh(self.models.discover_endpoints)
         if self.start.prompt:
             self.call_after_refresh(self.send, self.start.prompt)
@@ -89,7 +85,7 @@ class ChatScreen(Screen[None]):
     def new_session(self) -> Worker[None] | None:
         """Show a new, empty conversation with the model in use. A reply streaming in the old
         one stops (it is saved as stopped); returns its worker while it saves."""
-        app, model = self.app, self.model if self.session else self.start.model
+        app, model = self.app, self.models.current if self.session else self.start.model
         options = GenerationOptions(app.config.max_tokens, app.config.temperature)
         session = chat.ChatSession(
             app.pool,
@@ -145,7 +141,7 @@ class ChatScreen(Screen[None]):
         if self.streaming:
             self.notify("A reply is still streaming: Esc stops it.", severity="warning")
             return
-        if self.model is None:
+        if self.models.current is None:
             self.notify(NO_MODEL)
             return
         event.prompt.remember(event.text, sent=True)
