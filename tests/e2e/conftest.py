@@ -229,7 +229,7 @@ async def pick_model(pilot: Pilot[None], query: str, expected: str) -> None:
     await pilot.pause()
     assert isinstance(pilot.app.screen, ChatScreen), "the picker did not close on Enter"
     screen = chat(pilot.app)  # type: ignore[arg-type]
-    assert str(screen.model) == expected
+    assert str(screen.models.current) == expected
     assert screen.session is not None and str(screen.session.model) == expected
     assert screen.status.render().plain.startswith(expected)
 

@@ -63,7 +63,7 @@ async def test_found_server_is_used_when_nothing_else_is(
         async with app.run_test(size=(110, 30)) as pilot:
             await settle(pilot)
             screen = chat(app)
-            assert screen.model == ModelRef("ollama", "test-model")
+            assert screen.models.current == ModelRef("ollama", "test-model")
             await pilot.press("h", "i", "enter")
             await settle(pilot)
             assert screen.session is not None and screen.session.turns[-1].content == "Hello world"

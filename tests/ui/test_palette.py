@@ -91,9 +91,9 @@ async def test_select_messages_and_switch_branches_from_the_palette(
         await settle(pilot)
         await run_command(pilot, "select previous message")
         await run_command(pilot, "select previous message")
-        assert chat(app).cursor.selected == 0  # the question
+        assert chat(app).view.selected == 0  # the question
         await run_command(pilot, "select next message")
-        assert chat(app).cursor.selected == 1
+        assert chat(app).view.selected == 1
         session = chat(app).session
         assert session is not None and session.turns[1].content == "second answer"
         await run_command(pilot, "previous branch")

@@ -71,7 +71,7 @@ async def test_the_first_picker_takes_keys_while_the_sdks_load_and_lists_arrive(
         assert "oai/test-model-large" in shown(app)  # the live lists came
         assert highlighted(app) == "claude/claude-test"  # and the cursor stayed put
         await pilot.press("enter")
-        assert chat(app).model == ModelRef("claude", "claude-test")
+        assert chat(app).models.current == ModelRef("claude", "claude-test")
         await pilot.press("ctrl+o")
         assert picker(app).query_one(Input).value == ""
         await settle(pilot)
@@ -88,7 +88,7 @@ async def test_enter_takes_a_typed_model_or_says_why_not(
         assert any("No model matches 'zzz'" in text for text in notices(app))
         picker(app).query_one(Input).value = "claude/claude-next"  # not listed, known provider
         await pilot.press("enter")
-        assert chat(app).model == ModelRef("claude", "claude-next")
+        assert chat(app).models.current == ModelRef("claude", "claude-next")
 
 
 async def test_long_model_names_are_cut_not_wrapped_at_narrow_widths(

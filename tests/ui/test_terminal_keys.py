@@ -38,7 +38,7 @@ OPEN: dict[str, Callable[[ChatApp], Screen[object]] | None] = {
     "Everywhere": None,
     "Chat": None,
     "History": lambda app: HistoryScreen(),
-    "Model picker": lambda app: ModelPicker(app.config, chat(app).model, {}),
+    "Model picker": lambda app: ModelPicker(app.config, chat(app).models.current, {}),
     "Conversation settings": lambda app: SettingsDialog(app.start_settings),
     "Attach a file": lambda app: PathDialog(no_file),
     "Confirmation": lambda app: Confirm("Delete it?"),

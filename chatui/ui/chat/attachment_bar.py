@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import events, on, work
@@ -27,9 +26,6 @@ from chatui.services.session.attachments import (
 )
 from chatui.ui.chat.prompt import PromptInput
 from chatui.ui.keymap import ScreenKeys
-
-if TYPE_CHECKING:
-    from chatui.ui.chat.screen import ChatScreen
 
 CHIP_MARK = "📎"  # two cells wide, also in tmux
 SHOWN_CANDIDATES = 12
@@ -159,14 +155,11 @@ class PathDialog(ModalScreen[None]):
 
 
 class Attacher:
-    """The chat screen's attaching: files wait in the bar until the next message takes them."""
+    """Attaching in the chat: files wait in the `bar` until the next message takes them; while
+    they do, an empty `prompt` can be sent."""
 
-    def __init__(self, screen: ChatScreen) -> None:
-        self.screen = screen
-
-    @property
-    def bar(self) -> AttachmentBar:
-        return self.screen.query_one(AttachmentBar)
+    def __init__(self, bar: AttachmentBar, prompt: PromptInput) -> None:
+        self.bar, self.prompt = bar, prompt
 
     def take(self) -> tuple[Attachment, ...]:
         """The files for the message being sent; the bar empties."""
@@ -176,7 +169,7 @@ class Attacher:
 
     def _show(self, files: Sequence[Attachment]) -> None:
         self.bar.show(files)
-        self.screen.query_one(PromptInput).submit_empty = bool(files)
+        self.prompt.submit_empty = bool(files)
 
     async def attach(self, typed: str) -> str | None:
         """Read the file off the event loop and add its chip; the refusal's text if it fails."""
@@ -187,41 +180,41 @@ class Attacher:
             return str(exc)
         self._show(files)
         if replaced:
-            self.screen.notify(f"{attachment.name} was already attached: read it again.")
+            self.bar.notify(f"{attachment.name} was already attached: read it again.")
         return None
 
     def command(self, text: str) -> bool:
         """Handle a submitted `/file PATH` (True), attaching instead of sending."""
         if not (text.startswith(FILE_COMMAND) or text.strip() == FILE_COMMAND.strip()):
             return False
-        self.screen.run_worker(self._attach_typed(text), group="attach", exit_on_error=False)
+        self.bar.run_worker(self._attach_typed(text), group="attach", exit_on_error=False)
         return True
 
     async def _attach_typed(self, text: str) -> None:
         error = await self.attach(text[len(FILE_COMMAND) :])
-        prompt = self.screen.query_one(PromptInput)
         if error is not None:  # the command stays in the prompt to be corrected
-            self.screen.notify(error, severity="error", markup=False)
-        elif prompt.text == text:
-            prompt.clear()
+            self.bar.notify(error, severity="error", markup=False)
+        elif self.prompt.text == text:
+            self.prompt.clear()
 
-    def complete(self, prompt: PromptInput, typed: str) -> None:
+    def complete(self, typed: str) -> None:
         """Tab in a `/file PATH` prompt: complete the path; list the candidates if ambiguous."""
         completion = complete_path(typed)
+        prompt = self.prompt
         if completion.text != typed:
             prompt.text = FILE_COMMAND + completion.text
             prompt.move_cursor(prompt.document.end)
         if completion.candidates:
-            self.screen.notify(candidates_line(completion), title="Files", markup=False)
+            self.bar.notify(candidates_line(completion), title="Files", markup=False)
         elif not completion.matched:
-            self.screen.notify(f"No file name starts with {typed!r}.", markup=False)
+            self.bar.notify(f"No file name starts with {typed!r}.", markup=False)
 
     def open_dialog(self) -> None:
-        self.screen.app.push_screen(PathDialog(self.attach))
+        self.bar.app.push_screen(PathDialog(self.attach))
 
     def remove_last(self) -> None:
         """Backspace on an empty prompt: drop the newest chip."""
         files = self.bar.files
         if files:
             self._show(files[:-1])
-            self.screen.notify(f"Removed {files[-1].name}.", markup=False)
+            self.bar.notify(f"Removed {files[-1].name}.", markup=False)

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from textual.binding import Binding
 
 from chatui.core import Role
-from chatui.services.session.turns import Turn
-from chatui.ui.conversation.entries import Entry
 
 if TYPE_CHECKING:
     from chatui.services.session.chat import ChatSession
-    from chatui.ui.chat.screen import ChatScreen
+    from chatui.ui.app import ChatApp
+    from chatui.ui.chat.prompt import PromptInput
+    from chatui.ui.chat.status_bar import StatusBar
+    from chatui.ui.chat.transcript import Transcript
 
 FENCE = re.compile(r"^(```|~~~)[^\n]*\n(.*?)^\1[ \t]*$", re.MULTILINE | re.DOTALL)
 
@@ -86,66 +87,44 @@ def code_blocks(markdown: str) -> list[str]:
 
 
 class MessageCursor:
-    """The chat screen's message actions; `selected` indexes `session.turns` (None: newest)."""
+    """The chat's actions on messages: copy the selected one (or a code block of it), edit a
+    question of yours in the prompt, switch branches. The `transcript` holds the selection."""
 
-    def __init__(self, screen: ChatScreen) -> None:
-        self.screen = screen
-        self.selected: int | None = None
+    def __init__(self, transcript: Transcript, prompt: PromptInput, status: StatusBar) -> None:
+        self.transcript, self.prompt, self.status = transcript, prompt, status
         self.editing: int | None = None
         self.draft = ""  # what the prompt held when the edit began: it comes back after
         self.code_cursor = 0
 
     @property
     def session(self) -> ChatSession | None:
-        return self.screen.session
+        return self.transcript.session
 
     def notify(self, message: str) -> None:
-        self.screen.notify(message)
-
-    def selected_turn(self) -> tuple[int, Turn] | None:
-        turns = self.session.turns if self.session else []
-        if not turns:
-            return None
-        index = self.selected if self.selected is not None else len(turns) - 1
-        return index, turns[index]
+        self.transcript.notify(message)
 
     def select(self, step: int) -> None:
         turns = self.session.turns if self.session else []
         if not turns:
             return
-        current = self.selected if self.selected is not None else len(turns)
+        selected = self.transcript.selected
+        current = selected if selected is not None else len(turns)
         self.show(max(0, min(len(turns) - 1, current + step)))
 
-    def entry(self, index: int) -> Entry | None:
-        """The view's entry showing `session.turns[index]`, if the view has it."""
-        turn = self.session.turns[index] if self.session else None
-        entry = self.screen.entry_for.get(turn) if turn else None
-        return entry if entry is not None and entry.index >= 0 else None
-
     def show(self, index: int) -> None:
-        """Select `session.turns[index]`: highlight its entry and scroll it to the top."""
-        self.selected, self.code_cursor = index, 0
-        entry = self.entry(index)
-        if entry is not None:
-            self.screen.view.highlight(entry.index)
-            self.screen.view.scroll_to_entry(entry.index)
-
-    def unselect(self) -> bool:
-        if self.selected is None:
-            return False
-        self.selected = None
-        self.screen.view.highlight(None)
-        return True
+        """Select `session.turns[index]` (a code block to copy starts from its first)."""
+        self.code_cursor = 0
+        self.transcript.select(index)
 
     def copy_message(self) -> None:
-        chosen = self.selected_turn()
+        chosen = self.transcript.selected_turn()
         if chosen is None:
             return
         text = chosen[1].content
         self.copy(text, f"the message ({len(text)} characters)")
 
     def copy_code(self) -> None:
-        chosen = self.selected_turn()
+        chosen = self.transcript.selected_turn()
         blocks = code_blocks(chosen[1].content) if chosen else []
         if not blocks:
             self.notify("This message has no code block.")
@@ -157,30 +136,34 @@ class MessageCursor:
     def copy(self, text: str, what: str) -> None:
         """To the terminal (OSC 52) and Textual's clipboard at once; then with the machine's
         tools, in a worker (they may take a moment); then say where it went."""
-        self.screen.app.copy_to_clipboard(text)
-        self.screen.run_worker(self.copy_with_tools(text, what), group="copy", exit_on_error=False)
+        self.transcript.app.copy_to_clipboard(text)
+        self.transcript.run_worker(
+            self.copy_with_tools(text, what), group="copy", exit_on_error=False
+        )
 
     async def copy_with_tools(self, text: str, what: str) -> None:
-        clipboard = self.screen.app.clipboard_tools
+        clipboard = cast("ChatApp", self.transcript.app).clipboard_tools
         places = await asyncio.to_thread(clipboard.copy, text)
         self.notify(clipboard.notice(what, places))
 
     def edit(self) -> None:
-        if self.session is None or self.screen.streaming:
+        if self.session is None or self.transcript.streaming:
             return
         turns = self.session.turns
-        start = self.selected if self.selected is not None else len(turns) - 1
+        selected = self.transcript.selected
+        start = selected if selected is not None else len(turns) - 1
         index = next((i for i in range(start, -1, -1) if turns[i].role is Role.USER), None)
         if index is None:
             self.notify("There is no message of yours to edit.")
             return
+        prompt = self.prompt
         if self.editing is None:
-            self.draft = self.screen.prompt.text
+            self.draft = prompt.text
         self.editing = index
-        self.screen.prompt.text = turns[index].content
-        self.screen.prompt.move_cursor(self.screen.prompt.document.end)
-        self.screen.prompt.focus()
-        self.screen.status.show(note="editing: Enter sends as a new branch, Esc cancels")
+        prompt.text = turns[index].content
+        prompt.move_cursor(prompt.document.end)
+        prompt.focus()
+        self.status.show(note="editing: Enter sends as a new branch, Esc cancels")
 
     def cancel_edit(self) -> bool:
         """Leave edit mode (Esc, a new chat): the prompt shows the draft again."""
@@ -193,17 +176,17 @@ class MessageCursor:
         """The edit was sent or cancelled: the draft goes back in the prompt (and in Up-recall,
         should it be cleared)."""
         self.editing = None
-        prompt = self.screen.prompt
+        prompt = self.prompt
         prompt.remember(self.draft)
         prompt.text, self.draft = self.draft, ""
         prompt.move_cursor(prompt.document.end)
-        self.screen.status.show(note="")
+        self.status.show(note="")
 
     def branch(self, step: int) -> None:
         session = self.session
         if session is None or not session.turns:
             return
-        index = self.selected
+        index = self.transcript.selected
         if index is None:  # the newest message that has siblings
             found = [i for i, t in enumerate(session.turns) if session.branch_position(t)[1] > 1]
             if not found:
@@ -211,7 +194,7 @@ class MessageCursor:
                 return
             index = found[-1]
         if session.switch_branch(index, step):
-            self.screen.redraw()
+            self.transcript.redraw()
             self.show(min(index, len(session.turns) - 1))
         else:
             self.notify("There is no other branch here.")

@@ -1,5 +1,5 @@
-"""Messages the reply worker posts to the chat screen, one per thing that happened. Each names
-the `relay` of its reply: once the screen has left that conversation, they change nothing."""
+"""Messages the reply worker posts to the transcript, one per thing that happened. Each names
+its `reply`: once that reply is detached (its conversation left the screen), they change nothing."""
 
 from __future__ import annotations
 
@@ -16,49 +16,62 @@ if TYPE_CHECKING:
 
 
 @dataclass
-class ReplyStarted(Message):
+class ReplyMessage(Message):
+    """Something that happened to `reply`."""
+
+    reply: ReplyRelay
+
+
+@dataclass
+class ReplyStarted(ReplyMessage):
     """A request went out; the reply `turn` is empty so far."""
 
-    relay: ReplyRelay
     turn: Turn
 
 
 @dataclass
-class ReplyText(Message):
+class ReplyText(ReplyMessage):
     """More visible text of the streaming reply."""
 
-    relay: ReplyRelay
     text: str
 
 
 @dataclass
-class ReplyReasoning(Message):
+class ReplyReasoning(ReplyMessage):
     """More reasoning (thinking) text of the streaming reply."""
 
-    relay: ReplyRelay
     text: str
 
 
 @dataclass
-class ReplyEnded(Message):
-    """The reply finished, failed (`error`) or was stopped."""
+class ReplyEnded(ReplyMessage):
+    """The reply finished, failed (`error`) or was stopped, as the session reports it."""
 
-    relay: ReplyRelay
     turn: Turn
     error: ChatError | None
 
 
 @dataclass
-class SaveFailed(Message):
+class ReplyStopped(ReplyMessage):
+    """The reply's worker was cancelled (Esc) and has saved what arrived."""
+
+
+@dataclass
+class ReplyCrashed(ReplyMessage):
+    """The reply's worker raised: a bug, not a provider fault (shown, not fatal)."""
+
+    error: BaseException
+
+
+@dataclass
+class SaveFailed(ReplyMessage):
     """The store refused a write: the conversation continues unsaved."""
 
-    relay: ReplyRelay
     error: StoreError
 
 
 @dataclass
-class SavedAsNew(Message):
+class SavedAsNew(ReplyMessage):
     """The conversation was deleted elsewhere while open; it was saved again as a new one."""
 
-    relay: ReplyRelay
     conversation_id: str

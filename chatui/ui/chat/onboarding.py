@@ -8,6 +8,7 @@ from chatui.providers import provider_for
 from chatui.providers.kinds import key_variables
 
 NO_MODEL = "No model is available: set an API key or configure an endpoint."
+UNSET_MODEL = ModelRef("none", "none")  # a session's model while none is available
 LOCAL_NOTE = f"small offline model: set {key_variables()} for stronger ones"
 
 
@@ -41,3 +42,8 @@ def model_note(config: Config, model: ModelRef | None) -> str:
     """What the status bar adds after the model name."""
     provider = config.providers.get(model.provider) if model is not None else None
     return LOCAL_NOTE if provider is not None and provider_for(provider).is_local else ""
+
+
+def chosen_model(model: ModelRef) -> ModelRef | None:
+    """A session's model, or None while none is available (it holds `UNSET_MODEL`)."""
+    return None if model == UNSET_MODEL else model

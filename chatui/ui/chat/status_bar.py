@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
+from textual.timer import Timer
 from textual.widget import Widget
 
 from chatui.services.session.turns import ReplyStats
+from chatui.ui.chat.onboarding import chosen_model
+
+if TYPE_CHECKING:
+    from chatui.services.session.chat import ChatSession
+
+STATUS_HZ = 4
 
 
 def money(value: float) -> str:
@@ -13,7 +22,8 @@ def money(value: float) -> str:
 
 
 class StatusBar(Widget):
-    """One line at the bottom: `provider/model · state · ttft · tok/s · tokens · cost`."""
+    """One line at the bottom: `provider/model · state · ttft · tok/s · tokens · cost`, read
+    from the session shown (its model is the one source of which model answers next)."""
 
     DEFAULT_CSS = """
     StatusBar {
@@ -26,23 +36,48 @@ class StatusBar(Widget):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.model_label = ""
+        self.session: ChatSession | None = None
+        self.timer: Timer | None = None  # refreshes the figures while a reply streams
         self.note = ""
         self.badge = ""  # a preset or system prompt in effect
         self.stats: ReplyStats | None = None
         self.total_tokens = (0, 0)
         self.total_cost: float | None = None
 
+    def show_session(self, session: ChatSession, note: str) -> None:
+        """Show `session`'s model and figures from now on, its totals from zero."""
+        self.session, self.note = session, note
+        self.stop_following()
+        self.reset_totals()
+
+    def follow_reply(self) -> None:
+        """A reply streams: its figures refresh a few times a second."""
+        self.stop_following()
+        self.timer = self.set_interval(1 / STATUS_HZ, self.show_stats)
+        self.show_stats()
+
+    def reply_ended(self) -> None:
+        """The reply ended: its figures count in the conversation's totals."""
+        self.stop_following()
+        if self.session is not None and self.session.stats is not None:
+            self.add_totals(self.session.stats)
+        self.show_stats()
+
+    def stop_following(self) -> None:
+        if self.timer is not None:
+            self.timer.stop()
+            self.timer = None
+
+    def show_stats(self) -> None:
+        self.show(stats=self.session.stats if self.session else None)
+
     def show(
         self,
         *,
-        model: str | None = None,
         stats: ReplyStats | None = None,
         note: str | None = None,
         badge: str | None = None,
     ) -> None:
-        if model is not None:
-            self.model_label = model
         if stats is not None:
             self.stats = stats
         if note is not None:
@@ -66,7 +101,9 @@ class StatusBar(Widget):
         self.refresh()
 
     def render(self) -> Text:
-        text = Text(self.model_label or "no model", style="bold")
+        model = chosen_model(self.session.model) if self.session else None
+        label = str(model) if model else "no model available" if self.session else "no model"
+        text = Text(label, style="bold")
         if self.badge:
             text.append(f" [{self.badge}]", style="not bold")
         parts = self._reply_parts()

@@ -12,19 +12,18 @@ from chatui.ui.conversation.entries import AssistantEntry
 
 if TYPE_CHECKING:
     from chatui.ui.chat.screen import ChatScreen
+    from chatui.ui.chat.transcript import Transcript
 
 
-def toggle_blocks(screen: ChatScreen) -> None:
+def toggle_blocks(view: Transcript) -> None:
     """Open or close the selected reply's reasoning; with no selection, every reply's (all
     open unless all are), and replies to come follow."""
-    view = screen.view
-    selected = screen.cursor.selected
-    if selected is not None:
-        entry = screen.cursor.entry(selected)
+    if view.selected is not None:
+        entry = view.entry_of(view.selected)
         if isinstance(entry, AssistantEntry) and entry.reasoning is not None:
             view.set_thinking_open(entry, not entry.thinking_open)
         else:
-            screen.notify("The selected message has no thinking.")
+            view.notify("The selected message has no thinking.")
         return
     replies = [e for e in view.entries if isinstance(e, AssistantEntry)]
     blocks = [e for e in replies if e.reasoning is not None]
@@ -33,7 +32,7 @@ def toggle_blocks(screen: ChatScreen) -> None:
         view.set_thinking_open(entry, view.thinking_open)
     if not blocks:
         shown = "open" if view.thinking_open else "closed"
-        screen.notify(f"No reply has thinking yet; it will show {shown}.")
+        view.notify(f"No reply has thinking yet; it will show {shown}.")
 
 
 def extended_thinking_command(screen: ChatScreen) -> SystemCommand:

@@ -1,0 +1,87 @@
+"""The model that answers next (the session's): picking it, warming its provider, local servers."""
+
+from __future__ import annotations
+
+import asyncio
+from contextlib import suppress
+from typing import TYPE_CHECKING, cast
+
+from chatui.core import ChatError, ModelRef
+from chatui.services.discovery import discover
+from chatui.ui.chat.onboarding import chosen_model, model_note
+from chatui.ui.chat.status_bar import StatusBar
+from chatui.ui.chat.transcript import Transcript
+from chatui.ui.conversation.markdown_blocks import warm_rendering
+from chatui.ui.screens.picker import ModelPicker
+
+if TYPE_CHECKING:
+    from chatui.ui.app import ChatApp
+
+
+class ModelChoice:
+    """The chat's model: the shown session's (`transcript.session.model`), the only record of
+    it; the status bar reads it there too."""
+
+    def __init__(self, transcript: Transcript, status: StatusBar) -> None:
+        self.transcript, self.status = transcript, status
+
+    @property
+    def app(self) -> ChatApp:
+        return cast("ChatApp", self.transcript.app)
+
+    @property
+    def current(self) -> ModelRef | None:
+        """The session's model; None while no model is available."""
+        session = self.transcript.session
+        return chosen_model(session.model) if session is not None else None
+
+    def use(self, ref: ModelRef) -> None:
+        """The next reply comes from `ref`."""
+        if self.transcript.session is not None:
+            self.transcript.session.model = ref
+        self.status.show(note=model_note(self.app.config, ref))
+        self.warm_up(ref.provider)
+
+    def pick(self) -> None:
+        """Open the model picker; the model picked answers next."""
+
+        def picked(ref: ModelRef | None) -> None:
+            if ref is not None:
+                self.use(ref)
+
+        picker = ModelPicker(self.app.config, self.current, self.app.model_lists)
+        self.app.push_screen(picker, picked)
+
+    def warm_up(self, provider: str) -> None:
+        """Import the SDK and build the client in a thread, after the first paint; then list
+        the models, which opens a connection the first message can reuse."""
+        self.transcript.run_worker(
+            self._warm_up(provider), group="warm-up", exclusive=True, exit_on_error=False
+        )
+
+    async def _warm_up(self, provider: str) -> None:
+        pool = self.app.pool
+        with suppress(ChatError):  # a missing key is reported when the user sends
+            await asyncio.to_thread(pool.warm, provider)
+        await asyncio.to_thread(warm_rendering)
+        with suppress(ChatError, TimeoutError):
+            models = await asyncio.wait_for(pool.get(provider).list_models(), 10)
+            self.app.model_lists[provider] = models
+
+    def discover_endpoints(self) -> None:
+        """Probe for local servers after the first paint; they join the model picker."""
+        self.transcript.run_worker(
+            self._discover(), group="discover", exclusive=True, exit_on_error=False
+        )
+
+    async def _discover(self) -> None:
+        found = await discover(self.app.config)
+        if not found:
+            return
+        names = ", ".join(f"{p.name} ({len(p.models)} models)" for p in found)
+        if self.current is None and found[0].models and self.transcript.session is not None:
+            self.use(ModelRef(found[0].name, found[0].models[0]))
+            text = f"Found {names}; using {self.current}. ctrl+o picks another."
+            self.transcript.add_notice(text)
+        else:
+            self.transcript.notify(f"Found local servers: {names}. ctrl+o to pick their models.")
