@@ -15,6 +15,7 @@ from chatui.core import (
     ChatRequest,
     Finished,
     GenerationOptions,
+    InternalError,
     ModelRef,
     ReasoningDelta,
     Role,
@@ -23,6 +24,7 @@ from chatui.core import (
     TextDelta,
     UsageReport,
 )
+from chatui.errorlog import internal_error
 from chatui.services import thinking
 from chatui.services.branches import MessageTree, build_tree
 from chatui.services.pool import ProviderPool
@@ -54,9 +56,9 @@ class ReplyEnded:
 
 @dataclass(frozen=True, slots=True)
 class NotSaved:
-    """Saving failed; the conversation goes on in memory only."""
+    """Saving failed (or met a bug: InternalError); the conversation goes on in memory only."""
 
-    error: StoreError
+    error: StoreError | InternalError
 
 
 SessionEvent = StreamEvent | ReplyStarted | ReplyEnded | NotSaved | SavedAsNew
@@ -299,17 +301,29 @@ class ChatSession:
                         reply.status, reply.stop_reason = "complete", event.stop_reason
                     yield event
         except ChatError as exc:
-            error, reply.status, reply.error = exc, "error", str(exc)
+            error = exc
+        except Exception as exc:  # a bug here: the reply still ends (and is saved) as failed
+            error = internal_error(exc, f"streaming the reply of {model}")
         except asyncio.CancelledError:
             reply.status = "stopped"
             await asyncio.shield(self._finish(reply, parts, reasoning, stats))
             raise
         finally:
             self.busy = False
+        if error is not None:
+            if isinstance(error, InternalError):
+                error.noting_saved(self._kept())
+            reply.status, reply.error = "error", str(error)
         await self._finish(reply, parts, reasoning, stats)
         if (note := self._not_saved()) is not None:
             yield note
         yield ReplyEnded(reply, error)
+
+    def _kept(self) -> str:
+        """What of the conversation is saved, said with an internal error."""
+        if self.store is None or self.conversation_id is None or not self.recorder.saving:
+            return "the conversation is not saved"
+        return "your message and the reply so far are saved"
 
     def _create_reply(self, reply: Turn) -> None:
         store, conversation = self.store, self.conversation_id

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from chatui.core import ChatError, StoreError
+from chatui.core import ChatError, InternalError, StoreError
 from chatui.services.turns import Turn
 
 if TYPE_CHECKING:
@@ -50,10 +50,11 @@ class ReplyEnded(Message):
 
 @dataclass
 class SaveFailed(Message):
-    """The store refused a write: the conversation continues unsaved."""
+    """The store refused a write (or saving met a bug: InternalError): the conversation
+    continues unsaved."""
 
     relay: ReplyRelay
-    error: StoreError
+    error: StoreError | InternalError
 
 
 @dataclass

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
-from chatui.core import ReasoningDelta, TextDelta
+from chatui.core import InternalError, ReasoningDelta, TextDelta
+from chatui.errorlog import internal_error
 from chatui.services import chat
 from chatui.services.rescue import SavedAsNew
 from chatui.services.turns import Turn
@@ -145,11 +146,16 @@ class ReplyRelay:
             view.add_notice(text, kind)
 
     def save_failed(self, message: ui.SaveFailed) -> None:
-        text = f"Not saved: {message.error.message}. The conversation continues unsaved."
+        error = message.error
+        bug = isinstance(error, InternalError)  # said as such (its traceback is logged)
+        if bug:
+            text = str(error)
+        else:
+            text = f"Not saved: {error.message}. The conversation continues unsaved."
         if self.attached:
-            self.screen.view.add_notice(text, "warning")
+            self.screen.view.add_notice(text, "error" if bug else "warning")
         else:  # its conversation is no longer on screen, but this must not go unsaid
-            self.screen.notify(text, severity="warning")
+            self.screen.notify(text, severity="error" if bug else "warning")
 
     def saved_as_new(self) -> None:
         if self.attached:
@@ -186,4 +192,6 @@ class ReplyRelay:
             self.end("stopped")
         elif event.state == WorkerState.ERROR:  # a bug, not a provider fault: show, don't die
             self.end("error")
-            self.screen.view.add_notice(f"Internal error: {event.worker.error!r}", "error")
+            error = internal_error(event.worker.error or RuntimeError(), "showing the reply")
+            error.noting_saved("what arrived is shown; the saved copy may end earlier")
+            self.screen.view.add_notice(str(error), "error")
