@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -114,6 +115,31 @@ def test_ask_unknown_provider_and_missing_prompt(env: dict[str, str]) -> None:
     assert result.returncode == 2 and "needs a prompt" in result.stderr
 
 
+def interruptible() -> None:
+    """Run in the child before exec: SIGINT acted on, as in a terminal's foreground job.
+
+    A child inherits an ignored SIGINT, and Python then leaves it ignored: when the tests run
+    as a background job of a script (`.ci/run &`, no job control), or under anything else that
+    ignores SIGINT, the signal below would do nothing and the 10 s reply would end with exit 0.
+    chatui is right to honour an ignored SIGINT (`trap '' INT`, `nohup`-style launches)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+@pytest.fixture(params=["default", "ignored"])
+def inherited_sigint(request: pytest.FixtureRequest) -> Iterator[None]:
+    """SIGINT as this test process has it: as in a terminal, or ignored as in a script's
+    background job (then every child starts with it ignored)."""
+    if request.param == "default":
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+@pytest.mark.usefixtures("inherited_sigint")
 def test_ctrl_c_stops_cleanly(env: dict[str, str], wire_server: WireServer) -> None:
     wire_server.enqueue(Reply(pieces=["tick "] * 500, interval=0.02))
     proc = subprocess.Popen(
@@ -123,6 +149,7 @@ def test_ctrl_c_stops_cleanly(env: dict[str, str], wire_server: WireServer) -> N
         stderr=subprocess.PIPE,
         text=True,
         env=env,
+        preexec_fn=interruptible,
     )
     assert proc.stdout is not None
     proc.stdout.read(5)  # the reply has started

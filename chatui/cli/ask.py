@@ -10,7 +10,7 @@ from dataclasses import replace
 from typing import TextIO
 
 from chatui.config import load_config
-from chatui.core import Attachment, Finished, StoreError, TextDelta
+from chatui.core import Attachment, Finished, InternalError, StoreError, TextDelta
 from chatui.core.text import inert
 from chatui.services.models import list_all_models, no_provider_message, resolve_model
 from chatui.services.pool import ProviderPool
@@ -91,6 +91,10 @@ async def run_ask(
                     printer.finish()
                     print(f"chatui: the reply was cut at {options.max_tokens} tokens",
                           file=sys.stderr)  # fmt: skip
+                elif isinstance(event, NotSaved) and isinstance(event.error, InternalError):
+                    printer.finish()
+                    print(f"chatui: {event.error}", file=sys.stderr)
+                    code = 1  # a bug: the reply may be whole, but something went wrong
                 elif isinstance(event, NotSaved):
                     print(f"chatui: not saved: {event.error.message}", file=sys.stderr)
                 elif isinstance(event, ReplyEnded) and event.error is not None:

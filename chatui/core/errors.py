@@ -73,6 +73,30 @@ class MalformedStream(ChatError):
     retryable = True
 
 
+class InternalError(ChatError):
+    """A bug in chatui, not a fault of the provider, the network or the disk: never retried.
+
+    `detail` says what failed (the exception's type and text); `saved`, when known, what was
+    kept; `log` is the log file holding the traceback (None when it could not be written)."""
+
+    title = "Internal error"
+
+    def __init__(self, detail: str, *, log: str | None = None, saved: str = "") -> None:
+        self.detail, self.log, self.saved = detail, log, saved
+        super().__init__(self.compose())
+
+    def compose(self) -> str:
+        where = f"the traceback is in {self.log}" if self.log else "the traceback was not logged"
+        said = [part[:1].upper() + part[1:] for part in (self.saved, where) if part]
+        return ". ".join([self.detail, *said])
+
+    def noting_saved(self, saved: str) -> None:
+        """Say what was kept (known only to the caller that saves)."""
+        self.saved = saved
+        self.message = self.compose()
+        self.args = (self.message,)
+
+
 class StoreError(ChatError):
     title = "Storage problem"
 

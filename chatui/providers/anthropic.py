@@ -1,9 +1,12 @@
-"""Anthropic Messages streaming through `AsyncAnthropic.messages.stream`."""
+"""Anthropic Messages streaming: the SDK sends the request and raises its typed errors; the
+events are read as plain JSON, as on the OpenAI path (with the same tolerance of invalid UTF-8
+from a proxy or a local server, and without the SDK's private stream decoder)."""
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import AsyncGenerator, AsyncIterator
+from collections.abc import AsyncGenerator
 from typing import TYPE_CHECKING, Any
 
 from chatui.core import (
@@ -18,7 +21,7 @@ from chatui.core import (
     UsageReport,
 )
 from chatui.providers.base import Price, SDKProvider, price_by_prefix
-from chatui.providers.sse import valid_utf8
+from chatui.providers.sse import StreamFailed, server_sent_events
 
 if TYPE_CHECKING:
     from anthropic import AsyncAnthropic
@@ -85,22 +88,53 @@ def anthropic_messages(messages: tuple[ChatMessage, ...]) -> list[dict[str, str]
     return merged
 
 
-def _client_class() -> type[AsyncAnthropic]:
-    """`AsyncAnthropic` reading streams that may hold invalid UTF-8 (a proxy's, a local
-    server's) with U+FFFD in its place, as the OpenAI path does, instead of failing the reply.
-    The SDK's own Bedrock and Vertex clients swap the decoder the same way."""
-    import anthropic
-    from anthropic._streaming import ServerSentEvent, SSEDecoder
+def _token_counts(usage: Any) -> dict[str, int]:
+    """The token counts of a `usage` object (absent and null ones left out)."""
+    if not isinstance(usage, dict):
+        return {}
+    return {name: value for name, value in usage.items() if isinstance(value, int)}
 
-    class Decoder(SSEDecoder):
-        def aiter_bytes(self, iterator: AsyncIterator[bytes]) -> AsyncIterator[ServerSentEvent]:
-            return super().aiter_bytes(valid_utf8(iterator))
 
-    class Client(anthropic.AsyncAnthropic):
-        def _make_sse_decoder(self) -> SSEDecoder:
-            return Decoder()
-
-    return Client
+async def stream_messages(
+    client: AsyncAnthropic, request: ChatRequest
+) -> AsyncGenerator[StreamEvent, None]:
+    """Yield events from one Messages stream; the response is closed on exit."""
+    args = limits_and_sampling(request)
+    if request.system:
+        args["system"] = request.system
+    create: Any = client.messages.with_streaming_response.create
+    usage: dict[str, int] = {}
+    stop_reason: str | None = None
+    stopped = False
+    async with create(
+        model=request.model, messages=anthropic_messages(request.messages), stream=True, **args
+    ) as response:
+        async for data in server_sent_events(response.http_response):
+            event = json.loads(data)
+            if not isinstance(event, dict):
+                raise json.JSONDecodeError("an event is not a JSON object", data, 0)
+            kind = event.get("type")
+            if kind == "content_block_delta":
+                delta = event.get("delta") or {}
+                if delta.get("type") == "text_delta":
+                    yield TextDelta(str(delta.get("text", "")))
+                elif delta.get("type") == "thinking_delta":
+                    yield ReasoningDelta(str(delta.get("thinking", "")))
+            elif kind == "message_start":
+                usage.update(_token_counts((event.get("message") or {}).get("usage")))
+            elif kind == "message_delta":  # the final counts (output, and input on some)
+                usage.update(_token_counts(event.get("usage")))
+                stop_reason = (event.get("delta") or {}).get("stop_reason") or stop_reason
+            elif kind == "message_stop":
+                stopped = True
+            elif kind == "error":
+                raise StreamFailed(event.get("error") or "the stream reported an error")
+    if not stopped:
+        raise ConnectionDropped("the connection closed before the reply was complete")
+    prompt = usage.get("input_tokens", 0)  # the cached part of the prompt is counted apart
+    prompt += usage.get("cache_read_input_tokens", 0) + usage.get("cache_creation_input_tokens", 0)
+    yield UsageReport(Usage(prompt, usage.get("output_tokens", 0)))
+    yield Finished(stop_reason)
 
 
 class AnthropicProvider(SDKProvider["AsyncAnthropic"]):
@@ -114,35 +148,12 @@ class AnthropicProvider(SDKProvider["AsyncAnthropic"]):
         return price_by_prefix(PRICES, model) if self.served_by(OFFICIAL_HOST) else None
 
     def _new_client(self) -> AsyncAnthropic:
-        return _client_class()(**self.client_options())
+        import anthropic
+
+        return anthropic.AsyncAnthropic(**self.client_options())
 
     def warm(self) -> None:
-        _ = self.client().messages  # imports the resource modules, off the event loop
+        _ = self.client().messages.with_streaming_response  # imports them off the event loop
 
-    async def _run(self, request: ChatRequest) -> AsyncGenerator[StreamEvent, None]:
-        args = limits_and_sampling(request)
-        if request.system:
-            args["system"] = request.system
-        manager = self.client().messages.stream(
-            model=request.model,
-            messages=anthropic_messages(request.messages),  # type: ignore[arg-type]
-            **args,
-        )
-        async with manager as stream:
-            stopped = False
-            async for event in stream:
-                if event.type == "content_block_delta":
-                    if event.delta.type == "text_delta":
-                        yield TextDelta(event.delta.text)
-                    elif event.delta.type == "thinking_delta":
-                        yield ReasoningDelta(event.delta.thinking)
-                elif event.type == "message_stop":
-                    stopped = True
-            if not stopped:
-                raise ConnectionDropped("the connection closed before the reply was complete")
-            final = await stream.get_final_message()
-            usage = final.usage  # the cached part of the prompt is counted separately
-            prompt = usage.input_tokens + (usage.cache_read_input_tokens or 0)
-            prompt += usage.cache_creation_input_tokens or 0
-            yield UsageReport(Usage(prompt, usage.output_tokens))
-            yield Finished(final.stop_reason)
+    def _run(self, request: ChatRequest) -> AsyncGenerator[StreamEvent, None]:
+        return stream_messages(self.client(), request)

@@ -10,6 +10,7 @@ from chatui.core import (
     AuthenticationError,
     BadRequest,
     ChatError,
+    ConfigError,
     ConnectionDropped,
     ConnectionFailed,
     MalformedStream,
@@ -20,6 +21,8 @@ from chatui.core import (
     ServerError,
     StreamTimeout,
 )
+from chatui.errorlog import internal_error, mask
+from chatui.providers.sse import StreamFailed
 
 
 def _body_error(body: Any) -> tuple[str | None, str | None]:
@@ -79,54 +82,149 @@ def from_status(
 
 
 def map_exception(exc: BaseException, config: ProviderConfig) -> ChatError:
-    """Translate anything an SDK stream can raise into a ChatError, with the API key masked
-    (some servers quote the key they rejected; the message is shown and saved)."""
+    """Translate what an SDK stream can raise into a ChatError, with the API key masked (some
+    servers quote the key they rejected; the message is shown and saved).
+
+    Faults of the provider and the network are told apart by the SDK's and httpx2's exception
+    classes; anything else is a bug in chatui: an InternalError, never retried, whose traceback
+    goes to the log."""
+    key = config.api_key() or ""
     error = _translate(exc, config)
-    key = config.api_key()
+    if error is None:
+        return internal_error(exc, f"talking to {config.name}", hide=(key,))
     if key and len(key) >= 8 and key in error.message:
-        error.message = error.message.replace(key, f"{key[:3]}…{key[-4:]}")
+        error.message = mask(error.message, (key,))
         error.args = (error.message,)
     return error
 
 
-def _translate(exc: BaseException, config: ProviderConfig) -> ChatError:
+def _translate(exc: BaseException, config: ProviderConfig) -> ChatError | None:
+    """The core error for a fault of the provider or the network; None for anything else."""
+    import httpx2
+
     if isinstance(exc, ChatError):
         return exc
-    name = type(exc).__name__
-    status = getattr(exc, "status_code", None)
-    if isinstance(status, int):
+    if isinstance(exc, StreamFailed):  # an error event inside a stream we read ourselves
+        kind, message = _body_error(exc.body)
+        return from_status(0, kind, message or str(exc), config, None)
+    if isinstance(exc, json.JSONDecodeError | UnicodeDecodeError):
+        return _malformed(exc, config)
+    if isinstance(exc, httpx2.HTTPError):  # raised while the body is read: the SDK wraps none
+        return _transport(exc, config)
+    return _sdk_error(exc, config)
+
+
+def _sdk_error(exc: BaseException, config: ProviderConfig) -> ChatError | None:
+    """An error of the provider's SDK (both SDKs have the same classes), else None."""
+    sdk: tuple[type[Exception], ...]
+    if config.kind == "anthropic":
+        import anthropic
+
+        sdk = (
+            anthropic.APIResponseValidationError,
+            anthropic.APIStatusError,
+            anthropic.APITimeoutError,
+            anthropic.APIConnectionError,
+            anthropic.APIError,
+        )
+    else:
+        import openai
+
+        sdk = (
+            openai.APIResponseValidationError,
+            openai.APIStatusError,
+            openai.APITimeoutError,
+            openai.APIConnectionError,
+            openai.APIError,
+        )
+    invalid, status, timeout, connection, api = sdk
+    if isinstance(exc, invalid):  # a body that does not fit the API's schema
+        return _malformed(exc, config)
+    if isinstance(exc, status):  # an HTTP error status, or an error event in the SDK's stream
         kind, message = _body_error(getattr(exc, "body", None))
         kind = getattr(exc, "type", None) or kind
         text = message or getattr(exc, "message", None) or str(exc)
         retry = _retry_after(getattr(exc, "response", None))
-        return from_status(status, kind, text, config, retry)
-    url = config.base_url or "the provider"
-    if "Timeout" in name:
-        if _is_connect(exc):
-            return ConnectionFailed(
-                f"{url} did not accept a connection within {config.timeouts.connect:g} s: "
-                "is it running, and is the address right?"
-            )
-        return StreamTimeout(
-            f"{config.name} stopped answering (no data for {config.timeouts.read:g} s)"
-        )
-    if name in ("ConnectError", "APIConnectionError") and _is_connect(exc):
-        return ConnectionFailed(f"cannot reach {url}: is it running, and is the address right?")
-    if isinstance(exc, json.JSONDecodeError | UnicodeDecodeError) or "ValidationError" in name:
-        return MalformedStream(f"{config.name} sent data that is not valid: {exc}")
-    if name.endswith(("ProtocolError", "ReadError", "NetworkError", "APIConnectionError")):
-        return ConnectionDropped(f"the connection to {config.name} was lost mid-reply")
-    if "APIError" in name or isinstance(getattr(exc, "body", None), dict):
+        return from_status(int(getattr(exc, "status_code", 0)), kind, text, config, retry)
+    if isinstance(exc, connection):  # the SDK wraps what sending the request raised
+        return _connection(exc, isinstance(exc, timeout), config)
+    if isinstance(exc, api):
         kind, message = _body_error(getattr(exc, "body", None))
         return from_status(0, kind, message or str(exc), config, None)
-    return ConnectionDropped(f"{config.name}: {name}: {exc}")
+    return None
+
+
+def _connection(exc: BaseException, timed_out: bool, config: ProviderConfig) -> ChatError | None:
+    """The SDK's connection error (or its timeout, a subclass), by what it wraps: a transport
+    error or an OS error is the network's fault; anything else (both SDKs wrap every exception
+    raised while sending) is a bug."""
+    import httpx2
+
+    cause = exc.__cause__
+    if isinstance(cause, httpx2.HTTPError):
+        return _transport(cause, config)
+    if cause is not None and not isinstance(cause, OSError):
+        return None
+    if timed_out:
+        return _timeout(exc, config)
+    if _is_connect(exc):
+        return _refused(config)
+    return _dropped(config)
+
+
+def _transport(exc: BaseException, config: ProviderConfig) -> ChatError | None:
+    """An httpx2 error: the connection failed, stalled, broke, or carried something unreadable."""
+    import httpx2
+
+    if isinstance(exc, httpx2.TimeoutException):
+        return _timeout(exc, config)
+    if isinstance(exc, httpx2.ConnectError | httpx2.ProxyError):
+        return _refused(config)
+    if isinstance(exc, httpx2.UnsupportedProtocol):
+        return ConfigError(f"{config.name}: cannot use the address {config.base_url} ({exc})")
+    if isinstance(exc, httpx2.DecodingError):
+        return _malformed(exc, config)
+    if isinstance(exc, httpx2.HTTPStatusError):
+        status = exc.response.status_code
+        return from_status(status, None, str(exc), config, _retry_after(exc.response))
+    if isinstance(exc, httpx2.NetworkError | httpx2.ProtocolError):
+        return _dropped(config)
+    if isinstance(exc, httpx2.RequestError):  # TooManyRedirects, and any newer kind
+        return ServerError(f"{config.name}: {exc}")
+    return None
+
+
+def _timeout(exc: BaseException, config: ProviderConfig) -> ChatError:
+    if _is_connect(exc):
+        url = config.base_url or "the provider"
+        return ConnectionFailed(
+            f"{url} did not accept a connection within {config.timeouts.connect:g} s: "
+            "is it running, and is the address right?"
+        )
+    read = config.timeouts.read
+    return StreamTimeout(f"{config.name} stopped answering (no data for {read:g} s)")
+
+
+def _refused(config: ProviderConfig) -> ChatError:
+    url = config.base_url or "the provider"
+    return ConnectionFailed(f"cannot reach {url}: is it running, and is the address right?")
+
+
+def _dropped(config: ProviderConfig) -> ChatError:
+    return ConnectionDropped(f"the connection to {config.name} was lost mid-reply")
+
+
+def _malformed(exc: BaseException, config: ProviderConfig) -> ChatError:
+    return MalformedStream(f"{config.name} sent data that is not valid: {exc}")
 
 
 def _is_connect(exc: BaseException) -> bool:
     """True when the request never reached the server (refused, DNS), not a mid-stream drop."""
+    import httpx2
+
     seen: BaseException | None = exc
     while seen is not None:
-        if type(seen).__name__ in ("ConnectError", "ConnectTimeout", "ConnectionRefusedError"):
+        if isinstance(seen, httpx2.ConnectError | httpx2.ConnectTimeout | ConnectionRefusedError):
             return True
         seen = seen.__cause__ or seen.__context__
     return False

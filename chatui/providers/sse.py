@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import codecs
-from collections.abc import AsyncGenerator, AsyncIterator
+from collections.abc import AsyncGenerator
 from typing import Any, Protocol
 
 
@@ -42,11 +41,3 @@ async def server_sent_events(response: ByteStream) -> AsyncGenerator[str, None]:
                 data.append(line[5:].removeprefix(" "))
     if data:
         yield "\n".join(data)
-
-
-async def valid_utf8(chunks: AsyncIterator[bytes]) -> AsyncGenerator[bytes, None]:
-    """`chunks` with invalid UTF-8 replaced by U+FFFD (a character may span two chunks)."""
-    decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
-    async for chunk in chunks:
-        yield decoder.decode(chunk).encode("utf-8")
-    yield decoder.decode(b"", final=True).encode("utf-8")

@@ -14,6 +14,7 @@ from chatui.core import (
     ChatRequest,
     Finished,
     GenerationOptions,
+    InternalError,
     MessageStatus,
     ModelRef,
     ReasoningDelta,
@@ -23,6 +24,7 @@ from chatui.core import (
     TextDelta,
     UsageReport,
 )
+from chatui.errorlog import internal_error
 from chatui.services.pool import ProviderPool
 from chatui.services.pricing import cost_of
 from chatui.services.session import thinking
@@ -55,9 +57,9 @@ class ReplyEnded:
 
 @dataclass(frozen=True, slots=True)
 class NotSaved:
-    """Saving failed; the conversation goes on in memory only."""
+    """Saving failed (or met a bug: InternalError); the conversation goes on in memory only."""
 
-    error: StoreError
+    error: StoreError | InternalError
 
 
 SessionEvent = StreamEvent | ReplyStarted | ReplyEnded | NotSaved | SavedAsNew
@@ -292,13 +294,19 @@ class ChatSession:
                         reply.status, reply.stop_reason = MessageStatus.COMPLETE, event.stop_reason
                     yield event
         except ChatError as exc:
-            error, reply.status, reply.error = exc, MessageStatus.ERROR, str(exc)
+            error = exc
+        except Exception as exc:  # a bug here: the reply still ends (and is saved) as failed
+            error = internal_error(exc, f"streaming the reply of {model}")
         except asyncio.CancelledError:
             reply.status = MessageStatus.STOPPED
             await asyncio.shield(self._finish(writer, stats))
             raise
         finally:
             self.busy = False
+        if error is not None:
+            if isinstance(error, InternalError):
+                error.noting_saved(self._kept())
+            reply.status, reply.error = MessageStatus.ERROR, str(error)
         await self._finish(writer, stats)
         if (note := self._not_saved()) is not None:
             yield note
@@ -308,3 +316,9 @@ class ChatSession:
         await writer.finish(stats)
         if self.store is not None and self.conversation_id is not None:
             self._saved_as_new |= await save_again_if_deleted(self)
+
+    def _kept(self) -> str:
+        """What of the conversation is saved, said with an internal error."""
+        if self.store is None or self.conversation_id is None or not self.recorder.saving:
+            return "the conversation is not saved"
+        return "your message and the reply so far are saved"

@@ -3,24 +3,30 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import time
 from collections.abc import Callable
 from typing import Any
 
-from chatui.core import StoreError
+from chatui.core import InternalError, StoreError
+from chatui.errorlog import internal_error
 from chatui.store import TranscriptStore
 
 FLUSH_INTERVAL = 0.5
+UNSAVED = "nothing more of this conversation is saved"
 
 
 class Recorder:
-    """Serialises store writes in a worker thread; a failed write is reported, not raised."""
+    """Serialises store writes in a worker thread; a failed write is reported, not raised.
+
+    A write the disk or the database refused is a StoreError; any other exception is a bug, an
+    InternalError (logged with its traceback). Either way nothing more is written."""
 
     def __init__(self, store: TranscriptStore | None) -> None:
         self.store = store
         self.lock = asyncio.Lock()
         self.pending: set[asyncio.Task[Any]] = set()
-        self.failure: StoreError | None = None
+        self.failure: StoreError | InternalError | None = None
         self.last_flush = 0.0
 
     @property
@@ -36,8 +42,11 @@ class Recorder:
                 return await asyncio.to_thread(fn, *args, **kwargs)
             except StoreError as exc:
                 self.failure = exc
-            except Exception as exc:  # sqlite3 or OS errors the store did not wrap
+            except (sqlite3.Error, OSError) as exc:  # what the store did not wrap
                 self.failure = StoreError(f"the conversation could not be saved ({exc})")
+            except Exception as exc:  # a bug, not the disk: logged, and shown as such
+                self.failure = internal_error(exc, "saving the conversation")
+                self.failure.noting_saved(UNSAVED)
             return None
 
     def later(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:

@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from chatui.core import MessageStatus
+from chatui.core import MessageStatus, StoreError
 from chatui.services.session.branches import MessageTree
 from chatui.services.session.turns import Turn
 from chatui.store.ids import new_id
@@ -31,7 +31,7 @@ async def save_again_if_deleted(session: ChatSession) -> bool:
     session holds as a new conversation, where it goes on saving. True when that happened;
     otherwise the failure stays as it was, to be reported as "Not saved"."""
     recorder, store, failure = session.recorder, session.store, session.recorder.failure
-    if store is None or failure is None or session.conversation_id is None:
+    if store is None or not isinstance(failure, StoreError) or session.conversation_id is None:
         return False
     recorder.failure = None
     if await recorder.call(store.has_conversation, session.conversation_id) is not False:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from chatui.core import ChatError, StoreError
+from chatui.core import ChatError, InternalError, StoreError
 from chatui.services.session.turns import Turn
 
 if TYPE_CHECKING:
@@ -65,9 +65,10 @@ class ReplyCrashed(ReplyMessage):
 
 @dataclass
 class SaveFailed(ReplyMessage):
-    """The store refused a write: the conversation continues unsaved."""
+    """The store refused a write (or saving met a bug: InternalError): the conversation
+    continues unsaved."""
 
-    error: StoreError
+    error: StoreError | InternalError
 
 
 @dataclass

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from textual.worker import Worker
 
-from chatui.core import MessageStatus, Role
+from chatui.core import InternalError, MessageStatus, Role
+from chatui.errorlog import internal_error
 from chatui.services.session.turns import Turn
 from chatui.ui.chat import messages as ui
 from chatui.ui.chat.attachment_bar import chip_labels
 from chatui.ui.chat.reply import SAVED_AS_NEW, ReplyRelay, turn_notices
 from chatui.ui.conversation.entries import AssistantEntry, Entry
 from chatui.ui.conversation.view import ConversationView
+
+Severity = Literal["warning", "error"]
 
 if TYPE_CHECKING:
     from chatui.services.session.chat import ChatSession, SessionEvent
@@ -172,20 +175,28 @@ class Transcript(ConversationView):
     def on_reply_crashed(self, message: ui.ReplyCrashed) -> None:
         if self._attached(message):
             self.end_reply(MessageStatus.ERROR)
-            self.add_notice(f"Internal error: {message.error!r}", "error")
+            error = internal_error(message.error, "showing the reply")
+            error.noting_saved("what arrived is shown; the saved copy may end earlier")
+            self.add_notice(str(error), "error")
 
     def on_save_failed(self, message: ui.SaveFailed) -> None:
         message.stop()
-        text = f"Not saved: {message.error.message}. The conversation continues unsaved."
-        self.tell(message.reply, text)
+        error = message.error
+        if isinstance(error, InternalError):  # a bug, said as such (its traceback is logged)
+            self.tell(message.reply, str(error), "error")
+        else:
+            text = f"Not saved: {error.message}. The conversation continues unsaved."
+            self.tell(message.reply, text)
 
     def on_saved_as_new(self, message: ui.SavedAsNew) -> None:
         message.stop()
         self.tell(message.reply, SAVED_AS_NEW)
 
-    def tell(self, reply: ReplyRelay, text: str) -> None:
-        """A warning under the reply; if its conversation is gone, a toast: it must be said."""
+    def tell(
+        self, reply: ReplyRelay, text: str, kind: Literal["warning", "error"] = "warning"
+    ) -> None:
+        """A notice under the reply; if its conversation is gone, a toast: it must be said."""
         if reply.attached:
-            self.add_notice(text, "warning")
+            self.add_notice(text, kind)
         else:
-            self.notify(text, severity="warning")
+            self.notify(text, severity=kind)

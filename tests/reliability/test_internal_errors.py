@@ -1,0 +1,96 @@
+"""A bug in chatui (here: parsing a chunk fails) is shown as an internal error that names its log,
+is not retried, and keeps what was saved; in `chatui ask` (stderr, exit 1) and on the screen."""
+
+from __future__ import annotations
+
+import re
+import stat
+from pathlib import Path
+
+import pytest
+
+from chatui.providers import openai_chat
+from chatui.ui.chat import reply as reply_relay
+from tests.reliability.cli import run_chatui
+from tests.reliability.harness import MODELS, Env, messages
+from tests.reliability.tui import chat, notices, send, settle
+from tests.wireserver import Reply, WireServer
+
+PROMPT = "Why is the sky blue?"
+BUG = "'list' object has no attribute 'get'"
+
+
+def broken_usage(chunk: object) -> None:
+    raise AttributeError(BUG)
+
+
+def parser_bug() -> None:
+    """Run in the `chatui ask` process: reading the first chunk fails with a parsing bug."""
+    openai_chat._usage = broken_usage  # type: ignore[assignment]
+
+
+def check_log(path: Path) -> None:
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    logged = path.read_text()
+    assert "Traceback (most recent call last)" in logged
+    assert "in broken_usage" in logged and f"AttributeError: {BUG}" in logged
+
+
+def test_ask_says_internal_error_and_does_not_retry(env: Env, wire_server: WireServer) -> None:
+    wire_server.default_reply = Reply(pieces=["never shown"])
+    result = run_chatui(env.environ, "ask", "-m", MODELS["chat"], PROMPT, setup=parser_bug)
+    assert result.returncode == 1 and result.stdout == ""
+    log = env.data / "chatui.log"
+    assert result.stderr == (
+        f"chatui: Internal error: chatui failed while talking to oai (AttributeError: {BUG}). "
+        f"Your message and the reply so far are saved. The traceback is in {log}\n"
+    )
+    assert len(wire_server.generation_requests) == 1  # not retried as a dropped connection
+    check_log(log)
+    user, reply = messages(env.db)
+    assert (user.content, reply.status, reply.content) == (PROMPT, "error", "")
+    assert reply.error is not None and reply.error.startswith("Internal error: ")
+
+
+async def test_tui_says_internal_error_and_does_not_retry(
+    env: Env, wire_server: WireServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(openai_chat, "_usage", broken_usage)
+    wire_server.default_reply = Reply(pieces=["never shown"])
+    app = env.make_app(MODELS["chat"])
+    async with app.run_test(size=(110, 36)) as pilot:
+        await settle(pilot)
+        await send(pilot, PROMPT)
+        (shown,) = notices(app)
+        log = env.data / "chatui.log"
+        assert shown == (
+            f"Internal error: chatui failed while talking to oai (AttributeError: {BUG}). "
+            f"Your message and the reply so far are saved. The traceback is in {log}"
+        )
+        assert "ctrl+r" not in shown and "Connection dropped" not in shown
+        session = chat(app).session
+        assert session is not None and session.turns[-1].status == "error"
+    assert len(wire_server.generation_requests) == 1
+    check_log(log)
+
+
+async def test_a_bug_in_the_screen_names_the_log(
+    env: Env, wire_server: WireServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(self: reply_relay.ReplyRelay, text: str) -> None:
+        raise RuntimeError("the view went away")
+
+    monkeypatch.setattr(reply_relay.TextBatcher, "add", broken)
+    wire_server.default_reply = Reply(pieces=["shown"])
+    app = env.make_app(MODELS["chat"])
+    async with app.run_test(size=(110, 36)) as pilot:
+        await settle(pilot)
+        await send(pilot, PROMPT)
+        (shown,) = notices(app)
+    log = env.data / "chatui.log"
+    assert re.fullmatch(
+        r"Internal error: chatui failed while showing the reply \(RuntimeError: the view went "
+        rf"away\)\. .*\. The traceback is in {re.escape(str(log))}",
+        shown,
+    )
+    assert "in broken" in log.read_text()
