@@ -18,7 +18,7 @@ from chatui.ui.conversation.entries import (
 )
 from chatui.ui.conversation.markdown_blocks import Line
 from chatui.ui.conversation.view import ConversationView
-from tests.ui.conftest import wait_until
+from tests.pilot import wait_until
 
 _E = TypeVar("_E", bound=Entry)
 
