@@ -13,11 +13,10 @@ from typing import Any
 import pytest
 
 from chatui.core import StoreError
-from chatui.exchange import importers as importers_module
 from chatui.exchange.importers import ParsedExport, detect, parse_export, read_export
 from chatui.exchange.tree import CURRENT_BRANCH_NUDGE
 from chatui.services.session.branches import build_tree
-from chatui.store import Transcript, TranscriptStore
+from chatui.store import Transcript, TranscriptStore, queries
 from chatui.store.ids import id_time
 
 EXPORTS = Path(__file__).parent / "exports"
@@ -238,7 +237,7 @@ def test_store_imports_once_all_or_nothing_and_searchable(
     trip = by_title(parsed, "Trip plan ✈️ Kyōto")
     assert store.get_conversation(trip.conversation.id) == trip
     calls = 0
-    original = importers_module.queries.insert_transcript
+    original = queries.insert_transcript
 
     def failing(conn: sqlite3.Connection, transcript: Transcript) -> None:
         nonlocal calls
@@ -247,7 +246,7 @@ def test_store_imports_once_all_or_nothing_and_searchable(
             raise sqlite3.OperationalError("disk I/O error")
         original(conn, transcript)
 
-    monkeypatch.setattr(importers_module.queries, "insert_transcript", failing)
+    monkeypatch.setattr(queries, "insert_transcript", failing)
     with pytest.raises(StoreError, match="not saved"):
         store.import_transcripts(claude().transcripts)
     assert calls == 2 and store.count_conversations() == 3  # the first one was rolled back
