@@ -497,6 +497,7 @@ async def test_disconnect_mid_stream(
         await oai.chat.completions.create(model="test-model", messages=USER)
 
 
+@pytest.mark.timing
 async def test_stall_times_out_and_server_sees_hangup(
     wire_server: WireServer, oai: openai.AsyncOpenAI, claude: anthropic.AsyncAnthropic
 ) -> None:
@@ -739,6 +740,7 @@ async def test_queue_then_default_reply(wire_server: WireServer, oai: openai.Asy
     ]
 
 
+@pytest.mark.timing
 async def test_pacing_is_accurate(wire_server: WireServer, oai: openai.AsyncOpenAI) -> None:
     wire_server.enqueue(Reply(pieces=["t"] * 200, interval=0.001))
     stream = await oai.chat.completions.create(model="test-model", messages=USER, stream=True)
@@ -747,6 +749,7 @@ async def test_pacing_is_accurate(wire_server: WireServer, oai: openai.AsyncOpen
     assert 0.18 < stamps[-1] - stamps[0] < 0.30
 
 
+@pytest.mark.timing
 async def test_fast_long_stream_keeps_schedule(wire_server: WireServer) -> None:
     client = make_oai(wire_server)  # not strict: measure the SDK's ordinary parsing
     wire_server.enqueue(Reply(pieces=["tok "] * 3000, interval=1 / 3000))
@@ -761,6 +764,7 @@ async def test_fast_long_stream_keeps_schedule(wire_server: WireServer) -> None:
     assert 0.95 < sent.finished_at - sent.received_at < 1.5
 
 
+@pytest.mark.timing
 async def test_large_reply_is_quick(wire_server: WireServer) -> None:
     text = "".join(f"word{i} " for i in range(30_000))[:200_000]
     wire_server.enqueue(Reply.from_text(text, size=64))
@@ -780,6 +784,7 @@ async def test_large_reply_is_quick(wire_server: WireServer) -> None:
 # --------------------------------------------------------------------------- lifecycle
 
 
+@pytest.mark.timing
 def test_stop_is_prompt_while_stalling() -> None:
     server = WireServer().start()
     server.enqueue(Reply(stall_after=0))

@@ -3,11 +3,10 @@ config that points two providers at it (one per protocol), and helpers to drive 
 
 from __future__ import annotations
 
-import asyncio
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,8 +19,6 @@ from chatui.store import TranscriptStore
 from chatui.store.records import MessageRecord, Transcript
 from chatui.ui.app import ChatApp
 from chatui.ui.chat.screen import ChatScreen
-from chatui.ui.conversation.entries import AssistantEntry, NoticeEntry
-from chatui.ui.conversation.view import ConversationView
 from tests.e2e.llama import (
     API_KEY,
     BuildFailed,
@@ -30,6 +27,7 @@ from tests.e2e.llama import (
     RecordingProxy,
     build_server,
 )
+from tests.pilot import WAIT, chat, settle
 
 KEY_ENV = "LLAMA_E2E_KEY"
 OPENAI, ANTHROPIC = "llama", "llamaclaude"  # provider names: one per protocol
@@ -37,7 +35,6 @@ PROTOCOLS = (OPENAI, ANTHROPIC)
 MODEL = "smollm2"
 MAX_TOKENS = 48
 SYSTEM_PROMPT = "You are a helpful assistant. Answer briefly."
-WAIT = 90.0  # seconds: a ceiling for any one wait, far above what a reply takes
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -172,33 +169,6 @@ def sent_key(request: Recorded) -> str:
 # ---- driving the app ----------------------------------------------------------------------
 
 
-def chat(app: ChatApp) -> ChatScreen:
-    screen = app.screen
-    assert isinstance(screen, ChatScreen), f"expected the chat screen, not {screen!r}"
-    return screen
-
-
-def screen_text(app: ChatApp) -> str:
-    """The conversation log's visible rows as plain text."""
-    view = chat(app).query_one(ConversationView)
-    return "\n".join(view.render_line(y).text for y in range(view.size.height))
-
-
-def replies(app: ChatApp) -> list[AssistantEntry]:
-    return [e for e in chat(app).view.entries if isinstance(e, AssistantEntry)]
-
-
-def notices(app: ChatApp) -> list[str]:
-    return [e.text for e in chat(app).view.entries if isinstance(e, NoticeEntry)]
-
-
-async def settle(pilot: Pilot[None]) -> None:
-    """Wait (with a ceiling) for every worker, such as the reply stream, then a few frames."""
-    await asyncio.wait_for(pilot.app.workers.wait_for_complete(), WAIT)
-    await pilot.pause()
-    await pilot.pause(0.05)
-
-
 async def send(pilot: Pilot[None], text: str, *, typed: bool = False) -> None:
     """Put `text` in the prompt (as a paste would; key by key if `typed`), press Enter and
     wait for the reply to end."""
@@ -210,7 +180,7 @@ async def enter_prompt(pilot: Pilot[None], text: str, *, typed: bool = False) ->
     if typed:
         await pilot.press(*text)
     else:
-        chat(pilot.app).prompt.insert(text)  # type: ignore[arg-type]
+        chat(pilot.app).prompt.insert(text)
     # Not pilot.press: it waits for the app to go idle, which a streaming reply never does.
     pilot.app.simulate_key("enter")
     await pilot.pause(0)
@@ -228,19 +198,7 @@ async def pick_model(pilot: Pilot[None], query: str, expected: str) -> None:
     await pilot.press("enter")
     await pilot.pause()
     assert isinstance(pilot.app.screen, ChatScreen), "the picker did not close on Enter"
-    screen = chat(pilot.app)  # type: ignore[arg-type]
+    screen = chat(pilot.app)
     assert str(screen.models.current) == expected
     assert screen.session is not None and str(screen.session.model) == expected
     assert screen.status.render().plain.startswith(expected)
-
-
-async def poll(
-    pilot: Pilot[None], check: Callable[[], bool], what: str, timeout: float = WAIT
-) -> None:
-    """Let the app run until `check()` is true; fail naming `what` after `timeout` seconds."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not check():
-        if loop.time() > deadline:
-            raise AssertionError(f"timed out after {timeout:g} s waiting for {what}")
-        await pilot.pause(0.02)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import os
 import socket
 import subprocess
 import threading
@@ -21,6 +22,9 @@ API_KEY = "e2e-secret-key"
 MODEL_ALIAS = "smollm2"
 BUILD_SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "build_llama_server.sh"
 BUILD_TIMEOUT = 3600.0
+#: The environment as the run began: its HOME/XDG/CHATUI_CACHE_DIR find the cached build, not
+#: the temp home each test gets (tests/conftest.py).
+BUILD_ENVIRON = dict(os.environ)
 READY_TIMEOUT = 120.0
 
 
@@ -36,6 +40,7 @@ def build_server() -> tuple[Path, Path]:
             capture_output=True,
             text=True,
             timeout=BUILD_TIMEOUT,
+            env=BUILD_ENVIRON,
             check=False,
         )
     except subprocess.TimeoutExpired as exc:

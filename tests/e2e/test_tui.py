@@ -19,19 +19,14 @@ from tests.e2e.conftest import (
     OPENAI,
     PROTOCOLS,
     SYSTEM_PROMPT,
-    WAIT,
-    chat,
     enter_prompt,
-    notices,
     pick_model,
-    poll,
-    replies,
-    screen_text,
     send,
     sent_key,
-    settle,
 )
 from tests.e2e.llama import API_KEY, LlamaServer, Recorded, RecordingProxy, wait_until
+from tests.pilot import WAIT, chat, notices, replies, screen_text, settle
+from tests.pilot import wait_until as wait_in_app
 
 PATHS = {OPENAI: "/v1/chat/completions", ANTHROPIC: "/v1/messages"}
 PROMPT = "Tell me a fact about the Moon."
@@ -73,7 +68,7 @@ async def test_reply_streams_and_is_saved(e2e: E2E, proxy: RecordingProxy, provi
                 return True
             return bool(session.turns) and not session.busy and session.stats is not None
 
-        await poll(pilot, streaming_or_done, "the reply to start")
+        await wait_in_app(pilot, streaming_or_done, "the reply to start", WAIT)
         await settle(pilot)
         assert not session.busy
         reply = session.turns[-1]
@@ -196,8 +191,8 @@ async def test_escape_stops_then_next_send_works(
     app = e2e.make_app(provider)
     async with app.run_test(size=(100, 40)) as pilot:
         await enter_prompt(pilot, LONG_PROMPT)
-        await poll(pilot, lambda: bool(replies(app)) and len(replies(app)[-1].text) >= 60,
-                   "the reply to start streaming")  # fmt: skip
+        await wait_in_app(pilot, lambda: bool(replies(app)) and len(replies(app)[-1].text) >= 60,
+                          "the reply to start streaming", WAIT)  # fmt: skip
         await pilot.press("escape")
         await settle(pilot)
         session = chat(app).session

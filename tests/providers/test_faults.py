@@ -221,5 +221,5 @@ async def test_consumer_stopping_early_closes_the_stream(
     async for event in stream:
         if isinstance(event, TextDelta):
             break
-    await stream.aclose()  # type: ignore[attr-defined]
+    await stream.aclose()
     assert await asyncio.to_thread(wire_server.wait_for_disconnect, 3.0)

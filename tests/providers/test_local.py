@@ -65,7 +65,7 @@ async def test_cancel_stops_generation_in_the_thread() -> None:
     async for event in stream:
         if isinstance(event, TextDelta) and event.text == "w3 ":
             break
-    await stream.aclose()  # type: ignore[attr-defined]
+    await stream.aclose()
     assert await asyncio.to_thread(fake.closed.wait, 5.0)
     assert fake.produced < 100
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from chatui.core import Finished, ReasoningDelta, TextDelta, Usage, UsageReport
 from chatui.providers import Provider
@@ -13,7 +13,7 @@ NATURAL_STOP = {"chat": "stop", "responses": "completed", "anthropic": "end_turn
 TRUNCATED = {"chat": "length", "responses": "max_output_tokens", "anthropic": "max_tokens"}
 
 
-def text_of(events: list[object]) -> str:
+def text_of(events: Sequence[object]) -> str:
     return "".join(e.text for e in events if isinstance(e, TextDelta))
 
 

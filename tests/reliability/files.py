@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from chatui.store import TranscriptStore
+from tests import transcripts
 
 
 def fill_disk(store: TranscriptStore) -> None:
@@ -60,12 +61,7 @@ def from_newer_version(db: Path) -> None:
     conn.close()
 
 
-def seed(db: Path) -> tuple[str, bytes]:
+def seed_earlier(db: Path) -> tuple[str, bytes]:
     """A database holding one earlier conversation; returns its id and the file's bytes."""
-    with TranscriptStore.open(db) as store:
-        earlier = store.create_conversation("Earlier")
-        user = store.add_message(earlier.id, "user", "Remember this")
-        store.add_message(
-            earlier.id, "assistant", "Remembered.", parent_id=user.id, provider="oai", model="m"
-        )
-    return earlier.id, db.read_bytes()
+    earlier = transcripts.seed("Earlier", [("Remember this", "Remembered.")], model="m", db=db)
+    return earlier, db.read_bytes()

@@ -42,7 +42,7 @@ def test_two_app_instances_stream_into_one_store(env: Env, wire_server: WireServ
     with Tmux(env.root, env.environ, "one") as one, Tmux(env.root, env.environ, "two") as two:
         for term, model in ((one, MODELS["chat"]), (two, MODELS["anthropic"])):
             term.start("-m", model)
-            term.wait_for(lambda t=term, m=model: m in t.screen(), "the app to start")
+            term.wait_for(lambda t=term, m=model: m in t.screen(), "the app to start")  # type: ignore[misc]
         for term, question in ((one, "from one"), (two, "from two")):
             term.type(question)
             term.keys("Enter")

@@ -31,6 +31,7 @@ def test_default_timeouts_notice_a_stall_within_60_s(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("protocol", ["chat", "anthropic"])
+@pytest.mark.timing
 async def test_a_stall_is_reported_after_one_timeout(
     protocol: str, env: Env, wire_server: WireServer
 ) -> None:

@@ -84,6 +84,7 @@ async def test_hostile_reply(protocol: str, env: Env, wire_server: WireServer) -
     assert (reply.status, reply.content) == ("complete", STORED)
 
 
+@pytest.mark.timing
 async def test_huge_replies(env: Env, wire_server: WireServer) -> None:
     """A 1 MB line, a 10,000-line code fence and a 60-deep list: shown, nothing lost, and the
     app never stops answering for long while they stream in and close."""

@@ -18,7 +18,7 @@ from tests.reliability.files import (
     from_newer_version,
     full_disk_after_open,
     read_only,
-    seed,
+    seed_earlier,
 )
 from tests.reliability.harness import MODELS, Env, conversation_ids, messages
 from tests.reliability.terminal import Tmux
@@ -40,6 +40,7 @@ LONG = "".join(
 PASTE = "".join(f"{i:06d} pasted log line with some words in it\n" for i in range(23_000))
 
 
+@pytest.mark.timing
 async def test_1mb_paste_is_sent_and_saved(env: Env, wire_server: WireServer) -> None:
     assert len(PASTE) > 1_000_000
     app = env.make_app()
@@ -130,7 +131,7 @@ def test_ask_with_corrupt_database(env: Env) -> None:
 
 
 def test_ask_with_read_only_newer_or_full_database(env: Env, wire_server: WireServer) -> None:
-    earlier, saved = seed(env.db)
+    earlier, saved = seed_earlier(env.db)
     with read_only(env.data, env.db):
         result = run_chatui(env.environ, "ask", "hello")
     assert env.db.read_bytes() == saved
@@ -157,7 +158,7 @@ def test_ask_with_read_only_newer_or_full_database(env: Env, wire_server: WireSe
 async def test_reply_stays_on_screen_when_not_saved(
     disk: str, env: Env, wire_server: WireServer
 ) -> None:
-    earlier, _ = seed(env.db)
+    earlier, _ = seed_earlier(env.db)
     wire_server.enqueue(Reply.from_text(LONG, size=512))
     with read_only(env.db) if disk != "full" else nullcontext():
         app = env.make_app()
@@ -188,7 +189,7 @@ def test_tui_starts_and_says_what_happened(problem: str, env: Env) -> None:
         env.db.write_bytes(b"\x00garbage" * 100)
         expected = "damaged; it was moved to"
     else:
-        seed(env.db)
+        seed_earlier(env.db)
         expected = "History is off for this session"
         if problem == "newer":
             from_newer_version(env.db)

@@ -11,6 +11,7 @@ import pytest
 
 from chatui.providers import openai_chat
 from chatui.ui.chat import reply as reply_relay
+from chatui.ui.conversation.pacing import TextBatcher
 from tests.reliability.cli import run_chatui
 from tests.reliability.harness import MODELS, Env, messages
 from tests.reliability.tui import chat, notices, send, settle
@@ -26,7 +27,7 @@ def broken_usage(chunk: object) -> None:
 
 def parser_bug() -> None:
     """Run in the `chatui ask` process: reading the first chunk fails with a parsing bug."""
-    openai_chat._usage = broken_usage  # type: ignore[assignment]
+    openai_chat._usage = broken_usage
 
 
 def check_log(path: Path) -> None:
@@ -80,7 +81,7 @@ async def test_a_bug_in_the_screen_names_the_log(
     def broken(self: reply_relay.ReplyRelay, text: str) -> None:
         raise RuntimeError("the view went away")
 
-    monkeypatch.setattr(reply_relay.TextBatcher, "add", broken)
+    monkeypatch.setattr(TextBatcher, "add", broken)
     wire_server.default_reply = Reply(pieces=["shown"])
     app = env.make_app(MODELS["chat"])
     async with app.run_test(size=(110, 36)) as pilot:

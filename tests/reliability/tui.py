@@ -6,13 +6,10 @@ import asyncio
 import time
 from typing import Any
 
-from textual.app import App
 from textual.pilot import Pilot
 
 from chatui.ui.chat.prompt import PromptInput
-from chatui.ui.chat.screen import ChatScreen
-from chatui.ui.conversation.entries import AssistantEntry, NoticeEntry
-from chatui.ui.conversation.view import ConversationView
+from tests.pilot import chat, notices, replies, screen_text, settle
 
 __all__ = [
     "MAX_FREEZE",
@@ -32,26 +29,6 @@ __all__ = [
 #: open paragraph), 2.5 s for the fence (a frame highlights all code that arrived since the
 #: last one). See docs/reliability.md.
 MAX_FREEZE = 5.0
-
-
-def screen_text(app: App[Any]) -> str:
-    """The conversation log's visible rows as plain text."""
-    view = app.screen.query_one(ConversationView)
-    return "\n".join(view.render_line(y).text for y in range(view.size.height))
-
-
-def chat(app: App[Any]) -> ChatScreen:
-    screen = app.screen
-    assert isinstance(screen, ChatScreen)
-    return screen
-
-
-def notices(app: App[Any]) -> list[str]:
-    return [e.text for e in chat(app).view.entries if isinstance(e, NoticeEntry)]
-
-
-def replies(app: App[Any]) -> list[AssistantEntry]:
-    return [e for e in chat(app).view.entries if isinstance(e, AssistantEntry)]
 
 
 async def send(pilot: Pilot[Any], text: str) -> None:
@@ -82,9 +59,3 @@ async def watch_loop(gaps: list[float]) -> None:
         began = time.perf_counter()
         await asyncio.sleep(0.01)
         gaps.append(time.perf_counter() - began - 0.01)
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    """Wait for every worker (the reply stream) and the messages and frame after it."""
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()

@@ -32,7 +32,7 @@ async def test_sending_after_a_deletion_elsewhere_saves_every_branch_anew(tmp_pa
     events = await run(session.send("question two"))
     notes = [e for e in events if isinstance(e, SavedAsNew | NotSaved)]
     assert notes == [SavedAsNew(str(session.conversation_id))]
-    assert session.conversation_id != deleted
+    assert session.conversation_id is not None and session.conversation_id != deleted
     saved = session.store.get_conversation(session.conversation_id)
     assert saved.conversation.title == "question one"
     assert saved.conversation.system_prompt == "sys"

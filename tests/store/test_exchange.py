@@ -210,7 +210,8 @@ def test_invalid_imports_are_clear_errors(
     with pytest.raises(StoreError, match=message):
         import_json(store, _broken(data, change))
     assert store.count_conversations() == 0
-    for bad in (None, [], "text", {"format": EXPORT_FORMAT}):
+    bad_exports: list[object] = [None, [], "text", {"format": EXPORT_FORMAT}]
+    for bad in bad_exports:
         with pytest.raises(StoreError, match="not a chatui export"):
             import_json(store, bad)
 

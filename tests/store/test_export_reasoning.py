@@ -10,8 +10,16 @@ import pytest
 
 from chatui.cli import history as history_cmd
 from chatui.store import TranscriptStore
+from tests.transcripts import seed
 
 THOUGHT = "First, recall that llamas hum."
+PAIR = ("Do llamas hum?", "Yes, they do.")
+
+
+def humming_llamas() -> str:
+    return seed(
+        "Humming llamas", [PAIR], reasoning=THOUGHT, provider="claude", model="claude-sonnet-4-5"
+    )
 
 
 def run(*argv: str) -> int:
@@ -20,21 +28,11 @@ def run(*argv: str) -> int:
     return history_cmd.run(parser.parse_args(["history", *argv]))
 
 
-def seed() -> str:
-    with TranscriptStore.open() as store:
-        conversation = store.create_conversation("Humming llamas")
-        user = store.add_message(conversation.id, "user", "Do llamas hum?")
-        reply = store.add_message(conversation.id, "assistant", "", parent_id=user.id,
-                                  provider="claude", model="claude-sonnet-4-5")  # fmt: skip
-        store.finish_message(reply.id, "Yes, they do.", THOUGHT, "complete")
-        return conversation.id
-
-
 @pytest.mark.parametrize("kind", ["md", "json"])
 def test_export_without_and_with_reasoning(
     data_dir: Path, kind: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    conversation_id = seed()
+    conversation_id = humming_llamas()
     assert run("export", conversation_id, "--format", kind) == 0
     plain = capsys.readouterr().out
     assert "Yes, they do." in plain and THOUGHT not in plain
@@ -50,7 +48,7 @@ def test_export_without_and_with_reasoning(
 
 
 def test_show_with_reasoning_on_request(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    conversation_id = seed()
+    conversation_id = humming_llamas()
     assert run("show", conversation_id[:10]) == 0
     assert THOUGHT not in capsys.readouterr().out
     assert run("show", conversation_id[:10], "--reasoning") == 0
@@ -60,7 +58,7 @@ def test_show_with_reasoning_on_request(data_dir: Path, capsys: pytest.CaptureFi
 def test_import_of_an_export_without_reasoning(
     data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    conversation_id = seed()
+    conversation_id = humming_llamas()
     target = tmp_path / "plain.json"
     assert run("export", conversation_id, "--format", "json", "-o", str(target)) == 0
     assert THOUGHT not in target.read_text()

@@ -106,7 +106,7 @@ def test_failure_to_move_aside_names_the_file(
     def refuse(src: object, dst: object) -> None:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(database.os, "rename", refuse)
+    monkeypatch.setattr(os, "rename", refuse)
     with pytest.raises(StoreError, match="could not be moved aside") as caught:
         TranscriptStore.open(path)
     assert str(path) in str(caught.value)
@@ -174,9 +174,9 @@ def test_read_only_file_opens_for_reading(data_dir: Path, monkeypatch: pytest.Mo
         if not str(target).startswith("file:"):
             target = "file:" + str(target) + "?mode=ro"
             kwargs["uri"] = True
-        return real_connect(target, *args, **kwargs)  # type: ignore[arg-type]
+        return real_connect(target, *args, **kwargs)  # type: ignore[call-overload,no-any-return]
 
-    monkeypatch.setattr(database.sqlite3, "connect", read_only_connect)
+    monkeypatch.setattr(sqlite3, "connect", read_only_connect)
     with TranscriptStore.open() as store:
         assert [s.title for s in store.list_conversations()] == ["old chat"]
         with pytest.raises(StoreError, match=r"was not saved: .*read-only"):

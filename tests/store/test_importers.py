@@ -16,8 +16,7 @@ from chatui.core import StoreError
 from chatui.exchange.importers import ParsedExport, detect, parse_export, read_export
 from chatui.exchange.tree import CURRENT_BRANCH_NUDGE
 from chatui.services.session.branches import build_tree
-from chatui.store import Transcript, TranscriptStore
-from chatui.store import imports as store_imports
+from chatui.store import Transcript, TranscriptStore, queries
 from chatui.store.ids import id_time
 
 EXPORTS = Path(__file__).parent / "exports"
@@ -238,7 +237,7 @@ def test_store_imports_once_all_or_nothing_and_searchable(
     trip = by_title(parsed, "Trip plan ✈️ Kyōto")
     assert store.get_conversation(trip.conversation.id) == trip
     calls = 0
-    original = store_imports.queries.insert_transcript
+    original = queries.insert_transcript
 
     def failing(conn: sqlite3.Connection, transcript: Transcript) -> None:
         nonlocal calls
@@ -247,7 +246,7 @@ def test_store_imports_once_all_or_nothing_and_searchable(
             raise sqlite3.OperationalError("disk I/O error")
         original(conn, transcript)
 
-    monkeypatch.setattr(store_imports.queries, "insert_transcript", failing)
+    monkeypatch.setattr(queries, "insert_transcript", failing)
     with pytest.raises(StoreError, match="not saved"):
         store.import_transcripts(claude().transcripts)
     assert calls == 2 and store.count_conversations() == 3  # the first one was rolled back

@@ -4,18 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-from textual.pilot import Pilot
 
 from chatui.config import load_config
 from chatui.core import ModelRef
 from chatui.store import TranscriptStore
 from chatui.ui.app import ChatApp
-from chatui.ui.chat.screen import ChatScreen
 from chatui.ui.clipboard import Clipboard
-from chatui.ui.conversation.view import ConversationView
 from tests.wireserver import WireServer
 
 AppFactory = Callable[..., ChatApp]
@@ -56,32 +52,3 @@ def make_app(app_env: Path) -> Iterator[AppFactory]:
     yield make
     for store in stores:
         store.close()
-
-
-def screen_text(app: ChatApp) -> str:
-    """The conversation log's visible rows as plain text."""
-    view = app.screen.query_one(ConversationView)
-    return "\n".join(view.render_line(y).text for y in range(view.size.height))
-
-
-def chat(app: ChatApp) -> ChatScreen:
-    screen = app.screen
-    assert isinstance(screen, ChatScreen)
-    return screen
-
-
-async def settle(pilot: Pilot[None]) -> None:
-    """Wait for every worker (the reply stream) and the frames after it."""
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.pause(0.05)
-
-
-async def wait_until(pilot: Pilot[Any], done: Callable[[], bool], seconds: float = 2.0) -> None:
-    """Let frames happen until `done()`; fails after about `seconds`."""
-    for _ in range(round(seconds * 100)):
-        await pilot.pause()
-        if done():
-            return
-        await pilot.pause(0.01)
-    raise AssertionError("condition not reached")

@@ -13,7 +13,8 @@ from chatui.store import TranscriptStore
 from chatui.ui.app import ChatApp
 from chatui.ui.chat.attachment_bar import AttachmentBar, PathDialog
 from chatui.ui.conversation.entries import UserEntry
-from tests.ui.conftest import AppFactory, chat, screen_text, settle
+from tests.pilot import chat, screen_text, settle, toasts
+from tests.ui.conftest import AppFactory
 from tests.wireserver import Reply, WireServer
 
 
@@ -33,13 +34,9 @@ def bar(app: ChatApp) -> AttachmentBar:
     return chat(app).query_one(AttachmentBar)
 
 
-def notices(app: ChatApp) -> list[str]:
-    return [notification.message for notification in app._notifications]
-
-
 async def command(pilot: Pilot[None], text: str) -> None:
     """Type `text` into the prompt and press Enter."""
-    chat(pilot.app).prompt.text = text  # type: ignore[arg-type]
+    chat(pilot.app).prompt.text = text
     await pilot.press("enter")
     await settle(pilot)
 
@@ -74,7 +71,7 @@ async def test_tab_lists_candidates_when_ambiguous(make_app: AppFactory, work: P
         await pilot.press("tab")
         await pilot.pause()
         assert chat(app).prompt.text == "/file to"  # the common prefix
-        assert "todo.txt  tone.txt" in notices(app)
+        assert "todo.txt  tone.txt" in toasts(app)
 
 
 async def test_ctrl_l_dialog_completes_and_attaches(make_app: AppFactory, work: Path) -> None:
@@ -150,7 +147,7 @@ async def test_bad_files_are_refused_and_the_prompt_kept(
     app = make_app()
     async with app.run_test() as pilot:
         await command(pilot, f"/file {typed}")
-        assert any(message in text for text in notices(app)), notices(app)
+        assert any(message in text for text in toasts(app)), toasts(app)
         assert chat(app).prompt.text == f"/file {typed}"  # to be corrected, not retyped
         assert bar(app).files == []
 
@@ -164,9 +161,9 @@ async def test_message_limit_and_same_file_twice(
         await command(pilot, "/file notes.md")
         await command(pilot, "/file notes.md")
         assert [a.name for a in bar(app).files] == ["notes.md"]
-        assert "notes.md was already attached: read it again." in notices(app)
+        assert "notes.md was already attached: read it again." in toasts(app)
         await command(pilot, "/file todo.txt")
-        assert any("the limit is 30 B per message" in text for text in notices(app))
+        assert any("the limit is 30 B per message" in text for text in toasts(app))
         assert [a.name for a in bar(app).files] == ["notes.md"]
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from chatui.ui.app import ChatApp
 from chatui.ui.conversation.entries import AssistantEntry, NoticeEntry, UserEntry
-from tests.ui.conftest import AppFactory, chat, screen_text, settle
+from tests.pilot import chat, screen_text, settle
+from tests.ui.conftest import AppFactory
 from tests.wireserver import Reply, WireServer
 
 LONG = "\n\n".join(f"Paragraph {i} of a long answer, long enough to wrap." for i in range(40))

@@ -9,7 +9,8 @@ from chatui.ui.chat.prompt import PromptInput
 from chatui.ui.conversation.entries import AssistantEntry, NoticeEntry
 from chatui.ui.conversation.view import ConversationView
 from chatui.ui.screens.picker import ModelPicker
-from tests.ui.conftest import AppFactory, chat, screen_text, settle
+from tests.pilot import chat, screen_text, settle
+from tests.ui.conftest import AppFactory
 from tests.wireserver import Reply, WireServer
 
 MARKDOWN = (

@@ -6,7 +6,8 @@ from __future__ import annotations
 import sys
 
 from chatui.ui.clipboard import Clipboard, run_tool
-from tests.ui.conftest import AppFactory, settle
+from tests.pilot import settle
+from tests.ui.conftest import AppFactory
 from tests.wireserver import Reply, WireServer
 
 

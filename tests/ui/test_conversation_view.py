@@ -9,6 +9,7 @@ import pytest
 from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 
+from chatui.core import MessageStatus
 from chatui.ui.conversation.entries import (
     AssistantEntry,
     Entry,
@@ -18,7 +19,7 @@ from chatui.ui.conversation.entries import (
 )
 from chatui.ui.conversation.markdown_blocks import Line
 from chatui.ui.conversation.view import ConversationView
-from tests.ui.conftest import wait_until
+from tests.pilot import wait_until
 
 _E = TypeVar("_E", bound=Entry)
 
@@ -162,7 +163,7 @@ async def test_status_reasoning_and_notices() -> None:
         reply = view.add_assistant("anthropic/claude")
         view.append_reasoning(reply, "Thinking it over")
         view.append(reply, "Partial answer")
-        view.set_status(reply, "interrupted")
+        view.set_status(reply, MessageStatus.INTERRUPTED)
         view.finish(reply)  # keeps the status set before
         view.add_notice("Rate limited: slow down — press ctrl+r to retry", "error")
         await pilot.pause()

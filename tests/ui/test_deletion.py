@@ -2,46 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from textual.command import CommandList, CommandPalette
 from textual.pilot import Pilot
 
 from chatui.store import TranscriptStore
 from chatui.ui.chat.prompt import PromptInput
 from chatui.ui.conversation.entries import NoticeEntry
-from tests.ui.conftest import AppFactory, chat, screen_text, settle
-from tests.ui.test_history import open_history, seed
+from tests.pilot import chat, run_from_palette, screen_text, settle
+from tests.transcripts import seed
+from tests.ui.conftest import AppFactory
+from tests.ui.test_history import open_history
 from tests.wireserver import Reply, WireServer
-
-
-async def until(pilot: Pilot[Any], condition: Callable[[], object], what: str) -> None:
-    for _ in range(500):
-        if condition():
-            return
-        await pilot.pause(0.01)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-async def run_from_palette(pilot: Pilot[Any], title: str) -> None:
-    """Run the palette command `title` once the palette offers it."""
-    app = pilot.app
-    await pilot.press("ctrl+p")
-    await until(pilot, lambda: isinstance(app.screen, CommandPalette), "the palette")
-    await pilot.press(*title)
-
-    def offered() -> bool:
-        commands = app.screen.query_one(CommandList)
-        index = commands.highlighted
-        return index is not None and str(commands.get_option_at_index(index).prompt).startswith(
-            title
-        )
-
-    await until(pilot, offered, f"the palette to offer {title!r}")
-    await pilot.press("enter")
-    await until(pilot, lambda: not isinstance(app.screen, CommandPalette), "the palette to close")
-    await settle(pilot)
 
 
 async def delete_highlighted(pilot: Pilot[Any]) -> None:

@@ -13,26 +13,13 @@ from textual.pilot import Pilot
 
 from chatui.exchange.chatui_json import export_json, import_json
 from chatui.services.history import History
-from chatui.store import TranscriptStore
 from chatui.ui.chat.prompt import PromptInput
 from chatui.ui.conversation.entries import AssistantEntry, UserEntry
 from chatui.ui.screens.history import HistoryScreen
-from tests.ui.conftest import AppFactory, chat, screen_text, settle
+from tests.pilot import chat, screen_text, settle
+from tests.transcripts import seed
+from tests.ui.conftest import AppFactory
 from tests.wireserver import Reply, WireServer
-
-
-def seed(title: str, pairs: list[tuple[str, str]], status: str = "complete") -> str:
-    with TranscriptStore.open() as store:
-        conversation = store.create_conversation(title)
-        parent = None
-        for question, answer in pairs:
-            user = store.add_message(conversation.id, "user", question, parent_id=parent)
-            reply = store.add_message(
-                conversation.id, "assistant", answer, parent_id=user.id, provider="oai",
-                model="test-model", status=status,
-            )  # fmt: skip
-            parent = reply.id
-        return conversation.id
 
 
 async def open_history(pilot: Pilot[Any]) -> HistoryScreen:
@@ -224,8 +211,9 @@ async def test_long_conversation_opens_at_the_end(make_app: AppFactory) -> None:
         assert "answer 149" in screen_text(app)
         await pilot.press("alt+up", "alt+up")  # the last reply, then the last question
         index = view.highlighted
-        assert index is not None and isinstance(view.entries[index], UserEntry)
-        assert "question 149" in view.entries[index].text
+        assert index is not None
+        entry = view.entries[index]
+        assert isinstance(entry, UserEntry) and "question 149" in entry.text
 
 
 async def test_search_hit_keeps_the_spaces_around_the_match(make_app: AppFactory) -> None:

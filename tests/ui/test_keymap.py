@@ -15,7 +15,8 @@ from chatui.cli.main import main
 from chatui.config import parse_config
 from chatui.ui.keymap import ScreenKeys, checked_keymap, keymap_problems, scopes, screen_classes
 from chatui.ui.screens.help import HelpScreen
-from tests.ui.conftest import AppFactory, chat, settle
+from tests.pilot import session_of, settle
+from tests.ui.conftest import AppFactory
 
 
 def overrides(text: str) -> tuple:  # type: ignore[type-arg]
@@ -91,11 +92,11 @@ async def test_remapped_keys_work_and_help_shows_them(app_env: Path, make_app: A
     async with app.run_test(size=(110, 40)) as pilot:
         await pilot.press("h", "i", "enter")
         await settle(pilot)
-        assert chat(app).session is not None and len(chat(app).session.turns) == 2
+        assert len(session_of(app).turns) == 2
         await pilot.press("ctrl+n")  # no longer bound
-        assert len(chat(app).session.turns) == 2
+        assert len(session_of(app).turns) == 2
         await pilot.press("f9")
-        assert chat(app).session.turns == []
+        assert session_of(app).turns == []
         await pilot.press("f1")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)

@@ -10,7 +10,8 @@ from textual.pilot import Pilot
 from chatui.ui.chat.prompt import PromptInput
 from chatui.ui.conversation.view import ConversationView
 from chatui.ui.screens.help import HelpScreen
-from tests.ui.conftest import AppFactory, chat, screen_text, settle
+from tests.pilot import chat, screen_text, settle
+from tests.ui.conftest import AppFactory
 from tests.wireserver import Reply, WireServer
 
 LONG = "\n\n".join(f"Paragraph {i} of a long answer." for i in range(30)) + "\n\nEND-OF-REPLY"
@@ -73,7 +74,7 @@ async def test_typing_into_the_log_types_into_the_prompt(make_app: AppFactory) -
         await pilot.press("shift+tab")
         assert isinstance(app.focused, ConversationView)
         await pilot.press("a", "b", "c")
-        assert app.focused is prompt and prompt.text == "abc"
+        assert prompt.has_focus and prompt.text == "abc"
 
 
 async def test_help_lists_the_paging_keys(make_app: AppFactory) -> None:

@@ -17,7 +17,8 @@ from chatui.ui.app import ChatApp
 from chatui.ui.chat.screen import ChatScreen
 from chatui.ui.conversation.entries import NoticeEntry
 from chatui.ui.screens.history import HistoryScreen
-from tests.ui.conftest import AppFactory, chat, settle
+from tests.pilot import chat, settle
+from tests.ui.conftest import AppFactory
 from tests.wireserver import WireServer
 
 
@@ -49,7 +50,7 @@ async def test_welcome_when_nothing_is_available(bare: Path) -> None:
             await pilot.press("ctrl+b")
             await settle(pilot)
             assert isinstance(app.screen, HistoryScreen)
-            assert app.screen.rows and app.screen.rows[0].title == "kept from before"  # type: ignore[union-attr]
+            assert app.screen.rows and app.screen.rows[0].title == "kept from before"
 
 
 async def test_found_server_is_used_when_nothing_else_is(

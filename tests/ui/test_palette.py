@@ -10,7 +10,8 @@ from textual.pilot import Pilot
 
 from chatui.ui.app import ChatApp
 from chatui.ui.screens.history import HistoryScreen
-from tests.ui.conftest import AppFactory, chat, settle
+from tests.pilot import chat, run_from_palette, session_of, settle
+from tests.ui.conftest import AppFactory
 from tests.wireserver import Reply, WireServer
 
 EVERY_ACTION = {
@@ -49,33 +50,24 @@ async def test_palette_offers_every_action(make_app: AppFactory) -> None:
         assert len(titles) == len(set(titles))
 
 
-async def run_command(pilot: Pilot[None], words: str) -> None:
-    await pilot.press("ctrl+p")
-    await pilot.pause(0.2)
-    await pilot.press(*words)
-    await pilot.pause(0.5)  # the palette searches in a worker
-    await pilot.press("enter")
-    await pilot.pause(0.2)
-
-
 async def test_export_and_search_from_the_palette(
     make_app: AppFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
-        await run_command(pilot, "export as markdown")
+        await run_from_palette(pilot, "export as markdown")
         assert list(tmp_path.glob("*.md")) == []  # nothing saved yet: said so, nothing written
         await pilot.press(*"hello", "enter")
         await settle(pilot)
-        await run_command(pilot, "export as markdown")
+        await run_from_palette(pilot, "export as markdown")
         [exported] = tmp_path.glob("chatui-hello-*.md")
         assert "## User" in exported.read_text() and "hello" in exported.read_text()
-        await run_command(pilot, "search history")
+        await run_from_palette(pilot, "search history")
         assert isinstance(app.screen, HistoryScreen)
         await pilot.press("escape")
         await pilot.pause()
-        assert chat(app).session is not None and len(chat(app).session.turns) == 2
+        assert len(session_of(app).turns) == 2
 
 
 async def test_select_messages_and_switch_branches_from_the_palette(
@@ -89,16 +81,16 @@ async def test_select_messages_and_switch_branches_from_the_palette(
         await settle(pilot)
         await pilot.press("ctrl+r")  # a second answer: [2/2]
         await settle(pilot)
-        await run_command(pilot, "select previous message")
-        await run_command(pilot, "select previous message")
+        await run_from_palette(pilot, "select previous message")
+        await run_from_palette(pilot, "select previous message")
         assert chat(app).view.selected == 0  # the question
-        await run_command(pilot, "select next message")
+        await run_from_palette(pilot, "select next message")
         assert chat(app).view.selected == 1
         session = chat(app).session
         assert session is not None and session.turns[1].content == "second answer"
-        await run_command(pilot, "previous branch")
+        await run_from_palette(pilot, "previous branch")
         assert session.turns[1].content == "first answer"
-        await run_command(pilot, "next branch")
+        await run_from_palette(pilot, "next branch")
         assert session.turns[1].content == "second answer"
 
 
@@ -109,7 +101,7 @@ async def test_screenshot_goes_to_the_data_folder_without_downloads(
     monkeypatch.setenv("XDG_CONFIG_HOME", str(app_env / "home" / ".config"))
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await run_command(pilot, "screenshot")
+        await run_from_palette(pilot, "screenshot")
         await until(pilot, lambda: any("screenshot" in n.message for n in app._notifications))
         [saved] = (app_env / "data").glob("chatui-*.svg")
         assert "<svg" in saved.read_text()

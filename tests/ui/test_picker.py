@@ -15,8 +15,8 @@ from textual.widgets import Input, OptionList
 from chatui.core import ModelRef
 from chatui.ui.app import ChatApp
 from chatui.ui.screens.picker import ModelPicker
-from tests.ui.conftest import AppFactory, chat, settle
-from tests.ui.test_attachments import notices
+from tests.pilot import chat, settle, toasts
+from tests.ui.conftest import AppFactory
 from tests.wireserver import WireServer
 
 
@@ -85,7 +85,7 @@ async def test_enter_takes_a_typed_model_or_says_why_not(
         await settle(pilot)
         await pilot.press("ctrl+o", *"zzz", "enter")
         assert isinstance(app.screen, ModelPicker)  # nothing matches: it stays open, and says
-        assert any("No model matches 'zzz'" in text for text in notices(app))
+        assert any("No model matches 'zzz'" in text for text in toasts(app))
         picker(app).query_one(Input).value = "claude/claude-next"  # not listed, known provider
         await pilot.press("enter")
         assert chat(app).models.current == ModelRef("claude", "claude-next")

@@ -4,7 +4,8 @@ question (ctrl+e), whether the edit is cancelled or sent."""
 from __future__ import annotations
 
 from chatui.ui.chat.prompt import PromptInput
-from tests.ui.conftest import AppFactory, chat, settle
+from tests.pilot import chat, settle
+from tests.ui.conftest import AppFactory
 from tests.wireserver import Reply, WireServer
 
 DRAFT = "my unsent draft"

@@ -11,8 +11,8 @@ import pytest
 from chatui.services import prompt_history
 from chatui.store import TranscriptStore
 from chatui.ui.chat.prompt import PromptInput
-from tests.ui.conftest import AppFactory, settle
-from tests.ui.test_attachments import notices
+from tests.pilot import settle, toasts
+from tests.ui.conftest import AppFactory
 from tests.wireserver import WireServer
 
 
@@ -73,7 +73,7 @@ async def test_a_history_that_cannot_be_saved_is_said_once(
         for text in ("one", "two"):
             await pilot.press(*text, "enter")
             await settle(pilot)
-        warnings = [text for text in notices(app) if "prompt history" in text]
+        warnings = [text for text in toasts(app) if "prompt history" in text]
         assert len(warnings) == 1 and "this run only" in warnings[0]
         assert len(wire_server.generation_requests) == 2  # both were sent all the same
         await pilot.press("up")

@@ -13,8 +13,9 @@ from textual.theme import BUILTIN_THEMES
 
 from chatui.ui.app import ChatApp
 from chatui.ui.conversation.selection import READABLE, contrast
-from tests.ui.conftest import AppFactory, chat, settle
-from tests.ui.test_snapshots import seed
+from tests.pilot import chat, settle
+from tests.transcripts import streaming_chat
+from tests.ui.conftest import AppFactory
 
 Rows = list[list[Segment]]
 
@@ -70,7 +71,7 @@ async def test_the_selection_is_visible_and_readable_in_every_theme(
 ) -> None:
     if no_color:
         monkeypatch.setenv("NO_COLOR", "1")
-    app = make_app(resume_id=seed())
+    app = make_app(resume_id=streaming_chat())
     async with app.run_test(size=(90, 34)) as pilot:
         await settle(pilot)
         themes = ["textual-dark"] if no_color else list(BUILTIN_THEMES)

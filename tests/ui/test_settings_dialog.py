@@ -11,7 +11,8 @@ from textual.widgets import Input, Label, TextArea
 from chatui.ui.app import ChatApp
 from chatui.ui.chat.prompt import PromptInput
 from chatui.ui.screens.settings import SettingsDialog
-from tests.ui.conftest import AppFactory, chat, settle
+from tests.pilot import chat, run_from_palette, settle
+from tests.ui.conftest import AppFactory
 from tests.wireserver import WireServer
 
 PRESETS = """
@@ -134,12 +135,7 @@ async def test_palette_preset_applies_to_the_conversation_and_its_model(
         await settle(pilot)
         await pilot.press(*"first", "enter")
         await settle(pilot)
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*"Use preset: pirate")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
-        await pilot.pause()
+        await run_from_palette(pilot, "Use preset: pirate")
         status = chat(app).status.render().plain
         assert "claude/claude-test" in status and "[preset: pirate]" in status
         assert saved_settings(app) == (
@@ -161,12 +157,7 @@ async def test_palette_offers_both_settings_commands(make_app: AppFactory) -> No
         await settle(pilot)
         titles = [command.title for command in app.get_system_commands(app.screen)]
         assert "System prompt" in titles and "Conversation settings" in titles
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*"System prompt")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
-        await pilot.pause()
+        await run_from_palette(pilot, "System prompt")
         assert isinstance(app.screen, SettingsDialog)
         assert app.screen.query_one("#settings-system", TextArea).has_focus
 

@@ -9,8 +9,8 @@ import pytest
 from textual.pilot import Pilot
 
 from chatui.ui.chat.attachment_bar import AttachmentBar
-from tests.ui.conftest import AppFactory, chat
-from tests.ui.test_snapshots import settle
+from tests.pilot import chat, settle_for_snapshot
+from tests.ui.conftest import AppFactory
 
 
 def test_prompt_with_two_chips(
@@ -23,10 +23,10 @@ def test_prompt_with_two_chips(
     monkeypatch.chdir(work)
 
     async def attach_two(pilot: Pilot[Any]) -> None:
-        await settle(pilot)  # mounted, the prompt focused
-        bar = chat(pilot.app).query_one(AttachmentBar)  # type: ignore[arg-type]
+        await settle_for_snapshot(pilot)  # mounted, the prompt focused
+        bar = chat(pilot.app).query_one(AttachmentBar)
         for count, name in enumerate(("notes.md", "main.py"), 1):
-            chat(pilot.app).prompt.text = f"/file {name}"  # type: ignore[arg-type]
+            chat(pilot.app).prompt.text = f"/file {name}"
             await pilot.press("enter")
             for _ in range(200):
                 if len(bar.files) == count:
@@ -34,6 +34,6 @@ def test_prompt_with_two_chips(
                 await pilot.pause(0.01)
             assert len(bar.files) == count
         await pilot.press(*"what do these do?")
-        await settle(pilot)
+        await settle_for_snapshot(pilot)
 
     assert snap_compare(make_app(), terminal_size=(90, 20), run_before=attach_two)

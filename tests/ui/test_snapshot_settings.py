@@ -7,8 +7,8 @@ from typing import Any
 from textual.pilot import Pilot
 
 from chatui.services.session.settings import ConversationSettings
+from tests.pilot import settle_for_snapshot
 from tests.ui.conftest import AppFactory
-from tests.ui.test_snapshots import settle
 
 PRESET = ConversationSettings(
     "You review Python code.\nPoint out bugs first, then style.", 0.2, 1024, "review"
@@ -17,13 +17,13 @@ PRESET = ConversationSettings(
 
 def test_settings_dialog(snap_compare: Any, make_app: AppFactory) -> None:
     async def open_dialog(pilot: Pilot[Any]) -> None:
-        await settle(pilot)
+        await settle_for_snapshot(pilot)
         await pilot.press("ctrl+g")
         await pilot.pause()
         for widget in pilot.app.screen.query("*").results():  # no blinking cursor in the image
             if hasattr(widget, "cursor_blink"):
                 widget.cursor_blink = False
-        await settle(pilot)
+        await settle_for_snapshot(pilot)
 
     app = make_app(settings=PRESET)
     assert snap_compare(app, terminal_size=(90, 34), run_before=open_dialog)

@@ -15,8 +15,9 @@ from textual.pilot import Pilot
 from chatui.store import TranscriptStore
 from chatui.ui.chat.screen import ChatScreen
 from chatui.ui.conversation.entries import AssistantEntry
-from tests.ui.conftest import AppFactory, chat, screen_text, settle, wait_until
-from tests.ui.test_history import seed
+from tests.pilot import chat, palette_offers, screen_text, settle, wait_until
+from tests.transcripts import seed
+from tests.ui.conftest import AppFactory
 from tests.wireserver import Reply, WireServer
 
 LONG = [f"word{i} " for i in range(3000)]  # a minute: it never ends by itself here
@@ -46,7 +47,7 @@ async def leave_and_type(pilot: Pilot[Any], how: str, after_escape: bool) -> Non
         at_once(pilot, *first, "ctrl+p")
         await wait_until(pilot, lambda: isinstance(pilot.app.screen, CommandPalette))
         await pilot.press(*"new chat")
-        await pilot.pause(0.5)  # the palette searches in a worker
+        await wait_until(pilot, lambda: palette_offers(pilot.app, "new chat"), "New chat")
     else:
         at_once(pilot, *first, "ctrl+b")
         await wait_until(pilot, lambda: len(getattr(pilot.app.screen, "rows", ())) == 2)

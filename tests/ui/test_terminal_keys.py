@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.app import App
@@ -23,7 +24,8 @@ from chatui.ui.screens.history import HistoryScreen
 from chatui.ui.screens.picker import ModelPicker
 from chatui.ui.screens.settings import SettingsDialog
 from chatui.ui.terminal_keys import MODIFY_OTHER_KEYS_ON, TerminalDriver, key_name
-from tests.ui.conftest import AppFactory, chat
+from tests.pilot import chat, session_of
+from tests.ui.conftest import AppFactory
 from tests.ui.terminal_bytes import SENT, TERMINALS, audit_table, parsed, works
 
 DOCS = Path(__file__).parents[2] / "docs" / "keys.md"
@@ -34,7 +36,7 @@ async def no_file(path: str) -> str | None:
 
 
 #: How each scope's screen is opened over the chat screen (None: it is the chat screen).
-OPEN: dict[str, Callable[[ChatApp], Screen[object]] | None] = {
+OPEN: dict[str, Callable[[ChatApp], Screen[Any]] | None] = {
     "Everywhere": None,
     "Chat": None,
     "History": lambda app: HistoryScreen(),
@@ -123,7 +125,7 @@ async def test_newline_keys_from_terminal_bytes(make_app: AppFactory, sent: str)
         await feed(pilot, "\x1by")  # ESC-prefixed Alt+Y copies (nothing here): it types no "y"
         await feed(pilot, "\r")
         assert prompt.text == ""  # Enter sent it
-        assert chat(app).session is not None and chat(app).session.turns[0].content == "a\nb"
+        assert session_of(app).turns[0].content == "a\nb"
 
 
 def test_the_driver_asks_for_modify_other_keys_and_puts_it_back(

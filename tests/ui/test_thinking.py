@@ -9,37 +9,37 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
-from chatui.store import TranscriptStore
+from chatui.core import MessageStatus
 from chatui.ui.conversation.entries import AssistantEntry, EntryStyles
 from chatui.ui.conversation.plain_text import StreamingPlain
 from chatui.ui.conversation.thinking_block import ThinkingBlock
-from tests.ui.conftest import AppFactory, chat, screen_text, settle
+from tests.pilot import (
+    chat,
+    run_from_palette,
+    screen_text,
+    settle,
+    settle_for_snapshot,
+    wait_until,
+)
+from tests.transcripts import seed
+from tests.ui.conftest import AppFactory
 from tests.ui.test_conversation_view import ViewApp, rows, view_of
-from tests.ui.test_snapshots import settle as snapshot_settle
 from tests.wireserver import Reply, WireServer
 
 THOUGHT = "The user greets me.\nA short, friendly answer fits."
 
 
 def seed_with_reasoning() -> str:
-    with TranscriptStore.open() as store:
-        conversation = store.create_conversation("Thoughtful")
-        user = store.add_message(conversation.id, "user", "Hello?")
-        reply = store.add_message(
-            conversation.id, "assistant", "", parent_id=user.id, provider="claude",
-            model="claude-sonnet-4-5", status="streaming",
-        )  # fmt: skip
-        store.finish_message(reply.id, "Hi! How can I help?", THOUGHT, "complete")
-        return conversation.id
+    pair = ("Hello?", "Hi! How can I help?")
+    return seed(
+        "Thoughtful", [pair], reasoning=THOUGHT, provider="claude", model="claude-sonnet-4-5"
+    )
 
 
 async def wait_for(pilot: Pilot[Any], text: str) -> str:
-    for _ in range(200):
-        shown = screen_text(pilot.app)  # type: ignore[arg-type]
-        if text in shown:
-            return shown
-        await pilot.pause(0.01)
-    raise AssertionError(f"{text!r} never shown")
+    """The conversation's visible text once it shows `text`."""
+    await wait_until(pilot, lambda: text in screen_text(pilot.app), f"{text!r} on screen")
+    return screen_text(pilot.app)
 
 
 async def test_reasoning_streams_collapsed_and_ctrl_t_toggles(
@@ -113,12 +113,7 @@ async def test_palette_switches_extended_thinking_for_the_conversation(
     app = make_app("claude/claude-sonnet-4-5")
     async with app.run_test(size=(90, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*"Extended thinking")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
-        await settle(pilot)
+        await run_from_palette(pilot, "Extended thinking")
         screen = chat(app)
         assert screen.session is not None and screen.session.options.thinking_budget == 4096
         await pilot.press(*"think", "enter")
@@ -199,7 +194,7 @@ async def test_closed_block_costs_one_row_and_no_wrapping(
 
 
 def test_reasoning_is_never_markup() -> None:
-    entry = AssistantEntry("m", "complete", thinking_open=True)
+    entry = AssistantEntry("m", MessageStatus.COMPLETE, thinking_open=True)
     entry.reasoning = ThinkingBlock()
     entry.reasoning.append("[bold red]not markup[/] **nor markdown** \x1b[31m")
     text = "".join(segment.text for row in entry.render(80, EntryStyles()) for segment in row)
@@ -208,9 +203,9 @@ def test_reasoning_is_never_markup() -> None:
 
 def test_expanded_thinking_snapshot(snap_compare: Any, make_app: AppFactory) -> None:
     async def expand(pilot: Pilot[Any]) -> None:
-        await snapshot_settle(pilot)
+        await settle_for_snapshot(pilot)
         await pilot.press("ctrl+t")
-        await snapshot_settle(pilot)
+        await settle_for_snapshot(pilot)
 
     app = make_app(resume_id=seed_with_reasoning())
     assert snap_compare(app, terminal_size=(90, 24), run_before=expand)

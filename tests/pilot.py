@@ -1,0 +1,113 @@
+"""Driving the chat app through Pilot: the chat screen, what it shows, and waiting on conditions."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+from textual.app import App
+from textual.command import CommandList, CommandPalette
+from textual.pilot import Pilot
+
+from chatui.services.session.chat import ChatSession
+from chatui.ui.chat.screen import ChatScreen
+from chatui.ui.conversation.entries import AssistantEntry, NoticeEntry
+from chatui.ui.conversation.view import ConversationView
+
+#: Seconds: a ceiling for any one wait, far above what the app takes even on a busy machine.
+WAIT = 90.0
+
+
+def chat(app: App[Any]) -> ChatScreen:
+    """The current screen, which must be the chat screen."""
+    screen = app.screen
+    assert isinstance(screen, ChatScreen), f"expected the chat screen, not {screen!r}"
+    return screen
+
+
+def session_of(app: App[Any]) -> ChatSession:
+    """The chat screen's session, which must have started."""
+    session = chat(app).session
+    assert session is not None, "the chat screen has no session"
+    return session
+
+
+def screen_text(app: App[Any]) -> str:
+    """The conversation log's visible rows as plain text."""
+    view = chat(app).query_one(ConversationView)
+    return "\n".join(view.render_line(y).text for y in range(view.size.height))
+
+
+def notices(app: App[Any]) -> list[str]:
+    """The notice lines in the conversation (errors, "Stopped.", ...)."""
+    return [e.text for e in chat(app).view.entries if isinstance(e, NoticeEntry)]
+
+
+def toasts(app: App[Any]) -> list[str]:
+    """The messages of the app's notifications (the toasts in the corner)."""
+    return [str(notification.message) for notification in app._notifications]
+
+
+def replies(app: App[Any]) -> list[AssistantEntry]:
+    return [e for e in chat(app).view.entries if isinstance(e, AssistantEntry)]
+
+
+async def settle(pilot: Pilot[Any]) -> None:
+    """Wait for every worker, such as the reply stream, then for the frames after it."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.pause(0.05)
+
+
+async def wait_until(
+    pilot: Pilot[Any],
+    done: Callable[[], object],
+    what: str = "the condition",
+    seconds: float = 30.0,
+) -> None:
+    """Let frames happen until `done()` is true; fails naming `what` after `seconds` (a ceiling
+    far above what it takes, even on a busy machine)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + seconds
+    await pilot.pause()  # the messages already sent are handled before the first look
+    while not done():
+        if loop.time() > deadline:
+            raise AssertionError(f"timed out after {seconds:g} s waiting for {what}")
+        await pilot.pause(0.01)
+
+
+def palette_offers(app: App[Any], title: str) -> bool:
+    """The command palette is open and its highlighted command's title starts with `title`
+    (case aside): its search, which runs in a worker, has caught up with the typing."""
+    if not isinstance(app.screen, CommandPalette):
+        return False
+    commands = app.screen.query_one(CommandList)
+    index = commands.highlighted
+    if index is None:
+        return False
+    prompt = str(commands.get_option_at_index(index).prompt)
+    return prompt.lower().startswith(title.lower())
+
+
+async def run_from_palette(pilot: Pilot[Any], title: str) -> None:
+    """Open the palette, type `title`, and run that command once the palette offers it."""
+    app = pilot.app
+    await pilot.press("ctrl+p")
+    await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette), "the palette")
+    await pilot.press(*title)
+    await wait_until(pilot, lambda: palette_offers(app, title), f"the palette to offer {title!r}")
+    await pilot.press("enter")
+    await wait_until(pilot, lambda: not isinstance(app.screen, CommandPalette), "the palette")
+    await settle(pilot)
+
+
+async def settle_for_snapshot(pilot: Pilot[Any]) -> None:
+    """Settle with every cursor still and the conversation laid out, so screenshots compare."""
+    for widget in pilot.app.query("*").results():  # a blinking cursor would make images differ
+        if hasattr(widget, "cursor_blink"):
+            widget.cursor_blink = False
+    await pilot.app.workers.wait_for_complete()
+    view = pilot.app.screen_stack[0].query_one(ConversationView)
+    await wait_until(pilot, lambda: view.laid_out, "off-screen history to be laid out")
+    await pilot.pause()
