@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING, cast
 
 from chatui.core import ChatError, ModelRef
 from chatui.services.discovery import discover
-from chatui.ui.chat.onboarding import chosen_model, model_note
 from chatui.ui.chat.status_bar import StatusBar
 from chatui.ui.chat.transcript import Transcript
 from chatui.ui.conversation.markdown_blocks import warm_rendering
+from chatui.ui.onboarding import chosen_model, model_note
 from chatui.ui.screens.picker import ModelPicker
 
 if TYPE_CHECKING:

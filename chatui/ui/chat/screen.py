@@ -21,12 +21,12 @@ from chatui.ui.chat.commands import CHAT_BINDINGS, palette_commands
 from chatui.ui.chat.deletions import OpenConversationDeletion
 from chatui.ui.chat.message_cursor import MESSAGE_ACTIONS, MessageCursor
 from chatui.ui.chat.model_choice import ModelChoice
-from chatui.ui.chat.onboarding import NO_MODEL, UNSET_MODEL, model_note, welcome_text
 from chatui.ui.chat.prompt import PromptInput
 from chatui.ui.chat.status_bar import StatusBar
 from chatui.ui.chat.transcript import Transcript
 from chatui.ui.footer import KeyFooter
 from chatui.ui.keymap import ScreenKeys
+from chatui.ui.onboarding import NO_MODEL, UNSET_MODEL, model_note, welcome_text
 from chatui.ui.screens.history import HistoryScreen, Opened
 from chatui.ui.screens.settings import SettingsActions
 

@@ -9,7 +9,7 @@ from textual.timer import Timer
 from textual.widget import Widget
 
 from chatui.services.session.turns import ReplyStats
-from chatui.ui.chat.onboarding import chosen_model
+from chatui.ui.onboarding import chosen_model
 
 if TYPE_CHECKING:
     from chatui.services.session.chat import ChatSession

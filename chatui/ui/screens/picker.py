@@ -16,8 +16,8 @@ from chatui.config import Config
 from chatui.core import ModelRef
 from chatui.providers import available_providers
 from chatui.services.models import list_all_models
-from chatui.ui.chat.onboarding import no_models_text
 from chatui.ui.keymap import ScreenKeys
+from chatui.ui.onboarding import no_models_text
 
 
 class ModelPicker(ModalScreen[ModelRef | None]):
