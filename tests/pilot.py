@@ -65,12 +65,16 @@ async def wait_until(
     done: Callable[[], object],
     what: str = "the condition",
     seconds: float = 30.0,
+    *,
+    idle_first: bool = True,
 ) -> None:
     """Let frames happen until `done()` is true; fails naming `what` after `seconds` (a ceiling
-    far above what it takes, even on a busy machine)."""
+    far above what it takes, even on a busy machine). `idle_first=False` looks at once: waiting
+    for the app to be idle first would wait out a whole reply that streams without a pause."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + seconds
-    await pilot.pause()  # the messages already sent are handled before the first look
+    if idle_first:
+        await pilot.pause()  # the messages already sent are handled before the first look
     while not done():
         if loop.time() > deadline:
             raise AssertionError(f"timed out after {seconds:g} s waiting for {what}")

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from itertools import pairwise
 from typing import Any
 
 import pytest
+from textual.pilot import Pilot
 
 from chatui.core import GenerationOptions
 from chatui.store.records import MessageRecord
@@ -26,7 +28,15 @@ from tests.e2e.conftest import (
 )
 from tests.e2e.llama import API_KEY, LlamaServer, Recorded, RecordingProxy, wait_until
 from tests.pilot import WAIT, chat, notices, replies, screen_text, settle
-from tests.pilot import wait_until as wait_in_app
+from tests.pilot import wait_until as wait_in_frames
+
+
+async def wait_in_app(
+    pilot: Pilot[None], done: Callable[[], object], what: str, seconds: float
+) -> None:
+    """Wait while a reply streams: look at once and between frames, never for the app to idle."""
+    await wait_in_frames(pilot, done, what, seconds, idle_first=False)
+
 
 PATHS = {OPENAI: "/v1/chat/completions", ANTHROPIC: "/v1/messages"}
 PROMPT = "Tell me a fact about the Moon."
