@@ -14,7 +14,7 @@ from typing import TypeVar
 from chatui import __version__
 from chatui.cli import history_args
 from chatui.core import Attachment, ChatError, ConfigError
-from chatui.services.session.attachments import AttachmentError, decode_text
+from chatui.services.session.files_to_attach import AttachmentError, decode_text
 from chatui.services.session.settings import parse_max_tokens, parse_temperature
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130

@@ -155,7 +155,7 @@ async def test_bad_files_are_refused_and_the_prompt_kept(
 async def test_message_limit_and_same_file_twice(
     make_app: AppFactory, work: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("chatui.services.session.attachments.MAX_MESSAGE_BYTES", 30)
+    monkeypatch.setattr("chatui.services.session.files_to_attach.MAX_MESSAGE_BYTES", 30)
     app = make_app()
     async with app.run_test() as pilot:
         await command(pilot, "/file notes.md")

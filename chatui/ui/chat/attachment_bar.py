@@ -16,7 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from chatui.core.attachments import Attachment, human_size
-from chatui.services.session.attachments import (
+from chatui.services.session.files_to_attach import (
     FILE_COMMAND,
     AttachmentError,
     PathCompletion,

@@ -19,7 +19,7 @@ from textual.widgets.text_area import EditResult
 
 from chatui.core import StoreError
 from chatui.services.prompt_history import MAX_ENTRIES, PromptHistory
-from chatui.services.session.attachments import FILE_COMMAND
+from chatui.services.session.files_to_attach import FILE_COMMAND
 
 MAX_RECALL = MAX_ENTRIES
 #: Ctrl+J is a new line in every terminal; Shift+Enter and Alt+Enter only in those that tell

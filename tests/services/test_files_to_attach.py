@@ -12,15 +12,15 @@ from chatui.core import Attachment, ModelRef, Role
 from chatui.core.attachments import human_size, with_attachments
 from chatui.providers.scripted import ScriptedProvider
 from chatui.services.pool import ProviderPool
-from chatui.services.session import attachments as files
-from chatui.services.session.attachments import (
+from chatui.services.session import files_to_attach as files
+from chatui.services.session.branches import build_tree
+from chatui.services.session.chat import ChatSession
+from chatui.services.session.files_to_attach import (
     AttachmentError,
     add_attachment,
     complete_path,
     read_attachment,
 )
-from chatui.services.session.branches import build_tree
-from chatui.services.session.chat import ChatSession
 from chatui.services.session.turns import Turn, history
 from chatui.store import TranscriptStore
 
