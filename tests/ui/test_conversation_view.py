@@ -10,13 +10,8 @@ from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 
 from chatui.core import MessageStatus
-from chatui.ui.conversation.entries import (
-    AssistantEntry,
-    Entry,
-    EntryLayout,
-    EntryStyles,
-    UserEntry,
-)
+from chatui.ui.conversation.entries import AssistantEntry, Entry, EntryStyles, UserEntry
+from chatui.ui.conversation.layout import EntryLayout
 from chatui.ui.conversation.markdown_blocks import Line
 from chatui.ui.conversation.view import ConversationView
 from tests.pilot import wait_until
@@ -142,7 +137,7 @@ async def test_history_adds_no_widgets_nor_work_per_frame(monkeypatch: pytest.Mo
                 old, f"Answer {i} with a list:\n\n- one\n- two\n\n```python\nx = {i}\n```\n"
             )
             view.finish(old)
-        await wait_until(pilot, lambda: view.laid_out)  # history is laid out in the background
+        await wait_until(pilot, lambda: view.laid_out)  # the last screens are laid out
         laid_out: list[Entry] = []
         monkeypatch.setattr(UserEntry, "render", spy_on(UserEntry.render, laid_out))
         monkeypatch.setattr(AssistantEntry, "render", spy_on(AssistantEntry.render, laid_out))
@@ -260,7 +255,7 @@ async def test_resize_lays_out_what_is_in_view_and_keeps_the_reader_in_place(
 
         def counted(self: EntryLayout, *args: Any) -> tuple[int | None, int]:
             before = len(laid_out)
-            result = layout(self, *args)
+            result: tuple[int | None, int] = layout(self, *args)
             per_frame.append(len(laid_out) - before)
             return result
 
@@ -269,8 +264,8 @@ async def test_resize_lays_out_what_is_in_view_and_keeps_the_reader_in_place(
         assert 0 < per_frame[0] < 20  # what is in view, and a little more: not all 120
         assert view.entry_at(0) == 60 and rows(view)[1].startswith("question 30")
         await wait_until(pilot, lambda: view.laid_out)
-        assert len(laid_out) == 120 and view.entry_at(0) == 60
-        assert rows(view)[1].startswith("question 30")
+        assert len(laid_out) < 40  # the screen and one more above and below: not all 120
+        assert view.entry_at(0) == 60 and rows(view)[1].startswith("question 30")
 
 
 async def test_a_system_message_is_shown_as_the_systems_not_yours() -> None:

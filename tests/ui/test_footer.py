@@ -6,6 +6,7 @@ from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
 from chatui.ui.app import ChatApp
+from tests.pilot import wait_until
 from tests.ui.conftest import AppFactory
 
 
@@ -23,32 +24,29 @@ def shown_keys(app: ChatApp) -> list[str]:
 async def test_a_narrow_footer_keeps_help_quit_and_the_new_line_key(make_app: AppFactory) -> None:
     app = make_app()
     async with app.run_test(size=(40, 15)) as pilot:
-        await pilot.pause()
-        assert shown_keys(app) == ["f1 Help", "^q Quit", "^j New line"]
+        narrow = ["f1 Help", "^q Quit", "^j New line"]
+        await wait_until(pilot, lambda: shown_keys(app) == narrow, "the compact footer")
         await pilot.press("ctrl+f")
-        await pilot.pause()
-        assert shown_keys(app) == ["f1 Help", "^q Quit", "⏎ Open"]
+        in_history = ["f1 Help", "^q Quit", "⏎ Open"]
+        await wait_until(pilot, lambda: shown_keys(app) == in_history, "the history's footer")
 
 
 async def test_a_wide_footer_lists_the_screen_keys_in_their_order(make_app: AppFactory) -> None:
     app = make_app()
     async with app.run_test(size=(160, 30)) as pilot:
-        await pilot.pause()
-        assert shown_keys(app) == [
-            "f1 Help",
-            "^q Quit",
-            "^j New line",
-            "^o Model",
-            "^f History",
-            "^n New chat",
-        ]  # stop, retry and the message actions appear once there is a message
+        keys = ["f1 Help", "^q Quit", "^j New line", "^o Model", "^f History", "^n New chat"]
+        # stop, retry and the message actions appear once there is a message
+        await wait_until(pilot, lambda: shown_keys(app) == keys, "the footer's keys")
 
 
 async def test_nothing_shows_right_of_the_palette_key(make_app: AppFactory) -> None:
     """Keys that don't fit scroll under the palette's key; none may peek out after it."""
     app = make_app()
     async with app.run_test(size=(60, 15)) as pilot:
-        await pilot.pause()
-        footer = app.screen.query_one(Footer)
-        palette = footer.query_one(".-command-palette", FooterKey)
-        assert palette.region.right == footer.region.right
+
+        def palette_at_the_right() -> bool:
+            footer = app.screen.query_one(Footer)
+            palettes = footer.query(".-command-palette").results(FooterKey)
+            return any(key.region.right == footer.region.right > 0 for key in palettes)
+
+        await wait_until(pilot, palette_at_the_right, "the palette key at the right end")

@@ -84,13 +84,11 @@ class Transcript(ConversationView):
             label, chips = self.branch_label(turn), chip_labels(turn.attachments)
             self.entry_for[turn] = self.add_user(turn.content + label, chips)
             return
-        entry = self.add_assistant(turn.model_label + self.branch_label(turn))
+        label = turn.model_label + self.branch_label(turn)
+        entry = self.add_assistant(label, MessageStatus(turn.status), turn.content)
         self.entry_for[turn] = entry
         if turn.reasoning:
             self.append_reasoning(entry, turn.reasoning)
-        self.append(entry, turn.content)
-        if turn.status != MessageStatus.COMPLETE:
-            self.set_status(entry, turn.status)
         self.finish(entry)
         for text, kind in turn_notices(turn, self.max_tokens()):
             self.add_notice(text, kind)

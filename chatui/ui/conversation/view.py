@@ -16,18 +16,18 @@ from chatui.core import MessageStatus
 from chatui.ui.conversation.entries import (
     AssistantEntry,
     Entry,
-    EntryLayout,
     EntryStyles,
-    FramePacer,
     NoticeEntry,
     NoticeKind,
     UserEntry,
 )
+from chatui.ui.conversation.layout import EntryLayout
 from chatui.ui.conversation.markdown_blocks import Line
+from chatui.ui.conversation.pacing import FramePacer
 from chatui.ui.conversation.selection import SelectionLook
 from chatui.ui.conversation.thinking_block import ThinkingBlock
 
-BACKGROUND_SECONDS = 0.004  # per frame, laying out entries out of view (after a resize, say)
+MARGIN_SECONDS = 0.004  # per frame, laying out pieces near the view but out of it
 _STRIPS_KEPT = 4000  # cached row strips; a few screens' worth
 _NO_ROW: Line = []  # a gap between entries, or below the last one
 _E = TypeVar("_E", bound=Entry)
@@ -41,7 +41,8 @@ class ConversationView(ScrollView, can_focus=True):
     Appending to a reply only marks it dirty; at most once per frame (paced by what frames cost)
     dirty entries in view are laid out again (for a streamed reply, only its open tail block is
     rendered anew) and the view follows the bottom unless the user scrolled away (`anchor()`).
-    Entries out of view (a loaded history, everything after a resize) are laid out lazily.
+    Entries out of view (a loaded history, everything after a resize) are laid out only when
+    the view comes near them: opening a long conversation costs what its last screen costs.
     """
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {f"conversation-view--{part}" for part in _PARTS}
@@ -90,8 +91,12 @@ class ConversationView(ScrollView, can_focus=True):
 
     @property
     def laid_out(self) -> bool:
-        """Whether every entry is laid out at the current width (else some are estimates)."""
-        return not self._layout.dirty
+        """Whether what is on screen and near it is laid out (the rest counts estimates)."""
+        return self._layout.needs_layout(self._view()) is None
+
+    @property
+    def pieces_laid_out(self) -> int:  # an entry, or a section of a long one: for tests
+        return self._layout.pieces_laid_out
 
     def add_user(self, text: str, chips: tuple[str, ...] = ()) -> UserEntry:
         """Show a prompt the user sent (plain text), with chips for the files sent with it."""
@@ -102,10 +107,14 @@ class ConversationView(ScrollView, can_focus=True):
         return self._add(UserEntry(text, speaker="system"))
 
     def add_assistant(
-        self, model_label: str, status: MessageStatus = MessageStatus.STREAMING
+        self,
+        model_label: str,
+        status: MessageStatus = MessageStatus.STREAMING,
+        text: str | None = None,
     ) -> AssistantEntry:
-        """Start a reply from `model_label`; feed it with `append` and end it with `finish`."""
-        return self._add(AssistantEntry(model_label, status, self.thinking_open))
+        """Start a reply from `model_label`; feed it with `append` and end it with `finish`.
+        Given its `text`, a finished reply (from the history), laid out only when seen."""
+        return self._add(AssistantEntry(model_label, status, self.thinking_open, text))
 
     def add_notice(self, text: str, kind: NoticeKind = "info") -> NoticeEntry:
         """Show an error, warning or info line."""
@@ -113,8 +122,7 @@ class ConversationView(ScrollView, can_focus=True):
 
     def append(self, entry: AssistantEntry, text: str) -> None:
         """Add streamed reply text. Cheap: the reply is laid out at most once per frame."""
-        entry.body.append(text)
-        entry.answered = entry.answered or bool(text)
+        entry.append(text)
         self._mark_dirty(entry)
 
     def append_reasoning(self, entry: AssistantEntry, text: str) -> None:
@@ -134,7 +142,7 @@ class ConversationView(ScrollView, can_focus=True):
 
         The status becomes `status` if given, else "complete" unless `set_status` set another.
         """
-        entry.body.finish()
+        entry.finish()
         if status is not None:
             entry.status = status
         elif entry.status == MessageStatus.STREAMING:
@@ -176,13 +184,11 @@ class ConversationView(ScrollView, can_focus=True):
         self.refresh()
 
     @property
-    def highlighted(self) -> int | None:
-        """Index of the highlighted entry, if any."""
+    def highlighted(self) -> int | None:  # the highlighted entry's index
         return self._highlighted
 
     def go(self, where: str) -> None:
-        """Scroll to the "top", the "end" (and follow), or a page "up" (pauses following) or
-        "down"."""
+        """Scroll to the "top", the "end" (and follow), or a page "up" or "down"."""
         page = self.scrollable_content_region.height
         if where == "top":
             self.scroll_home(animate=False)
@@ -229,8 +235,9 @@ class ConversationView(ScrollView, can_focus=True):
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)
         self._following = new_value >= self.max_scroll_y
-        if self._layout.blank_in(round(new_value), self.size.height):
-            self._schedule(urgent=True)  # rows coming into view are not laid out yet
+        need = self._layout.needs_layout(self._view())
+        if need is not None:  # rows coming into view (or near it) are not laid out yet
+            self._schedule(urgent=need == "view")
 
     def on_mount(self) -> None:
         self.anchor()
@@ -264,7 +271,7 @@ class ConversationView(ScrollView, can_focus=True):
             styles = EntryStyles(**{part: style(f"conversation-view--{part}") for part in _STYLED})
             if styles != self._styles:
                 self._styles = styles
-                self._layout.dirty.update(range(len(self._layout.entries)))
+                self._layout.restyled()
         return self._styles
 
     def _flush(self) -> None:
@@ -273,16 +280,19 @@ class ConversationView(ScrollView, can_focus=True):
         if width <= 0 or not self.is_mounted:
             return
         began = perf_counter()
-        top, following = round(self.scroll_y), self._following
-        view = (top, self.scrollable_content_region.height, following)
-        first, new_top = self._layout.layout(width, self._entry_styles(), view, BACKGROUND_SECONDS)
+        view = self._view()
+        first, new_top = self._layout.layout(width, self._entry_styles(), view, MARGIN_SECONDS)
         if first is not None:
             self._changed(first)
-            if not following and new_top != top:  # rows above changed height: keep them still
+            if not view[2] and new_top != view[0]:  # rows above changed height: keep them still
                 self.scroll_to(y=new_top, animate=False)
             self.pacer.laid_out(began, perf_counter() - began)
-        if self._layout.dirty:
-            self._schedule()  # more to lay out, out of view
+        if self._layout.needs_layout(self._view()) is not None:
+            self._schedule()  # more to lay out, near the view
+
+    def _view(self) -> tuple[int, int, bool]:
+        """(top row, height, following the bottom), as the layout wants it."""
+        return round(self.scroll_y), self.scrollable_content_region.height, self._following
 
     def _changed(self, first: int) -> None:
         """Rows from entry `first` on changed: new virtual size, repaint from there down."""
