@@ -139,9 +139,7 @@ class ChatApp(App[None]):
             "Screenshot", "Save an SVG of the screen (to Downloads, else chatui's data folder)",
             lambda: self.set_timer(0.1, self.save_screen),  # once the palette has closed
         )  # fmt: skip
-        if isinstance(screen, ChatScreen):
-            yield from screen.commands()
-        elif isinstance(screen, HistoryScreen):
+        if isinstance(screen, HistoryScreen):
             yield SystemCommand("Undo delete", UNDO_DELETE_HELP, screen.action_undo)
 
     def save_screen(self) -> None:

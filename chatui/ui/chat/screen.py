@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Iterator
+from collections.abc import AsyncGenerator
 from contextlib import suppress
 from typing import TYPE_CHECKING
 
 from textual import events, on
-from textual.app import ComposeResult, SystemCommand
+from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.worker import Worker, WorkerCancelled, WorkerFailed
 
@@ -17,7 +17,7 @@ from chatui.services.session import chat
 from chatui.ui.chat import messages as ui
 from chatui.ui.chat import thinking
 from chatui.ui.chat.attachment_bar import Attacher, AttachmentBar
-from chatui.ui.chat.commands import CHAT_BINDINGS, palette_commands
+from chatui.ui.chat.commands import CHAT_BINDINGS, ChatCommands
 from chatui.ui.chat.deletions import OpenConversationDeletion
 from chatui.ui.chat.message_cursor import MESSAGE_ACTIONS, MessageCursor
 from chatui.ui.chat.model_choice import ModelChoice
@@ -41,6 +41,7 @@ class ChatScreen(Screen[None]):
     KEYS = ScreenKeys("Chat", 1, PromptInput)
 
     BINDINGS = CHAT_BINDINGS
+    COMMANDS = {ChatCommands}
 
     app: ChatApp
 
@@ -273,6 +274,3 @@ class ChatScreen(Screen[None]):
 
     def action_conversation_settings(self) -> None:
         self.settings_actions.open()
-
-    def commands(self) -> Iterator[SystemCommand]:
-        return palette_commands(self)
