@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator
+import asyncio
+from collections.abc import AsyncGenerator, Callable
 from contextlib import suppress
 from typing import TYPE_CHECKING
 
@@ -57,6 +58,7 @@ class ChatScreen(Screen[None]):
         self.models = ModelChoice(self.view, self.status)
         self.settings_actions = SettingsActions(self)
         self.deletion = OpenConversationDeletion(self)
+        self.opening: str | None = None  # the conversation being read from the store
 
     def compose(self) -> ComposeResult:
         yield self.view
@@ -74,7 +76,13 @@ class ChatScreen(Screen[None]):
         self.prompt.focus()
         self.new_session()
         if self.start.resume_id is not None:
-            self.resume(self.start.resume_id)
+            self.resume(self.start.resume_id, then=self.show_start)
+        else:
+            self.show_start()
+
+    def show_start(self) -> None:
+        """What the app was started with, once its conversation (if any) is open: its notice,
+        the welcome or the model's warm-up, the prompt to send."""
         if self.start.notice:
             self.view.add_notice(self.start.notice, "warning")
         model = self.models.current
@@ -99,6 +107,7 @@ class ChatScreen(Screen[None]):
             options=options,
         )
         stopping = self.view.show_session(session)
+        self.opening = None
         self.settings_actions.reset()
         self.deletion.deleted_id = None
         self.cursor.cancel_edit()
@@ -106,15 +115,44 @@ class ChatScreen(Screen[None]):
         self.refresh_bindings()
         return stopping
 
-    def resume(self, conversation_id: str, message_id: str | None = None) -> None:
-        store, session = self.app.store, self.session
-        if store is None or session is None:
+    def resume(
+        self,
+        conversation_id: str,
+        message_id: str | None = None,
+        then: Callable[[], None] | None = None,
+    ) -> None:
+        """Show a saved conversation in the (new, empty) session, read in a thread; at
+        `message_id`'s branch if given. A new chat or another conversation chosen while it
+        loads wins. `then` runs once it is shown, or failed (the error is a notice), or lost."""
+        if self.app.history is None or self.session is None:
             return
+        self.opening = conversation_id
+        self.run_worker(self._resume(self.session, conversation_id, message_id, then), "resume")
+
+    async def _resume(
+        self,
+        session: chat.ChatSession,
+        conversation_id: str,
+        message_id: str | None,
+        then: Callable[[], None] | None,
+    ) -> None:
+        assert self.app.history is not None
         try:
-            session.load(store.get_conversation(conversation_id))
+            transcript = await asyncio.to_thread(self.app.history.transcript, conversation_id)
         except ChatError as exc:
-            self.view.add_notice(str(exc), "error")
-            return
+            if self.session is session:
+                self.opening = None
+                self.view.add_notice(str(exc), "error")
+        else:
+            if self.session is session and self.opening == conversation_id:
+                self.opening = None
+                session.load(transcript)
+                self.show_opened(session, message_id)
+        if then is not None:
+            then()
+
+    def show_opened(self, session: chat.ChatSession, message_id: str | None) -> None:
+        """Show the conversation just loaded into `session`, at `message_id` if given."""
         if message_id is not None:
             session.show_message(message_id)
         self.view.redraw()
@@ -138,6 +176,9 @@ class ChatScreen(Screen[None]):
     @on(PromptInput.Submitted)
     def _submitted(self, event: PromptInput.Submitted) -> None:
         if self.attacher.command(event.text):
+            return
+        if self.opening is not None:
+            self.notify("Opening the conversation: press Enter again in a moment.")
             return
         if self.view.reply is not None and self.view.reply.stopping:
             self.notify("Saving the stopped reply: press Enter again in a moment.")
