@@ -21,7 +21,7 @@ from chatui.ui.chat.attachment_bar import Attacher, AttachmentBar
 from chatui.ui.chat.commands import CHAT_BINDINGS, ChatCommands
 from chatui.ui.chat.deletions import OpenConversationDeletion
 from chatui.ui.chat.message_cursor import MESSAGE_ACTIONS, MessageCursor
-from chatui.ui.chat.model_choice import ModelChoice
+from chatui.ui.chat.model_choice import ModelChoice, SettingsActions
 from chatui.ui.chat.prompt import PromptInput
 from chatui.ui.chat.status_bar import StatusBar
 from chatui.ui.chat.transcript import Transcript
@@ -29,7 +29,6 @@ from chatui.ui.footer import KeyFooter
 from chatui.ui.keymap import ScreenKeys
 from chatui.ui.onboarding import NO_MODEL, UNSET_MODEL, model_note, welcome_text
 from chatui.ui.screens.history import HistoryScreen, Opened
-from chatui.ui.screens.settings import SettingsActions
 
 if TYPE_CHECKING:
     from chatui.ui.app import ChatApp, Start
@@ -56,8 +55,8 @@ class ChatScreen(Screen[None]):
         self.cursor = MessageCursor(self.view, self.prompt, self.status)
         self.attacher = Attacher(self.attachments, self.prompt)
         self.models = ModelChoice(self.view, self.status)
-        self.settings_actions = SettingsActions(self)
-        self.deletion = OpenConversationDeletion(self)
+        self.settings_actions = SettingsActions(self.view, self.status, self.models)
+        self.deletion = OpenConversationDeletion(self.view, self.action_new_chat, self.resume)
         self.opening: str | None = None  # the conversation being read from the store
 
     def compose(self) -> ComposeResult:
