@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from textual.app import App
-from textual.command import CommandList, CommandPalette
+from textual.command import Command, CommandList, CommandPalette
 from textual.pilot import Pilot
 
 from chatui.services.session.chat import ChatSession
@@ -104,6 +104,21 @@ async def run_from_palette(pilot: Pilot[Any], title: str) -> None:
     await pilot.press("enter")
     await wait_until(pilot, lambda: not isinstance(app.screen, CommandPalette), "the palette")
     await settle(pilot)
+
+
+async def palette_titles(pilot: Pilot[Any]) -> list[str]:
+    """Open the palette and read the commands it lists before anything is typed (what every
+    provider discovered), then close it."""
+    app = pilot.app
+    await pilot.press("ctrl+p")
+    await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette), "the palette")
+    palette = app.screen
+    await wait_until(pilot, lambda: palette.has_class("-ready"), "the palette's commands")
+    options = palette.query_one(CommandList).options
+    titles = [str(option.hit.text) for option in options if isinstance(option, Command)]
+    await pilot.press("escape")
+    await wait_until(pilot, lambda: not isinstance(app.screen, CommandPalette), "the palette")
+    return titles
 
 
 async def settle_for_snapshot(pilot: Pilot[Any]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -85,6 +86,7 @@ class ChatApp(App[None]):
         self.history = History(store) if store is not None else None
         self.start_settings = settings or ConversationSettings.from_config(config)
         self.clipboard_tools = Clipboard()
+        self.theme_saving = asyncio.Lock()  # one preferences write at a time
 
     def get_driver_class(self) -> type[Driver]:
         """On POSIX terminals, Textual's driver with chatui's key parser (see terminal_keys)."""
@@ -116,10 +118,15 @@ class ChatApp(App[None]):
         return wanted or DEFAULT_THEME
 
     def remember_theme(self, theme: object) -> None:
-        try:
-            save_preference("theme", self.theme)
-        except ChatError as exc:
-            self.notify(f"The theme is not remembered: {exc}", severity="warning")
+        """Save the theme picked, in a thread (the theme list previews each one it passes)."""
+        self.run_worker(self._save_theme(), group="save-theme")
+
+    async def _save_theme(self) -> None:
+        async with self.theme_saving:  # each write saves the theme in use when it starts
+            try:
+                await asyncio.to_thread(save_preference, "theme", self.theme)
+            except ChatError as exc:
+                self.notify(f"The theme is not remembered: {exc}", severity="warning")
 
     def action_help(self) -> None:
         from chatui.ui.screens.help import HelpScreen
@@ -139,9 +146,7 @@ class ChatApp(App[None]):
             "Screenshot", "Save an SVG of the screen (to Downloads, else chatui's data folder)",
             lambda: self.set_timer(0.1, self.save_screen),  # once the palette has closed
         )  # fmt: skip
-        if isinstance(screen, ChatScreen):
-            yield from screen.commands()
-        elif isinstance(screen, HistoryScreen):
+        if isinstance(screen, HistoryScreen):
             yield SystemCommand("Undo delete", UNDO_DELETE_HELP, screen.action_undo)
 
     def save_screen(self) -> None:

@@ -329,7 +329,7 @@ async def test_transcript_with_error_is_resumed_with_the_right_history(
     proxy.reset()
     resumed = e2e.make_app(ANTHROPIC, resume_id=conversation_id)
     async with resumed.run_test(size=(100, 40)) as pilot:
-        await pilot.pause()
+        await wait_in_frames(pilot, lambda: chat(resumed).opening is None, "it to open")
         session = chat(resumed).session
         assert session is not None
         assert [t.id for t in session.turns] == [m.id for m in saved]

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
+
+import pytest
 from textual.widgets import TextArea
 
-from chatui.store import TranscriptStore
+from chatui.store import Transcript, TranscriptStore
+from chatui.ui.app import ChatApp
 from chatui.ui.chat.prompt import PromptInput
 from chatui.ui.conversation.entries import AssistantEntry, NoticeEntry
 from chatui.ui.conversation.view import ConversationView
 from chatui.ui.screens.picker import ModelPicker
-from tests.pilot import chat, screen_text, settle
+from tests.pilot import chat, notices, screen_text, session_of, settle, toasts, wait_until
+from tests.transcripts import seed
 from tests.ui.conftest import AppFactory
 from tests.wireserver import Reply, WireServer
 
@@ -195,12 +201,79 @@ async def test_continue_reopens_last_conversation(
     store.close()
     resumed = make_app(resume_id=last)
     async with resumed.run_test() as pilot:
-        await pilot.pause()
-        assert "Hello world" in screen_text(resumed)
+        await wait_until(pilot, lambda: "Hello world" in screen_text(resumed), "the reply shown")
         await pilot.press("s", "enter")
         await settle(pilot)
     body = wire_server.generation_requests[-1].body
     assert [m["content"] for m in body["messages"]] == ["first", "Hello world", "s"]
+
+
+def held_loading(app: ChatApp, monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
+    """Conversations the app opens are read in a thread that waits until the returned release
+    is called (a slow disk); fails if one is read on the event loop (it would wait forever)."""
+    history = app.history
+    assert history is not None
+    read, released = history.transcript, threading.Event()
+
+    def slow_read(conversation_id: str) -> Transcript:
+        assert threading.current_thread() is not threading.main_thread(), "read on the loop"
+        assert released.wait(30), "never released"
+        return read(conversation_id)
+
+    monkeypatch.setattr(history, "transcript", slow_read)
+    return released.set
+
+
+async def test_a_new_chat_started_while_a_conversation_opens_wins(
+    make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    conversation = seed("slow one", [("old question", "old answer")])
+    app = make_app()
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        release = held_loading(app, monkeypatch)
+        chat(app).resume(conversation)
+        await pilot.pause()
+        await pilot.press("ctrl+n")
+        release()
+        await settle(pilot)
+        assert session_of(app).conversation_id is None and session_of(app).turns == []
+        assert "old answer" not in screen_text(app)
+        chat(app).resume(conversation)  # the same, left to load: shown
+        await settle(pilot)
+        assert session_of(app).conversation_id == conversation
+        assert "old answer" in screen_text(app)
+
+
+async def test_enter_while_a_conversation_opens_keeps_the_prompt(
+    make_app: AppFactory, wire_server: WireServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    conversation = seed("slow one", [("old question", "old answer")])
+    app = make_app()
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        release = held_loading(app, monkeypatch)
+        chat(app).resume(conversation)
+        await pilot.press(*"next", "enter")
+        await wait_until(pilot, lambda: any("Opening the conversation" in t for t in toasts(app)))
+        assert chat(app).prompt.text == "next" and wire_server.generation_requests == []
+        release()
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+    body = wire_server.generation_requests[-1].body
+    assert [m["content"] for m in body["messages"]] == ["old question", "old answer", "next"]
+
+
+async def test_a_conversation_that_cannot_be_read_is_an_error_notice(
+    make_app: AppFactory, wire_server: WireServer
+) -> None:
+    app = make_app(resume_id="no-such-conversation", prompt="hello")
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        [error, *_] = notices(app)
+        assert "there is no conversation no-such-conversation" in error, error
+        assert session_of(app).turns[0].content == "hello"  # the start prompt goes on
 
 
 async def test_view_widget_count_is_bounded(make_app: AppFactory) -> None:

@@ -15,7 +15,7 @@ from chatui.cli.main import main
 from chatui.config import parse_config
 from chatui.ui.keymap import ScreenKeys, checked_keymap, keymap_problems, scopes, screen_classes
 from chatui.ui.screens.help import HelpScreen
-from tests.pilot import session_of, settle
+from tests.pilot import session_of, settle, toasts
 from tests.ui.conftest import AppFactory
 
 
@@ -116,7 +116,7 @@ async def test_theme_persists(app_env: Path, make_app: AppFactory) -> None:
         await pilot.pause()
         assert app.theme == "textual-dark"
         app.theme = "nord"
-        await pilot.pause()
+        await settle(pilot)  # saved in a thread
     saved = json.loads((app_env / "data" / "preferences.json").read_text())
     assert saved["theme"] == "nord"
     assert (app_env / "data" / "preferences.json").stat().st_mode & 0o777 == 0o600
@@ -202,3 +202,16 @@ def test_a_new_screen_is_listed_and_checked_with_no_list_to_update() -> None:
     finally:
         Extra.__module__ = __name__  # not chatui's any more, for the other tests
     assert "Extra" not in [s.title for s in scopes()]
+
+
+async def test_a_theme_that_cannot_be_saved_is_a_warning(
+    app_env: Path, make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = make_app()
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        (app_env / "a-file").write_text("")
+        monkeypatch.setenv("CHATUI_DATA_DIR", str(app_env / "a-file" / "data"))
+        app.theme = "nord"
+        await settle(pilot)
+        assert any(t.startswith("The theme is not remembered: ") for t in toasts(app))

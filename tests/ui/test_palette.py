@@ -10,7 +10,7 @@ from textual.pilot import Pilot
 
 from chatui.ui.app import ChatApp
 from chatui.ui.screens.history import HistoryScreen
-from tests.pilot import chat, run_from_palette, session_of, settle
+from tests.pilot import chat, palette_titles, run_from_palette, session_of, settle
 from tests.ui.conftest import AppFactory
 from tests.wireserver import Reply, WireServer
 
@@ -43,8 +43,8 @@ EVERY_ACTION = {
 async def test_palette_offers_every_action(make_app: AppFactory) -> None:
     app = make_app()
     async with app.run_test() as pilot:
-        await pilot.pause()
-        titles = [command.title for command in app.get_system_commands(app.screen)]
+        await settle(pilot)
+        titles = await palette_titles(pilot)
         assert set(titles) >= EVERY_ACTION, EVERY_ACTION - set(titles)
         assert "Keys" not in titles  # Textual's, which looked like a second "Help: keys"
         assert len(titles) == len(set(titles))

@@ -11,7 +11,7 @@ from textual.widgets import Input, Label, TextArea
 from chatui.ui.app import ChatApp
 from chatui.ui.chat.prompt import PromptInput
 from chatui.ui.screens.settings import SettingsDialog
-from tests.pilot import chat, run_from_palette, settle
+from tests.pilot import chat, palette_titles, run_from_palette, settle
 from tests.ui.conftest import AppFactory
 from tests.wireserver import WireServer
 
@@ -155,7 +155,7 @@ async def test_palette_offers_both_settings_commands(make_app: AppFactory) -> No
     app = make_app()
     async with app.run_test(size=(100, 40)) as pilot:
         await settle(pilot)
-        titles = [command.title for command in app.get_system_commands(app.screen)]
+        titles = await palette_titles(pilot)
         assert "System prompt" in titles and "Conversation settings" in titles
         await run_from_palette(pilot, "System prompt")
         assert isinstance(app.screen, SettingsDialog)

@@ -1,13 +1,14 @@
 """The chat screen's keys (every binding has an id, for `[keymap]`), its command palette
-entries (every action by name), and exporting from it."""
+provider (every action by name), and exporting from it."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
+from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from chatui.ui.chat import thinking
 from chatui.ui.chat.message_cursor import MESSAGE_BINDINGS
@@ -99,7 +100,27 @@ CHAT_BINDINGS: list[BindingType] = [
 ]
 
 
-def palette_commands(screen: ChatScreen) -> Iterator[SystemCommand]:
+class ChatCommands(Provider):
+    """The chat screen's palette entries, listed before typing and found by the fuzzy matcher
+    (the app's own, such as Theme and Quit, come from Textual's system commands provider)."""
+
+    def entries(self) -> list[SystemCommand]:
+        """The entries as they are now (thinking's switch says which way it goes)."""
+        return list(chat_entries(cast("ChatScreen", self.screen)))
+
+    async def discover(self) -> Hits:
+        for title, help_text, run, _ in self.entries():
+            yield DiscoveryHit(title, run, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, help_text, run, _ in self.entries():
+            if (score := matcher.match(title)) > 0:
+                yield Hit(score, matcher.highlight(title), run, text=title, help=help_text)
+
+
+def chat_entries(screen: ChatScreen) -> Iterator[SystemCommand]:
+    """Every chat action by name, with a line of help."""
     yield SystemCommand(
         "Pick model", "Choose the model for the next reply", screen.action_pick_model
     )

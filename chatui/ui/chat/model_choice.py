@@ -1,18 +1,25 @@
-"""The model that answers next (the session's): picking it, warming its provider, local servers."""
+"""What answers next and how (both the session's): the model (picking it, warming its provider,
+local servers) and the conversation settings (the dialog, presets, the status badge)."""
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
 from contextlib import suppress
 from typing import TYPE_CHECKING, cast
 
-from chatui.core import ChatError, ModelRef
+from textual.app import SystemCommand
+
+from chatui.core import ChatError, ConfigError, ModelRef
 from chatui.services.discovery import discover
+from chatui.services.models import resolve_model
+from chatui.services.session.settings import ConversationSettings
 from chatui.ui.chat.status_bar import StatusBar
 from chatui.ui.chat.transcript import Transcript
 from chatui.ui.conversation.markdown_blocks import warm_rendering
 from chatui.ui.onboarding import chosen_model, model_note
 from chatui.ui.screens.picker import ModelPicker
+from chatui.ui.screens.settings import SettingsDialog
 
 if TYPE_CHECKING:
     from chatui.ui.app import ChatApp
@@ -85,3 +92,60 @@ class ModelChoice:
             self.transcript.add_notice(text)
         else:
             self.transcript.notify(f"Found local servers: {names}. ctrl+o to pick their models.")
+
+
+class SettingsActions:
+    """The chat's side of conversation settings: opening the dialog, presets (which may also
+    pick the model), the status bar's badge."""
+
+    def __init__(self, transcript: Transcript, status: StatusBar, models: ModelChoice) -> None:
+        self.transcript, self.status, self.models = transcript, status, models
+
+    def reset(self) -> None:
+        """A new conversation starts with the app's settings (the config's, or `chatui -p`'s)."""
+        if self.transcript.session is not None:
+            self.transcript.session.use_settings(self.models.app.start_settings)
+        self.show_badge()
+
+    def show_badge(self) -> None:
+        session = self.transcript.session
+        self.status.show(badge=session.settings.badge if session is not None else "")
+
+    def open(self) -> None:
+        session = self.transcript.session
+        if session is None:
+            return
+
+        def saved(settings: ConversationSettings | None) -> None:
+            if settings is not None and settings != session.settings:
+                self.apply(settings)
+                self.transcript.notify("Conversation settings saved: they apply to the next reply.")
+
+        self.models.app.push_screen(SettingsDialog(session.settings), saved)
+
+    def apply(self, settings: ConversationSettings) -> None:
+        """Use and save `settings` for the current conversation."""
+        if self.transcript.session is not None:
+            self.transcript.session.configure(settings)
+        self.show_badge()
+
+    def use_preset(self, name: str) -> None:
+        """Apply the preset `name` to the current conversation (and its model, if it sets one)."""
+        config = self.models.app.config
+        preset = config.presets[name]
+        self.apply(ConversationSettings.from_config(config, preset))
+        if preset.model is not None:
+            try:
+                self.models.use(resolve_model(config, str(preset.model)))
+            except ConfigError as exc:
+                self.transcript.notify(f"Preset {name}: {exc}", severity="error")
+                return
+        self.transcript.notify(f"Preset {name} applies to the next reply.")
+
+    def commands(self) -> Iterator[SystemCommand]:
+        for name in sorted(self.models.app.config.presets):
+            yield SystemCommand(
+                f"Use preset: {name}",
+                "Apply this preset from the config to the conversation",
+                lambda name=name: self.use_preset(name),
+            )

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Iterator
+import asyncio
+from collections.abc import AsyncGenerator, Callable
 from contextlib import suppress
 from typing import TYPE_CHECKING
 
 from textual import events, on
-from textual.app import ComposeResult, SystemCommand
+from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.worker import Worker, WorkerCancelled, WorkerFailed
 
@@ -17,10 +18,10 @@ from chatui.services.session import chat
 from chatui.ui.chat import messages as ui
 from chatui.ui.chat import thinking
 from chatui.ui.chat.attachment_bar import Attacher, AttachmentBar
-from chatui.ui.chat.commands import CHAT_BINDINGS, palette_commands
+from chatui.ui.chat.commands import CHAT_BINDINGS, ChatCommands
 from chatui.ui.chat.deletions import OpenConversationDeletion
 from chatui.ui.chat.message_cursor import MESSAGE_ACTIONS, MessageCursor
-from chatui.ui.chat.model_choice import ModelChoice
+from chatui.ui.chat.model_choice import ModelChoice, SettingsActions
 from chatui.ui.chat.prompt import PromptInput
 from chatui.ui.chat.status_bar import StatusBar
 from chatui.ui.chat.transcript import Transcript
@@ -28,7 +29,6 @@ from chatui.ui.footer import KeyFooter
 from chatui.ui.keymap import ScreenKeys
 from chatui.ui.onboarding import NO_MODEL, UNSET_MODEL, model_note, welcome_text
 from chatui.ui.screens.history import HistoryScreen, Opened
-from chatui.ui.screens.settings import SettingsActions
 
 if TYPE_CHECKING:
     from chatui.ui.app import ChatApp, Start
@@ -41,6 +41,7 @@ class ChatScreen(Screen[None]):
     KEYS = ScreenKeys("Chat", 1, PromptInput)
 
     BINDINGS = CHAT_BINDINGS
+    COMMANDS = {ChatCommands}
 
     app: ChatApp
 
@@ -54,8 +55,9 @@ class ChatScreen(Screen[None]):
         self.cursor = MessageCursor(self.view, self.prompt, self.status)
         self.attacher = Attacher(self.attachments, self.prompt)
         self.models = ModelChoice(self.view, self.status)
-        self.settings_actions = SettingsActions(self)
-        self.deletion = OpenConversationDeletion(self)
+        self.settings_actions = SettingsActions(self.view, self.status, self.models)
+        self.deletion = OpenConversationDeletion(self.view, self.action_new_chat, self.resume)
+        self.opening: str | None = None  # the conversation being read from the store
 
     def compose(self) -> ComposeResult:
         yield self.view
@@ -73,7 +75,13 @@ class ChatScreen(Screen[None]):
         self.prompt.focus()
         self.new_session()
         if self.start.resume_id is not None:
-            self.resume(self.start.resume_id)
+            self.resume(self.start.resume_id, then=self.show_start)
+        else:
+            self.show_start()
+
+    def show_start(self) -> None:
+        """What the app was started with, once its conversation (if any) is open: its notice,
+        the welcome or the model's warm-up, the prompt to send."""
         if self.start.notice:
             self.view.add_notice(self.start.notice, "warning")
         model = self.models.current
@@ -98,6 +106,7 @@ class ChatScreen(Screen[None]):
             options=options,
         )
         stopping = self.view.show_session(session)
+        self.opening = None
         self.settings_actions.reset()
         self.deletion.deleted_id = None
         self.cursor.cancel_edit()
@@ -105,15 +114,44 @@ class ChatScreen(Screen[None]):
         self.refresh_bindings()
         return stopping
 
-    def resume(self, conversation_id: str, message_id: str | None = None) -> None:
-        store, session = self.app.store, self.session
-        if store is None or session is None:
+    def resume(
+        self,
+        conversation_id: str,
+        message_id: str | None = None,
+        then: Callable[[], None] | None = None,
+    ) -> None:
+        """Show a saved conversation in the (new, empty) session, read in a thread; at
+        `message_id`'s branch if given. A new chat or another conversation chosen while it
+        loads wins. `then` runs once it is shown, or failed (the error is a notice), or lost."""
+        if self.app.history is None or self.session is None:
             return
+        self.opening = conversation_id
+        self.run_worker(self._resume(self.session, conversation_id, message_id, then), "resume")
+
+    async def _resume(
+        self,
+        session: chat.ChatSession,
+        conversation_id: str,
+        message_id: str | None,
+        then: Callable[[], None] | None,
+    ) -> None:
+        assert self.app.history is not None
         try:
-            session.load(store.get_conversation(conversation_id))
+            transcript = await asyncio.to_thread(self.app.history.transcript, conversation_id)
         except ChatError as exc:
-            self.view.add_notice(str(exc), "error")
-            return
+            if self.session is session:
+                self.opening = None
+                self.view.add_notice(str(exc), "error")
+        else:
+            if self.session is session and self.opening == conversation_id:
+                self.opening = None
+                session.load(transcript)
+                self.show_opened(session, message_id)
+        if then is not None:
+            then()
+
+    def show_opened(self, session: chat.ChatSession, message_id: str | None) -> None:
+        """Show the conversation just loaded into `session`, at `message_id` if given."""
         if message_id is not None:
             session.show_message(message_id)
         self.view.redraw()
@@ -137,6 +175,9 @@ class ChatScreen(Screen[None]):
     @on(PromptInput.Submitted)
     def _submitted(self, event: PromptInput.Submitted) -> None:
         if self.attacher.command(event.text):
+            return
+        if self.opening is not None:
+            self.notify("Opening the conversation: press Enter again in a moment.")
             return
         if self.view.reply is not None and self.view.reply.stopping:
             self.notify("Saving the stopped reply: press Enter again in a moment.")
@@ -273,6 +314,3 @@ class ChatScreen(Screen[None]):
 
     def action_conversation_settings(self) -> None:
         self.settings_actions.open()
-
-    def commands(self) -> Iterator[SystemCommand]:
-        return palette_commands(self)

@@ -1,30 +1,22 @@
-"""Conversation settings: the dialog (system prompt, temperature, max tokens) and presets."""
+"""The conversation settings dialog: system prompt, temperature, max tokens."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import TYPE_CHECKING
-
 from rich.text import Text
 from textual import on
-from textual.app import ComposeResult, SystemCommand
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, TextArea
 
-from chatui.core import ConfigError
-from chatui.services.models import resolve_model
 from chatui.services.session.settings import (
     ConversationSettings,
     parse_max_tokens,
     parse_temperature,
 )
 from chatui.ui.keymap import ScreenKeys
-
-if TYPE_CHECKING:
-    from chatui.ui.chat.screen import ChatScreen
 
 HINT = "tab: next field · ctrl+s: save · esc: cancel · applies from the next reply"
 
@@ -115,59 +107,3 @@ class SettingsDialog(ModalScreen[ConversationSettings | None]):
     @on(Button.Pressed, "#settings-cancel")
     def _cancel_pressed(self) -> None:
         self.dismiss(None)
-
-
-class SettingsActions:
-    """The chat screen's side of settings: opening the dialog, presets, the status badge."""
-
-    def __init__(self, screen: ChatScreen) -> None:
-        self.screen = screen
-
-    def reset(self) -> None:
-        """A new conversation starts with the app's settings (the config's, or `chatui -p`'s)."""
-        if self.screen.session is not None:
-            self.screen.session.use_settings(self.screen.app.start_settings)
-        self.show_badge()
-
-    def show_badge(self) -> None:
-        session = self.screen.session
-        self.screen.status.show(badge=session.settings.badge if session is not None else "")
-
-    def open(self) -> None:
-        session = self.screen.session
-        if session is None:
-            return
-
-        def saved(settings: ConversationSettings | None) -> None:
-            if settings is not None and settings != session.settings:
-                self.apply(settings)
-                self.screen.notify("Conversation settings saved: they apply to the next reply.")
-
-        self.screen.app.push_screen(SettingsDialog(session.settings), saved)
-
-    def apply(self, settings: ConversationSettings) -> None:
-        """Use and save `settings` for the current conversation."""
-        if self.screen.session is not None:
-            self.screen.session.configure(settings)
-        self.show_badge()
-
-    def use_preset(self, name: str) -> None:
-        """Apply the preset `name` to the current conversation (and its model, if it sets one)."""
-        config = self.screen.app.config
-        preset = config.presets[name]
-        self.apply(ConversationSettings.from_config(config, preset))
-        if preset.model is not None:
-            try:
-                self.screen.use_model(resolve_model(config, str(preset.model)))
-            except ConfigError as exc:
-                self.screen.notify(f"Preset {name}: {exc}", severity="error")
-                return
-        self.screen.notify(f"Preset {name} applies to the next reply.")
-
-    def commands(self) -> Iterator[SystemCommand]:
-        for name in sorted(self.screen.app.config.presets):
-            yield SystemCommand(
-                f"Use preset: {name}",
-                "Apply this preset from the config to the conversation",
-                lambda name=name: self.use_preset(name),
-            )
