@@ -161,4 +161,5 @@ def read_chatgpt(item: Any) -> SourceConversation:
         updated_at=number(item.get("update_time"), "update_time"),
         messages=messages,
         current=current if isinstance(current, str) else None,
+        replies_span_hidden_nodes=True,
     )
