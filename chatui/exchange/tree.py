@@ -45,9 +45,10 @@ class SourceConversation:
     updated_at: float | None
     messages: list[SourceMessage]
     current: str | None = None  # the node the export shows; None: the newest message
-    #: ChatGPT: an assistant message reached from another one only through hidden nodes (tool
-    #: calls, thoughts) continues that reply. Claude: every message is a reply of its own.
-    replies_span_hidden_nodes: bool = False
+    #: ChatGPT: assistant messages in one chain (text, tool calls and their output, thoughts,
+    #: generated images, canvas documents) are the parts of one reply. Claude: every message
+    #: is a reply of its own.
+    joins_reply_parts: bool = False
 
 
 @dataclass(eq=False, slots=True)
@@ -99,7 +100,7 @@ def _walk(source: SourceConversation) -> tuple[list[_Draft], dict[str, _Draft | 
     drafts: list[_Draft] = []
     resolved: dict[str, _Draft | None] = {}
     # (node, nearest shown ancestor, reasoning waiting for a reply, whether the way down from
-    # that ancestor is a single chain through hidden nodes only, the parent's time)
+    # that ancestor is a single chain, the parent's time)
     start = _start_time(source)
     stack: list[tuple[SourceMessage, _Draft | None, str, bool, float]] = [
         (message, None, "", False, start) for message in reversed(children.get(None, []))
@@ -129,10 +130,9 @@ def _walk(source: SourceConversation) -> tuple[list[_Draft], dict[str, _Draft | 
             if shown is not None:
                 shown.children.append(target)
             drafts.append(target)
-        if node.role is not None:  # a reply continues below only through hidden nodes
+        if node.role is not None:
             pending = ""
-            chain = source.replies_span_hidden_nodes and node.role == "assistant"
-            chain = chain and len(kids) == 1 and kids[0].role is None
+            chain = source.joins_reply_parts and node.role == "assistant" and len(kids) == 1
         resolved[node.key] = target
         stack.extend((kid, target, pending, chain, moment) for kid in reversed(kids))
     if len(resolved) < len(source.messages):
