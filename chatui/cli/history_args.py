@@ -46,8 +46,9 @@ _IMPORT = """Import conversations. The format is recognised from the file:
     tool messages are left out; images and files become placeholders like [image];
   - a claude.ai data export (the .zip or its conversations.json): thinking becomes the
     reply's reasoning; the export names no model, so replies are marked anthropic/claude.
-ChatGPT and Claude conversations get new ids and remember where they came from, so importing
-the same export again skips those already imported. A conversation that cannot be read is
+ChatGPT and Claude conversations remember where they came from: importing the same export
+again skips those already imported, and a later export adds only what is new in them (new
+messages and branches). A conversation that cannot be read is
 reported (with its number and title) and left out; the others are imported together.
 Imported conversations are searchable and open in the app like any other."""
 _IMPORT_EXAMPLES = """examples:

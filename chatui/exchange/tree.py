@@ -8,7 +8,7 @@ import time
 from dataclasses import dataclass, field
 
 from chatui.core import MessageStatus
-from chatui.store.ids import id_at, new_id
+from chatui.store.ids import id_at, id_for
 from chatui.store.records import ConversationRecord, MessageRecord, Transcript
 
 
@@ -116,15 +116,16 @@ def _walk(source: SourceConversation) -> tuple[list[_Draft], dict[str, _Draft | 
             pending = _join(pending, node.reasoning)
             chain = chain and len(kids) == 1
         elif node.role == "assistant" and shown is not None and shown.role == "assistant" and chain:
-            # Tool calls and thoughts hidden in between: one reply, as the export shows it.
+            # Parts of one reply (text, tool calls, images, canvas), as the export shows it.
             shown.content = _join(shown.content, node.content)
             shown.reasoning = _join(shown.reasoning, pending, node.reasoning)
             shown.model = node.model or shown.model
             shown.updated_at = max(shown.updated_at, moment)
         else:
             reasoning = _join(pending, node.reasoning) if node.role == "assistant" else ""
+            message_id = id_for(moment, f"{source.source_id}/{node.key}")
             target = _Draft(
-                new_id(), shown, node.role, node.content, reasoning,
+                message_id, shown, node.role, node.content, reasoning,
                 node.model or source.default_model, moment, moment,
             )  # fmt: skip
             if shown is not None:
@@ -192,9 +193,11 @@ def _record(draft: _Draft, conversation_id: str, provider: str) -> MessageRecord
 
 
 def build_transcript(source: SourceConversation) -> Transcript | None:
-    """The conversation as the store keeps it, under new ids; None when nothing is shown.
+    """The conversation as the store keeps it; None when nothing is shown.
 
-    Messages keep their times and are listed in the order the store keeps them in."""
+    Messages keep their times and are listed in the order the store keeps them in. Their ids
+    are made from the export's own (`id_for`): a later export of the conversation names the
+    same messages with the same ids, so that only what is new in it is imported."""
     drafts, resolved = _walk(source)
     if not drafts:
         return None

@@ -175,33 +175,36 @@ class History:
     def _store_parsed(self, parsed: ParsedExport) -> ImportReport:
         kind = KINDS[parsed.kind]
         outcome = self.store.import_transcripts(parsed.transcripts)
-        stored = outcome.stored
         skipped = [
             f"{len(outcome.skipped)} already imported" if outcome.skipped else "",
             f"{parsed.empty} without messages" if parsed.empty else "",
             f"{len(parsed.problems)} that could not be read" if parsed.problems else "",
         ]
         skipped_line = f"Skipped {', '.join(p for p in skipped if p)}." if any(skipped) else ""
-        if not stored:
+        changed = [*outcome.stored, *outcome.updated]
+        if not changed:
             return ImportReport(
                 f"Nothing new to import from this {kind} export.", skipped=skipped_line
             )
-        messages = sum(len(t.messages) for t in stored)
-        summary = (
-            f"Imported {_plural(len(stored), 'conversation')} ({_plural(messages, 'message')})"
-            f" from a {kind} export:"
-        )
-        short = self.short_ids([t.conversation.id for t in stored[:LISTED]])
-        listed = [
-            (
-                short[t.conversation.id],
-                f"{title_line(t.conversation.title)} ({_plural(len(t.messages), 'message')})",
-            )
-            for t in stored[:LISTED]
-        ]
+        done = []
+        if outcome.stored:
+            messages = sum(len(t.messages) for t in outcome.stored)
+            stored = _plural(len(outcome.stored), "conversation")
+            done.append(f"Imported {stored} ({_plural(messages, 'message')})")
+        if outcome.updated:
+            added = sum(len(t.messages) for t in outcome.updated)
+            done.append(f"{len(outcome.updated)} updated: {_plural(added, 'new message')}")
+        summary = f"{', '.join(done)}{',' if outcome.updated else ''} from a {kind} export:"
+        short = self.short_ids([t.conversation.id for t in changed[:LISTED]])
+        grown = {t.conversation.id for t in outcome.updated}
+        listed = []
+        for t in changed[:LISTED]:
+            noun = "new message" if t.conversation.id in grown else "message"
+            label = f"{title_line(t.conversation.title)} ({_plural(len(t.messages), noun)})"
+            listed.append((short[t.conversation.id], label))
         more = (
-            f"… and {len(stored) - LISTED} more (see `chatui history`)"
-            if len(stored) > LISTED
+            f"… and {len(changed) - LISTED} more (see `chatui history`)"
+            if len(changed) > LISTED
             else ""
         )
         return ImportReport(summary, listed, more, skipped_line)
