@@ -30,13 +30,14 @@ _SEARCH = """Full-text search in messages and titles, best matches first: one li
 conversation, with its best match. Words match whole words (accents ignored); the last one
 also matches as a prefix. A word with symbols such as c++, c# or .net must appear as typed.
 Exits with 1 when nothing matches."""
-_SHOW = """Print a conversation as Markdown: the branch it opens on, then each other branch
-(regenerated replies, edited questions, failed attempts) from where it parts. Escape
-sequences are shown as ^[, never acted on, wherever the output goes."""
-_EXPORT = """Export a conversation: Markdown to read (as `show` prints it: the branch it opens on,
-then the others), or JSON that keeps everything (every branch, times, models, usage) and can
-be imported again with `chatui history import`. Both are inert: the same text into a file,
-a pipe or a terminal."""
+_SHOW = """Print a conversation as Markdown: the branch it opens on, and how many other
+branches (regenerated replies, edited questions, failed attempts) it has; with
+--all-branches, each of them too, from where it parts. Escape sequences are shown as ^[,
+never acted on, wherever the output goes."""
+_EXPORT = """Export a conversation: Markdown to read (as `show --all-branches` prints it: the
+branch it opens on, then the others), or JSON that keeps everything (every branch, times,
+models, usage) and can be imported again with `chatui history import`. Both are inert: the
+same text into a file, a pipe or a terminal."""
 _IMPORT = """Import conversations. The format is recognised from the file:
   - a chatui JSON export (`chatui history export --format json`): one conversation,
     ids and times kept; if it is already in the history this fails, unless --new-ids;
@@ -128,6 +129,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--reasoning",
         action="store_true",
         help="include the models' thinking (left out by default)",
+    )
+    show.add_argument(
+        "--all-branches",
+        action="store_true",
+        help="also print every other branch, each from where it parts",
     )
     export = add_command(commands, "export", "export a conversation as Markdown or JSON", _EXPORT)
     export.add_argument("id", help="conversation id or unique prefix")

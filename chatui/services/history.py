@@ -128,10 +128,20 @@ class History:
         """The deletions `undo` can still restore, oldest first."""
         return self.trash.items
 
-    def export_text(self, conversation_id: str, kind: str, *, reasoning: bool = False) -> str:
+    def export_text(
+        self,
+        conversation_id: str,
+        kind: str,
+        *,
+        reasoning: bool = False,
+        others_hint: str | None = None,
+    ) -> str:
         """The conversation as inert `kind` ("md" or "json") text, the models' reasoning only
-        if `reasoning`: the same into a file, a pipe or a terminal."""
-        return export_text(self.store, conversation_id, kind, reasoning=reasoning)
+        if `reasoning`: the same into a file, a pipe or a terminal. Markdown given
+        `others_hint` holds only the branch it opens on, and says how to see the others."""
+        return export_text(
+            self.store, conversation_id, kind, reasoning=reasoning, others_hint=others_hint
+        )
 
     def export_to(
         self, conversation_id: str, kind: str, path: str, *, reasoning: bool = False
