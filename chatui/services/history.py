@@ -10,7 +10,14 @@ from typing import Any
 from chatui.core import StoreError
 from chatui.core.text import inert
 from chatui.exchange.chatui_json import parse_json, with_new_ids
-from chatui.exchange.importers import KINDS, ParsedExport, detect, parse_export, read_export
+from chatui.exchange.importers import (
+    KINDS,
+    ParsedExport,
+    Progress,
+    detect,
+    parse_export,
+    read_export,
+)
 from chatui.services.exports import export_conversation, export_text, write_private
 from chatui.services.trash import Deleted, Trash
 from chatui.store import ConversationSummary, SearchHit, Transcript, TranscriptStore
@@ -153,21 +160,27 @@ class History:
         """Write the export into `directory` under a new readable name; returns its path."""
         return export_conversation(self.store, conversation_id, kind, directory)
 
-    def read_import(self, raw: bytes, source: str) -> PendingImport:
+    def read_import(
+        self, raw: bytes, source: str, progress: Progress | None = None
+    ) -> PendingImport:
         """Recognise a chatui, ChatGPT or Claude export (JSON or .zip); BadExport if it is not one.
 
-        Nothing is stored: a ChatGPT or Claude conversation that cannot be read is in `problems`."""
+        Nothing is stored: a ChatGPT or Claude conversation that cannot be read is in `problems`.
+        `progress` hears (conversations read, total)."""
         data = read_export(raw, source)
         kind = detect(data, source)
         if kind == "chatui":
             return PendingImport(source, kind, data, None)
-        return PendingImport(source, kind, None, parse_export(data, kind))
+        return PendingImport(source, kind, None, parse_export(data, kind, progress))
 
-    def store_import(self, pending: PendingImport, *, new_ids: bool = False) -> ImportReport:
+    def store_import(
+        self, pending: PendingImport, *, new_ids: bool = False, progress: Progress | None = None
+    ) -> ImportReport:
         """Store what `read_import` recognised (all or nothing) and say what was done.
 
-        A chatui export whose ids are stored already is refused unless `new_ids`; a ChatGPT or
-        Claude conversation imported before is skipped."""
+        A chatui export whose ids are stored already is refused unless `new_ids`; of a ChatGPT
+        or Claude conversation imported before, only new messages are stored. `progress`
+        hears (conversations stored, total)."""
         if pending.parsed is None:
             try:
                 transcript = parse_json(pending.data)
@@ -180,11 +193,11 @@ class History:
             return ImportReport(
                 f"Imported {record.id} ({count} messages): {title_line(record.title)}"
             )
-        return self._store_parsed(pending.parsed)
+        return self._store_parsed(pending.parsed, progress)
 
-    def _store_parsed(self, parsed: ParsedExport) -> ImportReport:
+    def _store_parsed(self, parsed: ParsedExport, progress: Progress | None) -> ImportReport:
         kind = KINDS[parsed.kind]
-        outcome = self.store.import_transcripts(parsed.transcripts)
+        outcome = self.store.import_transcripts(parsed.transcripts, progress)
         skipped = [
             f"{len(outcome.skipped)} already imported" if outcome.skipped else "",
             f"{parsed.empty} without messages" if parsed.empty else "",

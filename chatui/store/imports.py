@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from chatui.store import queries
@@ -53,14 +53,18 @@ def _new_part(conn: sqlite3.Connection, conversation_id: str, grown: Transcript)
 
 
 def insert_new_imports(
-    conn: sqlite3.Connection, transcripts: Iterable[Transcript]
+    conn: sqlite3.Connection,
+    transcripts: Sequence[Transcript],
+    progress: Callable[[int, int], None] | None = None,
 ) -> ImportOutcome:
     """Insert each transcript whose `imported_from` is not stored yet; of one that is, insert
     the messages it does not have yet (in the given order: parents first, the branch to open
-    on last); skip the rest."""
+    on last); skip the rest. `progress` is told (done, total) as it goes."""
     seen = imported_sources(conn)
     outcome = ImportOutcome([], [], [])
-    for transcript in transcripts:
+    for done, transcript in enumerate(transcripts):
+        if progress is not None:
+            progress(done, len(transcripts))
         source = transcript.conversation.settings.get("imported_from")
         if source in seen:
             part = _new_part(conn, seen[source], transcript)
@@ -79,4 +83,6 @@ def insert_new_imports(
             seen[source] = transcript.conversation.id
         queries.insert_transcript(conn, transcript)
         outcome.stored.append(transcript)
+    if progress is not None:
+        progress(len(transcripts), len(transcripts))
     return outcome
