@@ -8,7 +8,7 @@ from chatui.exchange.chatgpt_content import (
     CANVAS_CALLS,
     canvas_text,
     content_text,
-    image_parts,
+    generated_images,
     with_citations,
 )
 from chatui.exchange.tree import BrokenConversation, SourceConversation, SourceMessage
@@ -87,7 +87,8 @@ def _message(key: str, parent: str | None, raw: Any) -> SourceMessage:
     if metadata.get("is_visually_hidden_from_conversation") is True or kind in NOT_SHOWN:
         text = ""
     elif role == "tool":  # generated images are the reply ChatGPT shows; other output is not
-        text = image_parts(content) if kind == "multimodal_text" else ""
+        tool = author.get("name")
+        text = generated_images(content, metadata, tool if isinstance(tool, str) else "")
         role = "assistant"
     elif role == "assistant" and recipient in CANVAS_CALLS:  # the document is the reply
         text = canvas_text(str(recipient), content)

@@ -69,16 +69,21 @@ def content_text(content: dict[str, Any], kind: str, key: str) -> str:
     return f"[{kind}]"
 
 
-def image_parts(content: dict[str, Any]) -> str:
-    """The images of a tool's reply (image generation), as placeholders; "" when it has none.
-    Its text parts are instructions to the model, never shown."""
+def generated_images(content: dict[str, Any], metadata: dict[str, Any], tool: str) -> str:
+    """The images a tool generated (DALL-E, image_gen), as placeholders; "" for other tools'
+    output. Its text parts are instructions to the model, never shown."""
     parts = content.get("parts")
     images = [
-        "[image]"
+        part
         for part in (parts if isinstance(parts, list) else [])
         if isinstance(part, dict) and part.get("content_type") == "image_asset_pointer"
     ]
-    return "\n\n".join(images)
+    generated = metadata.get("async_task_type") == "image_gen" or tool.startswith("dalle.")
+    for image in images:
+        about = image.get("metadata")
+        if isinstance(about, dict) and (about.get("dalle") or about.get("generation")):
+            generated = True
+    return "\n\n".join("[image]" for _ in images) if generated else ""
 
 
 def _fenced(text: str, language: str) -> str:

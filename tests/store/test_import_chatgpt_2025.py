@@ -87,3 +87,33 @@ def test_unknown_asset_parts_are_placeholders_not_internal_names() -> None:
     conversation["mapping"]["n1"]["message"] = chatgpt_message("user", content=content)
     (transcript,) = parse_export([conversation], "chatgpt").transcripts
     assert transcript.messages[0].content == "[video]\n\n[x_pointer]"
+
+
+def test_dalle_images_join_the_reply_and_other_tools_images_stay_hidden() -> None:
+    # 2023-24: the assistant calls dalle.text2im, the tool answers with the image, then the
+    # assistant comments on it; ChatGPT showed one reply. A screenshot a tool took is not one.
+    def image(about: dict[str, object]) -> dict[str, object]:
+        part = {"content_type": "image_asset_pointer", "asset_pointer": "file-service://f", **about}
+        return {"content_type": "multimodal_text", "parts": [part]}
+
+    conversation = chatgpt_chain("c-dalle", [("user", "Draw a cat"), ("user", "Screenshot?")])
+    mapping = conversation["mapping"]
+    dalle = chatgpt_message("tool", content=image({"metadata": {"dalle": {"gen_id": "g"}}}))
+    dalle["author"]["name"] = "dalle.text2im"
+    shot = chatgpt_message("tool", content=image({"metadata": None}))
+    shot["author"]["name"] = "computer.do"
+    nodes = {
+        "call": ("n1", chatgpt_message("assistant", "{}", recipient="dalle.text2im")),
+        "img": ("call", dalle),
+        "say": ("img", chatgpt_message("assistant", "Here is your cat.")),
+        "n2": ("say", mapping["n2"]["message"]),
+        "shot": ("n2", shot),
+    }
+    for key, (parent, message) in nodes.items():
+        mapping[key] = {"id": key, "message": message, "parent": parent}
+    (transcript,) = parse_export([conversation], "chatgpt").transcripts
+    assert [(m.role, m.content) for m in transcript.messages] == [
+        ("user", "Draw a cat"),
+        ("assistant", "[image]\n\nHere is your cat."),
+        ("user", "Screenshot?"),
+    ]
