@@ -44,7 +44,8 @@ _IMPORT = """Import conversations. The format is recognised from the file:
   - a ChatGPT data export (Settings > Data controls > Export): the .zip itself or its
     conversations.json. Every branch (edits, regenerations) is kept and the one ChatGPT
     showed opens first; models come from the export (openai/<model>); hidden, system and
-    tool messages are left out; images and files become placeholders like [image];
+    tool messages are left out; images, videos and files become placeholders like
+    [image]; canvas documents stay in their reply; citations become links;
   - a claude.ai data export (the .zip or its conversations.json): thinking becomes the
     reply's reasoning; the export names no model, so replies are marked anthropic/claude.
 ChatGPT and Claude conversations remember where they came from: importing the same export

@@ -8,7 +8,7 @@ from chatui.exchange.chatgpt_content import (
     CANVAS_CALLS,
     canvas_text,
     content_text,
-    generated_images,
+    tool_images,
     with_citations,
 )
 from chatui.exchange.tree import BrokenConversation, SourceConversation, SourceMessage
@@ -84,12 +84,14 @@ def _message(key: str, parent: str | None, raw: Any) -> SourceMessage:
         return SourceMessage(key, parent, None, reasoning=_thoughts(content), created_at=created)
     slug = metadata.get("model_slug")
     model = slug if isinstance(slug, str) and slug else None
-    if metadata.get("is_visually_hidden_from_conversation") is True or kind in NOT_SHOWN:
+    if metadata.get("is_visually_hidden_from_conversation") is True:
         text = ""
-    elif role == "tool":  # generated images are the reply ChatGPT shows; other output is not
+    elif role == "tool":  # images (generated, charts) are part of the reply; the rest is not
         tool = author.get("name")
-        text = generated_images(content, metadata, tool if isinstance(tool, str) else "")
+        text = tool_images(content, metadata, tool if isinstance(tool, str) else "")
         role = "assistant"
+    elif kind in NOT_SHOWN:
+        text = ""
     elif role == "assistant" and recipient in CANVAS_CALLS:  # the document is the reply
         text = canvas_text(str(recipient), content)
     elif role not in ("user", "assistant") or recipient not in ("all", None):

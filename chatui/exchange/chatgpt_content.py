@@ -69,9 +69,17 @@ def content_text(content: dict[str, Any], kind: str, key: str) -> str:
     return f"[{kind}]"
 
 
-def generated_images(content: dict[str, Any], metadata: dict[str, Any], tool: str) -> str:
-    """The images a tool generated (DALL-E, image_gen), as placeholders; "" for other tools'
-    output. Its text parts are instructions to the model, never shown."""
+def tool_images(content: dict[str, Any], metadata: dict[str, Any], tool: str) -> str:
+    """The images of a tool's output that ChatGPT showed in the reply, as placeholders:
+    generated ones (DALL-E, image_gen) and code interpreter charts; "" for anything else
+    (screenshots, text meant for the model)."""
+    if content.get("content_type") == "execution_output":
+        result = metadata.get("aggregate_result")
+        shown = result.get("messages") if isinstance(result, dict) else None
+        charts = [
+            m for m in shown or [] if isinstance(m, dict) and m.get("message_type") == "image"
+        ]
+        return "\n\n".join("[image]" for _ in charts)
     parts = content.get("parts")
     images = [
         part

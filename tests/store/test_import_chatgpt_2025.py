@@ -117,3 +117,19 @@ def test_dalle_images_join_the_reply_and_other_tools_images_stay_hidden() -> Non
         ("assistant", "[image]\n\nHere is your cat."),
         ("user", "Screenshot?"),
     ]
+
+
+def test_code_interpreter_charts_are_part_of_the_reply() -> None:
+    conversation = chatgpt_chain("c-chart", [("user", "Plot it"), ("assistant", "Here it is.")])
+    mapping = conversation["mapping"]
+    run = chatgpt_message("assistant", "plt.show()", recipient="python")
+    output = chatgpt_message(
+        "tool",
+        content={"content_type": "execution_output", "text": "\n<<ImageDisplayed>>"},
+        aggregate_result={"messages": [{"message_type": "image", "image_url": "file-service://c"}]},
+    )
+    mapping["run"] = {"id": "run", "message": run, "parent": "n1"}
+    mapping["out"] = {"id": "out", "message": output, "parent": "run"}
+    mapping["n2"]["parent"] = "out"
+    (transcript,) = parse_export([conversation], "chatgpt").transcripts
+    assert [m.content for m in transcript.messages] == ["Plot it", "[image]\n\nHere it is."]
