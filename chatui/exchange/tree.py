@@ -102,6 +102,9 @@ def _walk(source: SourceConversation) -> tuple[list[_Draft], dict[str, _Draft | 
     # (node, nearest shown ancestor, reasoning waiting for a reply, whether the way down from
     # that ancestor is a single chain, the parent's time)
     start = _start_time(source)
+    # Ids sort by the message's time; an export without any time gives them none (not the
+    # time of this import), so that importing it again finds the same ids.
+    timeless = source.created_at is None and all(m.created_at is None for m in source.messages)
     stack: list[tuple[SourceMessage, _Draft | None, str, bool, float]] = [
         (message, None, "", False, start) for message in reversed(children.get(None, []))
     ]
@@ -123,7 +126,7 @@ def _walk(source: SourceConversation) -> tuple[list[_Draft], dict[str, _Draft | 
             shown.updated_at = max(shown.updated_at, moment)
         else:
             reasoning = _join(pending, node.reasoning) if node.role == "assistant" else ""
-            message_id = id_for(moment, f"{source.source_id}/{node.key}")
+            message_id = id_for(0.0 if timeless else moment, f"{source.source_id}/{node.key}")
             target = _Draft(
                 message_id, shown, node.role, node.content, reasoning,
                 node.model or source.default_model, moment, moment,

@@ -198,8 +198,14 @@ class History:
     def _store_parsed(self, parsed: ParsedExport, progress: Progress | None) -> ImportReport:
         kind = KINDS[parsed.kind]
         outcome = self.store.import_transcripts(parsed.transcripts, progress)
+        older = len(outcome.unmatched)
         skipped = [
             f"{len(outcome.skipped)} already imported" if outcome.skipped else "",
+            f"{older} imported by an older chatui (to add what is new in"
+            f" {'it' if older == 1 else 'them'}, delete {'it' if older == 1 else 'them'} and"
+            " import again)"
+            if older
+            else "",
             f"{parsed.empty} without messages" if parsed.empty else "",
             f"{len(parsed.problems)} that could not be read" if parsed.problems else "",
         ]

@@ -14,12 +14,14 @@ from chatui.store.records import Transcript
 @dataclass(frozen=True, slots=True)
 class ImportOutcome:
     """What an import stored: new conversations, the messages added to conversations imported
-    before (each a Transcript of the stored conversation and only its new messages), and the
-    conversations skipped as already in the history."""
+    before (each a Transcript of the stored conversation and only its new messages), the
+    conversations skipped as already in the history, and those skipped because they were
+    imported by an older chatui, whose message ids cannot be matched."""
 
     stored: list[Transcript]
     updated: list[Transcript]
     skipped: list[Transcript]
+    unmatched: list[Transcript]
 
 
 def imported_sources(conn: sqlite3.Connection) -> dict[str, str]:
@@ -38,16 +40,18 @@ def imported_sources(conn: sqlite3.Connection) -> dict[str, str]:
     return found
 
 
-def _new_part(conn: sqlite3.Connection, conversation_id: str, grown: Transcript) -> Transcript:
+def _new_part(
+    conn: sqlite3.Connection, conversation_id: str, grown: Transcript
+) -> Transcript | None:
     """The messages of `grown` that the stored conversation lacks, as part of it.
 
-    Messages are matched by id (made from the export's own ids). A conversation that shares
-    none was imported by an older chatui, under random ids: nothing is taken from it."""
+    Messages are matched by id (made from the export's own ids). None when it shares none:
+    imported by an older chatui, under random ids, so nothing can be matched."""
     rows = conn.execute("SELECT id FROM messages WHERE conversation_id = ?", (conversation_id,))
     stored = {row["id"] for row in rows}
     new = [m for m in grown.messages if m.id not in stored]
     if len(new) == len(grown.messages):
-        new = []
+        return None
     record = queries.conversation(conn, conversation_id)
     return Transcript(record, tuple(replace(m, conversation_id=conversation_id) for m in new))
 
@@ -61,15 +65,15 @@ def insert_new_imports(
     the messages it does not have yet (in the given order: parents first, the branch to open
     on last); skip the rest. `progress` is told (done, total) as it goes."""
     seen = imported_sources(conn)
-    outcome = ImportOutcome([], [], [])
+    outcome = ImportOutcome([], [], [], [])
     for done, transcript in enumerate(transcripts):
         if progress is not None:
             progress(done, len(transcripts))
         source = transcript.conversation.settings.get("imported_from")
         if source in seen:
             part = _new_part(conn, seen[source], transcript)
-            if not part.messages:
-                outcome.skipped.append(transcript)
+            if part is None or not part.messages:
+                (outcome.unmatched if part is None else outcome.skipped).append(transcript)
                 continue
             queries.insert_messages(conn, part.messages)
             latest = max(m.updated_at for m in part.messages)

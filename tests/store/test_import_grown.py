@@ -12,6 +12,7 @@ import pytest
 
 from chatui.cli import history as history_cmd
 from chatui.exchange.importers import parse_export
+from chatui.services.history import History
 from chatui.services.session.branches import build_tree
 from chatui.store import TranscriptStore
 from chatui.store.ids import new_id
@@ -83,7 +84,11 @@ def test_a_conversation_imported_under_random_ids_is_left_as_it_is(
         replace(m, id=renamed[m.id], parent_id=renamed.get(m.parent_id or "")) for m in old.messages
     )
     store.import_transcripts([replace(old, messages=messages)])
-    (later,) = parse_export([grown()], "chatgpt").transcripts
-    outcome = store.import_transcripts([later])
-    assert (outcome.stored, outcome.updated, len(outcome.skipped)) == ([], [], 1)
+    history = History(store)
+    report = history.store_import(history.read_import(json.dumps([grown()]).encode(), "f"))
+    assert report.summary == "Nothing new to import from this ChatGPT export."
+    assert report.skipped == (
+        "Skipped 1 imported by an older chatui (to add what is new in it, delete it and import"
+        " again)."
+    )
     assert store.get_conversation(old.conversation.id).messages == messages
