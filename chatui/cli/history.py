@@ -58,7 +58,12 @@ def _search(history: History, args: argparse.Namespace, term: Terminal) -> int:
 
 
 def _show(history: History, args: argparse.Namespace, term: Terminal) -> int:
-    text = history.export_text(history.resolve(args.id), "md", reasoning=args.reasoning)
+    conversation_id = history.resolve(args.id)
+    hint = None
+    if not args.all_branches:
+        flags = " --reasoning" if args.reasoning else ""
+        hint = f"`chatui history show {args.id.strip()}{flags} --all-branches` prints them"
+    text = history.export_text(conversation_id, "md", reasoning=args.reasoning, others_hint=hint)
     term.stream.write(text)  # inert, as every export
     return 0
 

@@ -30,24 +30,27 @@ _SEARCH = """Full-text search in messages and titles, best matches first: one li
 conversation, with its best match. Words match whole words (accents ignored); the last one
 also matches as a prefix. A word with symbols such as c++, c# or .net must appear as typed.
 Exits with 1 when nothing matches."""
-_SHOW = """Print a conversation as Markdown: the branch it opens on, then each other branch
-(regenerated replies, edited questions, failed attempts) from where it parts. Escape
-sequences are shown as ^[, never acted on, wherever the output goes."""
-_EXPORT = """Export a conversation: Markdown to read (as `show` prints it: the branch it opens on,
-then the others), or JSON that keeps everything (every branch, times, models, usage) and can
-be imported again with `chatui history import`. Both are inert: the same text into a file,
-a pipe or a terminal."""
+_SHOW = """Print a conversation as Markdown: the branch it opens on, and how many other
+branches (regenerated replies, edited questions, failed attempts) it has; with
+--all-branches, each of them too, from where it parts. Escape sequences are shown as ^[,
+never acted on, wherever the output goes."""
+_EXPORT = """Export a conversation: Markdown to read (as `show --all-branches` prints it: the
+branch it opens on, then the others), or JSON that keeps everything (every branch, times,
+models, usage) and can be imported again with `chatui history import`. Both are inert: the
+same text into a file, a pipe or a terminal."""
 _IMPORT = """Import conversations. The format is recognised from the file:
   - a chatui JSON export (`chatui history export --format json`): one conversation,
     ids and times kept; if it is already in the history this fails, unless --new-ids;
   - a ChatGPT data export (Settings > Data controls > Export): the .zip itself or its
     conversations.json. Every branch (edits, regenerations) is kept and the one ChatGPT
     showed opens first; models come from the export (openai/<model>); hidden, system and
-    tool messages are left out; images and files become placeholders like [image];
+    tool messages are left out; images, videos and files become placeholders like
+    [image]; canvas documents stay in their reply; citations become links;
   - a claude.ai data export (the .zip or its conversations.json): thinking becomes the
     reply's reasoning; the export names no model, so replies are marked anthropic/claude.
-ChatGPT and Claude conversations get new ids and remember where they came from, so importing
-the same export again skips those already imported. A conversation that cannot be read is
+ChatGPT and Claude conversations remember where they came from: importing the same export
+again skips those already imported, and a later export adds only what is new in them (new
+messages and branches). A conversation that cannot be read is
 reported (with its number and title) and left out; the others are imported together.
 Imported conversations are searchable and open in the app like any other."""
 _IMPORT_EXAMPLES = """examples:
@@ -127,6 +130,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--reasoning",
         action="store_true",
         help="include the models' thinking (left out by default)",
+    )
+    show.add_argument(
+        "--all-branches",
+        action="store_true",
+        help="also print every other branch, each from where it parts",
     )
     export = add_command(commands, "export", "export a conversation as Markdown or JSON", _EXPORT)
     export.add_argument("id", help="conversation id or unique prefix")

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from chatui.cli.output import Terminal
+from chatui.cli.progress import ProgressLine
 from chatui.core import BadExport
 from chatui.services.history import History, one_line
 
@@ -26,10 +27,18 @@ def _read(file: str, source: str) -> bytes:
 def run_import(history: History, args: argparse.Namespace, term: Terminal) -> int:
     """Import the file named by `args.file`; 1 when it, or any conversation in it, is unreadable."""
     source = "stdin" if args.file == "-" else args.file
-    pending = history.read_import(_read(args.file, source), source)
-    for problem in pending.problems:
-        print(f"chatui: skipped {one_line(problem)}", file=sys.stderr)
-    report = history.store_import(pending, new_ids=args.new_ids)  # all or nothing
+    progress = ProgressLine(sys.stderr)
+    try:
+        pending = history.read_import(_read(args.file, source), source, progress.step("reading"))
+        progress.finish()
+        for problem in pending.problems:
+            print(f"chatui: skipped {one_line(problem)}", file=sys.stderr)
+        # all or nothing
+        report = history.store_import(
+            pending, new_ids=args.new_ids, progress=progress.step("storing")
+        )
+    finally:
+        progress.finish()
     term.stream.write(report.summary + "\n")
     for short_id, label in report.listed:
         term.line([(f"  {short_id}  ", "33"), (label, "")])

@@ -4,6 +4,13 @@ from __future__ import annotations
 
 from typing import Any, Final
 
+from chatui.exchange.chatgpt_content import (
+    CANVAS_CALLS,
+    canvas_text,
+    content_text,
+    tool_images,
+    with_citations,
+)
 from chatui.exchange.tree import BrokenConversation, SourceConversation, SourceMessage
 
 PROVIDER: Final = "openai"
@@ -24,9 +31,6 @@ NOT_SHOWN: Final = frozenset(
         "sonic_webpage",
     }
 )
-_SILENT_PARTS: Final = frozenset(
-    {"audio_asset_pointer", "real_time_user_audio_video_asset_pointer"}
-)
 
 
 def number(value: Any, what: str) -> float | None:
@@ -36,41 +40,6 @@ def number(value: Any, what: str) -> float | None:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise BrokenConversation(f"{what} is not a number")
     return float(value)
-
-
-def _part(part: Any, key: str) -> str:
-    if isinstance(part, str):
-        return part
-    if not isinstance(part, dict):
-        raise BrokenConversation(
-            f"message {key} has a content part that is neither text nor an object"
-        )
-    kind = part.get("content_type")
-    if kind == "image_asset_pointer":
-        return "[image]"
-    if kind in _SILENT_PARTS:  # voice chats: the words come as an audio_transcription part
-        return ""
-    if isinstance(part.get("text"), str):
-        return str(part["text"])
-    return f"[{kind if isinstance(kind, str) else 'attachment'}]"
-
-
-def _text(content: dict[str, Any], kind: str, key: str) -> str:
-    if kind == "code":
-        language = content.get("language")
-        language = language if isinstance(language, str) and language != "unknown" else ""
-        return f"```{language}\n{content.get('text') or ''}\n```"
-    parts = content.get("parts")
-    if parts is not None:
-        if not isinstance(parts, list):
-            raise BrokenConversation(f"message {key} has content parts that are not a list")
-        pieces = [_part(part, key) for part in parts]
-        if kind == "text":  # one message's text, split in pieces: joined as it was
-            return "".join(pieces)
-        return "\n\n".join(piece for piece in pieces if piece)  # images, audio: paragraphs
-    if isinstance(content.get("text"), str):
-        return str(content["text"])
-    return f"[{kind}]"
 
 
 def _thoughts(content: dict[str, Any]) -> str:
@@ -85,13 +54,14 @@ def _thoughts(content: dict[str, Any]) -> str:
 
 
 def _attachments(metadata: dict[str, Any]) -> list[str]:
-    """Files (not images: those are parts already) attached to a user message, as placeholders."""
+    """Files (not images or videos: those are parts already) attached to a user message, as
+    placeholders."""
     found = metadata.get("attachments")
     names: list[str] = []
     for item in found if isinstance(found, list) else []:
         if not isinstance(item, dict) or not isinstance(item.get("name"), str):
             continue
-        if not str(item.get("mime_type", "")).startswith("image/"):
+        if not str(item.get("mime_type", "")).startswith(("image/", "video/")):
             names.append(f"[file: {item['name']}]")
     return names
 
@@ -106,27 +76,32 @@ def _message(key: str, parent: str | None, raw: Any) -> SourceMessage:
     if not isinstance(content, dict) or not isinstance(content.get("content_type"), str):
         raise BrokenConversation(f"message {key} has no content type")
     kind = str(content["content_type"])
-    metadata: dict[str, Any] = raw.get("metadata") or {}
-    if not isinstance(metadata, dict):
-        metadata = {}
+    metadata = raw.get("metadata")
+    metadata = metadata if isinstance(metadata, dict) else {}
     created = number(raw.get("create_time"), f"message {key}'s create_time")
-    hidden = (
-        metadata.get("is_visually_hidden_from_conversation") is True
-        or raw.get("recipient", "all") not in ("all", None)  # a tool call
-        or author["role"] not in ("user", "assistant")  # system prompts, tool output
-        or kind in NOT_SHOWN
-    )
+    role, recipient = str(author["role"]), raw.get("recipient", "all")
     if kind == "thoughts":  # an o-series model thinking: the reasoning of the reply below it
         return SourceMessage(key, parent, None, reasoning=_thoughts(content), created_at=created)
-    if hidden:
-        return SourceMessage(key, parent, None, created_at=created)
-    text = _text(content, kind, key)
-    if author["role"] == "user":
-        text = "\n\n".join([text, *_attachments(metadata)]).strip("\n")
     slug = metadata.get("model_slug")
     model = slug if isinstance(slug, str) and slug else None
-    role = str(author["role"]) if text.strip() else None
-    return SourceMessage(key, parent, role, text, model=model, created_at=created)
+    if metadata.get("is_visually_hidden_from_conversation") is True:
+        text = ""
+    elif role == "tool":  # images (generated, charts) are part of the reply; the rest is not
+        tool = author.get("name")
+        text = tool_images(content, metadata, tool if isinstance(tool, str) else "")
+        role = "assistant"
+    elif kind in NOT_SHOWN:
+        text = ""
+    elif role == "assistant" and recipient in CANVAS_CALLS:  # the document is the reply
+        text = canvas_text(str(recipient), content)
+    elif role not in ("user", "assistant") or recipient not in ("all", None):
+        text = ""  # system prompts, tool calls
+    else:
+        text = with_citations(content_text(content, kind, key), metadata)
+        if role == "user":
+            text = "\n\n".join([text, *_attachments(metadata)]).strip("\n")
+    shown = role if text.strip() else None
+    return SourceMessage(key, parent, shown, text, model=model, created_at=created)
 
 
 def read_chatgpt(item: Any) -> SourceConversation:
@@ -161,4 +136,5 @@ def read_chatgpt(item: Any) -> SourceConversation:
         updated_at=number(item.get("update_time"), "update_time"),
         messages=messages,
         current=current if isinstance(current, str) else None,
+        joins_reply_parts=True,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime
 from typing import Any, Final
 
@@ -57,7 +58,7 @@ def _files(raw: dict[str, Any]) -> list[str]:
     return names
 
 
-def _message(index: int, raw: Any, previous: str | None, linked: bool) -> SourceMessage:
+def _message(index: int, raw: Any, linked: bool) -> SourceMessage:
     if not isinstance(raw, dict):
         raise BrokenConversation(f"message {index} is not an object")
     key = raw.get("uuid")
@@ -67,9 +68,7 @@ def _message(index: int, raw: Any, previous: str | None, linked: bool) -> Source
     if sender not in _ROLES:
         what = "no sender" if sender is None else f"an unknown sender {str(sender)[:20]!r}"
         raise BrokenConversation(f"message {key} has {what}")
-    parent = raw.get("parent_message_uuid") if linked else previous
-    if not isinstance(parent, str):
-        parent = previous
+    parent = raw.get("parent_message_uuid") if linked else None
     text, thinking = "", list[str]()
     blocks = raw.get("content")
     if blocks is not None and not isinstance(blocks, list):
@@ -87,12 +86,26 @@ def _message(index: int, raw: Any, previous: str | None, linked: bool) -> Source
     shown = text.strip() or (reasoning and sender == "assistant")
     return SourceMessage(
         key,
-        parent,
+        parent if isinstance(parent, str) else None,
         _ROLES[str(sender)] if shown else None,
         text,
         reasoning if sender == "assistant" else "",
         created_at=moment(raw.get("created_at"), f"message {key}'s created_at"),
     )
+
+
+def _chained(messages: list[SourceMessage]) -> None:
+    """Link messages without parent links into one chain, in time order (file order for equal
+    or missing times): some exports list them out of order."""
+    moment = -math.inf
+    keyed: list[tuple[float, SourceMessage]] = []
+    for message in messages:
+        moment = moment if message.created_at is None else message.created_at
+        keyed.append((moment, message))
+    keyed.sort(key=lambda pair: pair[0])
+    previous: str | None = None
+    for _, message in keyed:
+        message.parent, previous = previous, message.key
 
 
 def read_claude(item: Any) -> SourceConversation:
@@ -108,12 +121,12 @@ def read_claude(item: Any) -> SourceConversation:
     # Newer exports link each message to its parent (edits and retries are branches); older
     # ones are one list in order.
     linked = any(isinstance(m, dict) and "parent_message_uuid" in m for m in raw_messages)
-    messages: list[SourceMessage] = []
-    previous: str | None = None
-    for index, raw in enumerate(raw_messages, start=1):
-        message = _message(index, raw, previous, linked)
-        messages.append(message)
-        previous = message.key
+    messages = [_message(index, raw, linked) for index, raw in enumerate(raw_messages, start=1)]
+    if not linked:
+        _chained(messages)
+    for previous, message in zip([None, *messages], messages, strict=False):
+        if linked and message.parent is None and previous is not None:
+            message.parent = previous.key  # a message without its link: after the one before
     model = item.get("model")
     current = item.get("current_leaf_message_uuid")  # absent from most exports: newest shown
     return SourceConversation(

@@ -5,13 +5,14 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
 from chatui.core import BadExport
 from chatui.exchange.chatgpt import read_chatgpt
 from chatui.exchange.claude import read_claude
+from chatui.exchange.json_items import ObjectItems, object_spans
 from chatui.exchange.tree import BrokenConversation, SourceConversation, build_transcript
 from chatui.store.records import Transcript
 
@@ -21,7 +22,12 @@ _READERS: Final[dict[str, Callable[[Any], SourceConversation]]] = {
     "chatgpt": read_chatgpt,
     "claude": read_claude,
 }
+#: Told (conversations done, total) as a long import goes.
+Progress = Callable[[int, int], None]
 _MEMBER: Final = "conversations.json"
+#: From this size on, a JSON array of conversations is parsed one conversation at a time:
+#: parsed whole, a 100 MB export would take about 700 MB.
+STREAM_FROM: Final = 16_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +41,9 @@ class ParsedExport:
 
 
 def read_export(raw: bytes, source: str) -> Any:
-    """The JSON document in `raw`: a JSON file, or a .zip export holding conversations.json."""
+    """The JSON document in `raw`: a JSON file, or a .zip export holding conversations.json.
+
+    A large array of conversations comes as an `ObjectItems`, each parsed when it is read."""
     if raw.startswith(b"PK\x03\x04"):
         try:
             with zipfile.ZipFile(io.BytesIO(raw)) as archive:
@@ -47,16 +55,23 @@ def read_export(raw: bytes, source: str) -> Any:
         except (zipfile.BadZipFile, zipfile.LargeZipFile, RuntimeError, NotImplementedError) as exc:
             raise BadExport(f"{source} is not a readable zip archive: {exc}") from exc
         source = f"{source} ({member})"
+    spans = object_spans(raw) if len(raw) >= STREAM_FROM else None
+    if spans:
+        return ObjectItems(raw, spans, source)
     try:
         return json.loads(raw)
     except (ValueError, RecursionError) as exc:  # JSONDecodeError and UnicodeDecodeError
         raise BadExport(f"{source} is not a JSON export: {exc}") from exc
 
 
+def _items(data: Any) -> Sequence[Any]:
+    """The conversations of an export: a list (or ObjectItems) of them, or just one."""
+    return data if isinstance(data, (list, ObjectItems)) else [data]
+
+
 def detect(data: Any, source: str) -> str:
     """Which export `data` is: "chatui" (one conversation), "chatgpt" or "claude"."""
-    items = data if isinstance(data, list) else [data]
-    for item in items:
+    for item in _items(data):
         if isinstance(item, dict) and "mapping" in item:
             return "chatgpt"
         if isinstance(item, dict) and "chat_messages" in item:
@@ -79,16 +94,20 @@ def _label(index: int, item: Any) -> str:
     return f"conversation {index}"
 
 
-def parse_export(data: Any, kind: str) -> ParsedExport:
+def parse_export(data: Any, kind: str, progress: Progress | None = None) -> ParsedExport:
     """Every conversation of a ChatGPT or Claude export (a list, or one conversation object).
 
     A conversation that cannot be read is left out and described in `problems`, e.g.
-    "conversation 12 ('Trip plan'): message abc has no author"; the others are kept."""
+    "conversation 12 ('Trip plan'): message abc has no author"; the others are kept.
+    `progress` is told (done, total) after each conversation."""
     reader = _READERS[kind]
     transcripts: list[Transcript] = []
     problems: list[str] = []
     empty = 0
-    for index, item in enumerate(data if isinstance(data, list) else [data], start=1):
+    items = _items(data)
+    for index, item in enumerate(items, start=1):
+        if progress is not None:
+            progress(index - 1, len(items))
         try:
             transcript = build_transcript(reader(item))
         except BrokenConversation as exc:
@@ -98,4 +117,6 @@ def parse_export(data: Any, kind: str) -> ParsedExport:
             empty += 1
         else:
             transcripts.append(transcript)
+    if progress is not None:
+        progress(len(items), len(items))
     return ParsedExport(kind, tuple(transcripts), tuple(problems), empty)

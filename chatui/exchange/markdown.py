@@ -70,19 +70,30 @@ def export_markdown(
     return to_markdown(store.get_conversation(conversation_id), reasoning=reasoning)
 
 
-def to_markdown(transcript: Transcript, *, reasoning: bool = False) -> str:
+def to_markdown(
+    transcript: Transcript, *, reasoning: bool = False, others_hint: str | None = None
+) -> str:
     """A readable Markdown rendering: title, system prompt, then one heading per message of
     the branch the conversation opens on; the models' reasoning (thinking) only if
     `reasoning`, folded in a <details> block. Other versions of a message (regenerated
     replies, edited questions, failed attempts) are marked where they part, and each other
-    branch follows in its own section, from that point on.
+    branch follows in its own section, from that point on — or, given `others_hint` (how to
+    see them), only a note says how many other branches there are.
 
     It is inert (controls shown as ^[, never acted on) wherever it goes: file, pipe or terminal."""
     conv = transcript.conversation
     lines = [f"# {conv.title or 'Untitled conversation'}", ""]
     lines += [f"*Conversation {conv.id}, started {_when(conv.created_at)}*", ""]
     found = branches(transcript.messages)
-    if len(found) > 1:
+    if len(found) > 1 and others_hint is not None:
+        others = f"{len(found) - 1} other branch{'es' if len(found) > 2 else ''}"
+        lines += [
+            f"*Branch 1 of {len(found)}, the one chatui opens; {others} (from regenerated"
+            f" replies, edited questions or failed attempts) not shown: {others_hint}.*",
+            "",
+        ]
+        found = found[:1]
+    elif len(found) > 1:
         lines += [
             f"*{len(found)} branches (from regenerated replies, edited questions or failed"
             " attempts): branch 1, the one chatui opens, comes first; the others follow, each"

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
+import heapq
 import math
 import time
 from dataclasses import dataclass, field
 
 from chatui.core import MessageStatus
-from chatui.store.ids import id_at, new_id
+from chatui.store.ids import id_at, id_for
 from chatui.store.records import ConversationRecord, MessageRecord, Transcript
-
-#: How far past the newest message the export's current branch is moved, so it opens first.
-CURRENT_BRANCH_NUDGE = 0.001
 
 
 class BrokenConversation(Exception):
@@ -47,6 +45,10 @@ class SourceConversation:
     updated_at: float | None
     messages: list[SourceMessage]
     current: str | None = None  # the node the export shows; None: the newest message
+    #: ChatGPT: assistant messages in one chain (text, tool calls and their output, thoughts,
+    #: generated images, canvas documents) are the parts of one reply. Claude: every message
+    #: is a reply of its own.
+    joins_reply_parts: bool = False
 
 
 @dataclass(eq=False, slots=True)
@@ -67,9 +69,11 @@ def _join(*texts: str) -> str:
 
 
 def _start_time(source: SourceConversation) -> float:
-    if source.created_at is not None:
-        return source.created_at
+    """The earliest time the export gives (messages copied by "Branch in new chat" predate
+    their conversation), or now when it gives none."""
     known = [m.created_at for m in source.messages if m.created_at is not None]
+    if source.created_at is not None:
+        known.append(source.created_at)
     return min(known) if known else time.time()
 
 
@@ -89,13 +93,18 @@ def _children(source: SourceConversation) -> dict[str | None, list[SourceMessage
 
 
 def _walk(source: SourceConversation) -> tuple[list[_Draft], dict[str, _Draft | None]]:
-    """Shown messages, parents before children; and the shown message each node ended in."""
+    """Shown messages, parents before children; and the shown message each node ended in.
+
+    A message keeps its own time; one without a time takes its parent's."""
     children = _children(source)
     drafts: list[_Draft] = []
     resolved: dict[str, _Draft | None] = {}
     # (node, nearest shown ancestor, reasoning waiting for a reply, whether the way down from
     # that ancestor is a single chain, the parent's time)
     start = _start_time(source)
+    # Ids sort by the message's time; an export without any time gives them none (not the
+    # time of this import), so that importing it again finds the same ids.
+    timeless = source.created_at is None and all(m.created_at is None for m in source.messages)
     stack: list[tuple[SourceMessage, _Draft | None, str, bool, float]] = [
         (message, None, "", False, start) for message in reversed(children.get(None, []))
     ]
@@ -104,28 +113,30 @@ def _walk(source: SourceConversation) -> tuple[list[_Draft], dict[str, _Draft | 
         if node.key in resolved:
             continue
         kids = children.get(node.key, [])
-        moment = parent_time if node.created_at is None else max(node.created_at, parent_time)
+        moment = parent_time if node.created_at is None else node.created_at
         target = shown
         if node.role is None:
             pending = _join(pending, node.reasoning)
             chain = chain and len(kids) == 1
         elif node.role == "assistant" and shown is not None and shown.role == "assistant" and chain:
-            # Tool calls and thoughts hidden in between: one reply, as the export shows it.
+            # Parts of one reply (text, tool calls, images, canvas), as the export shows it.
             shown.content = _join(shown.content, node.content)
             shown.reasoning = _join(shown.reasoning, pending, node.reasoning)
             shown.model = node.model or shown.model
-            shown.updated_at = moment
-            pending, chain = "", len(kids) == 1
+            shown.updated_at = max(shown.updated_at, moment)
         else:
             reasoning = _join(pending, node.reasoning) if node.role == "assistant" else ""
+            message_id = id_for(0.0 if timeless else moment, f"{source.source_id}/{node.key}")
             target = _Draft(
-                new_id(), shown, node.role, node.content, reasoning,
+                message_id, shown, node.role, node.content, reasoning,
                 node.model or source.default_model, moment, moment,
             )  # fmt: skip
             if shown is not None:
                 shown.children.append(target)
             drafts.append(target)
-            pending, chain = "", len(kids) == 1
+        if node.role is not None:
+            pending = ""
+            chain = source.joins_reply_parts and node.role == "assistant" and len(kids) == 1
         resolved[node.key] = target
         stack.extend((kid, target, pending, chain, moment) for kid in reversed(kids))
     if len(resolved) < len(source.messages):
@@ -134,14 +145,30 @@ def _walk(source: SourceConversation) -> tuple[list[_Draft], dict[str, _Draft | 
     return drafts, resolved
 
 
-def _show_current_branch(drafts: list[_Draft], current: _Draft) -> None:
-    """chatui opens a conversation on the branch of its newest message: make that `current`'s."""
+def _stored_order(drafts: list[_Draft], current: _Draft | None) -> list[_Draft]:
+    """Parents before children, otherwise oldest first, and the branch to open on last.
+
+    chatui opens a conversation on the branch of its last message: that is the leaf below
+    `current` (its newest descendants), or without one the newest leaf. Times stay as given."""
+    rank = {draft: index for index, draft in enumerate(drafts)}
+
+    def age(draft: _Draft) -> tuple[float, int]:
+        return draft.created_at, rank[draft]
+
+    if current is None:
+        current = max((d for d in drafts if not d.children), key=age)
     while current.children:
-        current = max(current.children, key=lambda d: (d.created_at, d.id))
-    newest = max(drafts, key=lambda d: (d.created_at, d.id))
-    if newest is not current:
-        current.created_at = newest.created_at + CURRENT_BRANCH_NUDGE
-        current.updated_at = max(current.updated_at, current.created_at)
+        current = max(current.children, key=age)
+    ready = [(d.created_at, rank[d], d) for d in drafts if d.parent is None]
+    heapq.heapify(ready)
+    ordered: list[_Draft] = []
+    while ready:
+        draft = heapq.heappop(ready)[2]
+        if draft is not current:
+            ordered.append(draft)
+        for child in draft.children:
+            heapq.heappush(ready, (child.created_at, rank[child], child))
+    return [*ordered, current]
 
 
 def _record(draft: _Draft, conversation_id: str, provider: str) -> MessageRecord:
@@ -169,19 +196,20 @@ def _record(draft: _Draft, conversation_id: str, provider: str) -> MessageRecord
 
 
 def build_transcript(source: SourceConversation) -> Transcript | None:
-    """The conversation as the store keeps it, under new ids; None when nothing is shown."""
+    """The conversation as the store keeps it; None when nothing is shown.
+
+    Messages keep their times and are listed in the order the store keeps them in. Their ids
+    are made from the export's own (`id_for`): a later export of the conversation names the
+    same messages with the same ids, so that only what is new in it is imported."""
     drafts, resolved = _walk(source)
     if not drafts:
         return None
     current = resolved.get(source.current) if source.current is not None else None
-    if current is not None:
-        _show_current_branch(drafts, current)
     started = min(_start_time(source), min(d.created_at for d in drafts))
     # Ids carry the original start time: they sort by it and differ early, so prefixes stay short.
     conversation_id = id_at(started)
-    messages = sorted(
-        (_record(draft, conversation_id, source.provider) for draft in drafts),
-        key=lambda m: (m.created_at, m.id),
+    messages = tuple(
+        _record(draft, conversation_id, source.provider) for draft in _stored_order(drafts, current)
     )
     latest = max(m.updated_at for m in messages)
     conversation = ConversationRecord(
@@ -192,4 +220,4 @@ def build_transcript(source: SourceConversation) -> Transcript | None:
         started,
         max(latest, source.updated_at or latest),
     )
-    return Transcript(conversation, tuple(messages))
+    return Transcript(conversation, messages)

@@ -18,14 +18,20 @@ def file_name(title: str, conversation_id: str, kind: str) -> str:
 
 
 def export_text(
-    store: TranscriptStore, conversation_id: str, kind: str, *, reasoning: bool = False
+    store: TranscriptStore,
+    conversation_id: str,
+    kind: str,
+    *,
+    reasoning: bool = False,
+    others_hint: str | None = None,
 ) -> str:
     """The conversation as inert `kind` ("md" or "json") text, the same into a file, a pipe or
-    a terminal; the models' reasoning only if `reasoning`."""
+    a terminal; the models' reasoning only if `reasoning`. Markdown given `others_hint` holds
+    only the branch the conversation opens on, and says how to see the others."""
     transcript = store.get_conversation(conversation_id)
     if kind == "json":
         return json_text(to_json(transcript, reasoning=reasoning))
-    return to_markdown(transcript, reasoning=reasoning)
+    return to_markdown(transcript, reasoning=reasoning, others_hint=others_hint)
 
 
 def write_private(path: str, text: str) -> None:

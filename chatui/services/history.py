@@ -10,7 +10,14 @@ from typing import Any
 from chatui.core import StoreError
 from chatui.core.text import inert
 from chatui.exchange.chatui_json import parse_json, with_new_ids
-from chatui.exchange.importers import KINDS, ParsedExport, detect, parse_export, read_export
+from chatui.exchange.importers import (
+    KINDS,
+    ParsedExport,
+    Progress,
+    detect,
+    parse_export,
+    read_export,
+)
 from chatui.services.exports import export_conversation, export_text, write_private
 from chatui.services.trash import Deleted, Trash
 from chatui.store import ConversationSummary, SearchHit, Transcript, TranscriptStore
@@ -128,10 +135,20 @@ class History:
         """The deletions `undo` can still restore, oldest first."""
         return self.trash.items
 
-    def export_text(self, conversation_id: str, kind: str, *, reasoning: bool = False) -> str:
+    def export_text(
+        self,
+        conversation_id: str,
+        kind: str,
+        *,
+        reasoning: bool = False,
+        others_hint: str | None = None,
+    ) -> str:
         """The conversation as inert `kind` ("md" or "json") text, the models' reasoning only
-        if `reasoning`: the same into a file, a pipe or a terminal."""
-        return export_text(self.store, conversation_id, kind, reasoning=reasoning)
+        if `reasoning`: the same into a file, a pipe or a terminal. Markdown given
+        `others_hint` holds only the branch it opens on, and says how to see the others."""
+        return export_text(
+            self.store, conversation_id, kind, reasoning=reasoning, others_hint=others_hint
+        )
 
     def export_to(
         self, conversation_id: str, kind: str, path: str, *, reasoning: bool = False
@@ -143,21 +160,27 @@ class History:
         """Write the export into `directory` under a new readable name; returns its path."""
         return export_conversation(self.store, conversation_id, kind, directory)
 
-    def read_import(self, raw: bytes, source: str) -> PendingImport:
+    def read_import(
+        self, raw: bytes, source: str, progress: Progress | None = None
+    ) -> PendingImport:
         """Recognise a chatui, ChatGPT or Claude export (JSON or .zip); BadExport if it is not one.
 
-        Nothing is stored: a ChatGPT or Claude conversation that cannot be read is in `problems`."""
+        Nothing is stored: a ChatGPT or Claude conversation that cannot be read is in `problems`.
+        `progress` hears (conversations read, total)."""
         data = read_export(raw, source)
         kind = detect(data, source)
         if kind == "chatui":
             return PendingImport(source, kind, data, None)
-        return PendingImport(source, kind, None, parse_export(data, kind))
+        return PendingImport(source, kind, None, parse_export(data, kind, progress))
 
-    def store_import(self, pending: PendingImport, *, new_ids: bool = False) -> ImportReport:
+    def store_import(
+        self, pending: PendingImport, *, new_ids: bool = False, progress: Progress | None = None
+    ) -> ImportReport:
         """Store what `read_import` recognised (all or nothing) and say what was done.
 
-        A chatui export whose ids are stored already is refused unless `new_ids`; a ChatGPT or
-        Claude conversation imported before is skipped."""
+        A chatui export whose ids are stored already is refused unless `new_ids`; of a ChatGPT
+        or Claude conversation imported before, only new messages are stored. `progress`
+        hears (conversations stored, total)."""
         if pending.parsed is None:
             try:
                 transcript = parse_json(pending.data)
@@ -170,38 +193,47 @@ class History:
             return ImportReport(
                 f"Imported {record.id} ({count} messages): {title_line(record.title)}"
             )
-        return self._store_parsed(pending.parsed)
+        return self._store_parsed(pending.parsed, progress)
 
-    def _store_parsed(self, parsed: ParsedExport) -> ImportReport:
+    def _store_parsed(self, parsed: ParsedExport, progress: Progress | None) -> ImportReport:
         kind = KINDS[parsed.kind]
-        outcome = self.store.import_transcripts(parsed.transcripts)
-        stored = outcome.stored
+        outcome = self.store.import_transcripts(parsed.transcripts, progress)
+        older = len(outcome.unmatched)
         skipped = [
             f"{len(outcome.skipped)} already imported" if outcome.skipped else "",
+            f"{older} imported by an older chatui (to add what is new in"
+            f" {'it' if older == 1 else 'them'}, delete {'it' if older == 1 else 'them'} and"
+            " import again)"
+            if older
+            else "",
             f"{parsed.empty} without messages" if parsed.empty else "",
             f"{len(parsed.problems)} that could not be read" if parsed.problems else "",
         ]
         skipped_line = f"Skipped {', '.join(p for p in skipped if p)}." if any(skipped) else ""
-        if not stored:
+        changed = [*outcome.stored, *outcome.updated]
+        if not changed:
             return ImportReport(
                 f"Nothing new to import from this {kind} export.", skipped=skipped_line
             )
-        messages = sum(len(t.messages) for t in stored)
-        summary = (
-            f"Imported {_plural(len(stored), 'conversation')} ({_plural(messages, 'message')})"
-            f" from a {kind} export:"
-        )
-        short = self.short_ids([t.conversation.id for t in stored[:LISTED]])
-        listed = [
-            (
-                short[t.conversation.id],
-                f"{title_line(t.conversation.title)} ({_plural(len(t.messages), 'message')})",
-            )
-            for t in stored[:LISTED]
-        ]
+        done = []
+        if outcome.stored:
+            messages = sum(len(t.messages) for t in outcome.stored)
+            stored = _plural(len(outcome.stored), "conversation")
+            done.append(f"Imported {stored} ({_plural(messages, 'message')})")
+        if outcome.updated:
+            added = sum(len(t.messages) for t in outcome.updated)
+            done.append(f"{len(outcome.updated)} updated: {_plural(added, 'new message')}")
+        summary = f"{', '.join(done)}{',' if outcome.updated else ''} from a {kind} export:"
+        short = self.short_ids([t.conversation.id for t in changed[:LISTED]])
+        grown = {t.conversation.id for t in outcome.updated}
+        listed = []
+        for t in changed[:LISTED]:
+            noun = "new message" if t.conversation.id in grown else "message"
+            label = f"{title_line(t.conversation.title)} ({_plural(len(t.messages), noun)})"
+            listed.append((short[t.conversation.id], label))
         more = (
-            f"… and {len(stored) - LISTED} more (see `chatui history`)"
-            if len(stored) > LISTED
+            f"… and {len(changed) - LISTED} more (see `chatui history`)"
+            if len(changed) > LISTED
             else ""
         )
         return ImportReport(summary, listed, more, skipped_line)

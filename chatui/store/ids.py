@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import threading
 import time
@@ -48,6 +49,14 @@ def id_at(timestamp: float) -> str:
     conversation's original start; unique by its 80 random bits, not monotonic."""
     ms = min(max(int(timestamp * 1000), 0), (1 << 50) - 1)
     return _encode(ms, 10) + _encode(int.from_bytes(os.urandom(10), "big"), 16)
+
+
+def id_for(timestamp: float, key: str) -> str:
+    """The id of the thing `key` names (e.g. a message of an export), sorting at `timestamp`:
+    the same for the same key and time, so that importing it again finds it."""
+    ms = min(max(int(timestamp * 1000), 0), (1 << 50) - 1)
+    digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).digest()
+    return _encode(ms, 10) + _encode(int.from_bytes(digest[:10], "big"), 16)
 
 
 def id_time(value: str) -> float:

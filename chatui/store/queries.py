@@ -67,8 +67,10 @@ def message(conn: sqlite3.Connection, message_id: str) -> MessageRecord:
 
 def transcript(conn: sqlite3.Connection, conversation_id: str) -> Transcript:
     record = conversation(conn, conversation_id)
+    # In the order they were stored: parents first, the branch to open on last (an imported
+    # message keeps its own time, which may be earlier than its parent's).
     rows = conn.execute(
-        _MESSAGE_SELECT + " WHERE conversation_id = ? ORDER BY created_at, id", (conversation_id,)
+        _MESSAGE_SELECT + " WHERE conversation_id = ? ORDER BY seq", (conversation_id,)
     ).fetchall()
     return Transcript(record, tuple(MessageRecord.from_row(row) for row in rows))
 

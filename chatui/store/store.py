@@ -282,6 +282,11 @@ class TranscriptStore:
         self._write(what, lambda c: queries.insert_transcript(c, transcript))
         return transcript.conversation
 
-    def import_transcripts(self, transcripts: Sequence[Transcript]) -> ImportOutcome:
-        """Store, all or nothing, each transcript whose settings' `imported_from` is new."""
-        return self._write("the imports", lambda c: insert_new_imports(c, transcripts))
+    def import_transcripts(
+        self,
+        transcripts: Sequence[Transcript],
+        progress: Callable[[int, int], None] | None = None,
+    ) -> ImportOutcome:
+        """Store, all or nothing, each transcript whose settings' `imported_from` is new, and
+        the new messages of those imported before; `progress` hears (done, total)."""
+        return self._write("the imports", lambda c: insert_new_imports(c, transcripts, progress))

@@ -1,5 +1,6 @@
-"""Markdown export and `history show` give the branch a conversation opens on, then the others,
-each marked: never every branch flattened into one conversation that never happened."""
+"""Markdown export and `history show --all-branches` give the branch a conversation opens on,
+then the others, each marked: never every branch flattened into one conversation that never
+happened. `history show` gives the branch it opens on and says how to see the others."""
 
 from __future__ import annotations
 
@@ -61,8 +62,17 @@ async def test_markdown_shows_the_open_branch_then_marks_the_others(
 
     assert history("export", conversation) == 0
     exported = capsys.readouterr().out
-    assert history("show", conversation) == 0
+    assert history("show", conversation, "--all-branches") == 0
     assert capsys.readouterr().out == exported
+    assert history("show", conversation) == 0
+    shown = capsys.readouterr().out
+    assert "# Branch" not in shown and "below" not in shown
+    assert (
+        "*Branch 1 of 4, the one chatui opens; 3 other branches (from regenerated replies, edited"
+        " questions or failed attempts) not shown: `chatui history show"
+        f" {conversation} --all-branches` prints them.*"
+    ) in shown
+    assert contents(shown, TEXTS) == opened
     with TranscriptStore.open() as store:  # the history screen's Ctrl+E writes the same
         assert export_conversation(store, conversation, "md", tmp_path).read_text() == exported
         reopened = ChatSession(session.pool, store, session.model)

@@ -144,3 +144,12 @@ def test_imported_conversation_opens_on_its_current_branch_with_our_model(
     assert session.turns[-1].model_label == "openai/o3"
     # "o3" is what ChatGPT called it; the conversation continues on the chosen model
     assert session.model == ModelRef("openai", "gpt-5-mini")
+
+
+def test_unreadable_paths_cannot_be_imported_not_a_storage_problem(
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for path, why in ((tmp_path, "Is a directory"), (tmp_path / "gone.zip", "No such file")):
+        assert run("import", str(path)) == 1
+        err = capsys.readouterr().err
+        assert err.startswith(f"chatui: Cannot import: cannot read {path}: {why}")

@@ -14,7 +14,6 @@ import pytest
 
 from chatui.core import StoreError
 from chatui.exchange.importers import ParsedExport, detect, parse_export, read_export
-from chatui.exchange.tree import CURRENT_BRANCH_NUDGE
 from chatui.services.session.branches import build_tree
 from chatui.store import Transcript, TranscriptStore, queries
 from chatui.store.ids import id_time
@@ -90,15 +89,16 @@ def test_chatgpt_tree_keeps_every_branch_and_opens_on_the_exports_current_one() 
     assert contents["What about Ōsaka?"].parent_id == first.id
     assert (u1.provider, u1.model) == (None, None)
     # The newest message (the edit's reply, T+80) is on another branch: the export's current
-    # node is moved just past it so that it is the branch the app opens.
-    assert answer.created_at == pytest.approx(T + 80 + CURRENT_BRANCH_NUDGE)
+    # node keeps its time and is stored last, so that its branch is the one the app opens.
+    assert answer.created_at == T + 50 and trip.messages[-1] is answer
     assert shown_branch(trip) == [
         "Plan a trip to Kyōto 🚄",
         "Day 1: Fushimi Inari. Day 2: Arashiyama.",
         "What about Ōsaka?",
         "Ōsaka works as a day trip: eat takoyaki in Dōtonbori.",
     ]
-    assert [m.created_at for m in trip.messages] == sorted(m.created_at for m in trip.messages)
+    ids = [m.id for m in trip.messages]
+    assert all(ids.index(m.parent_id) < ids.index(m.id) for m in trip.messages if m.parent_id)
 
 
 def test_chatgpt_tool_calls_merge_into_one_reply_and_parts_become_placeholders() -> None:
