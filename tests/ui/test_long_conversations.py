@@ -6,10 +6,12 @@ from __future__ import annotations
 from textual.pilot import Pilot
 
 from chatui.core import MessageStatus
+from chatui.store import TranscriptStore
 from chatui.ui.conversation.document import SECTION_CHARS, MarkdownDocument, sections
 from chatui.ui.conversation.markdown_blocks import StreamingMarkdown
 from chatui.ui.conversation.view import ConversationView
-from tests.pilot import wait_until
+from tests.pilot import chat, wait_until
+from tests.ui.conftest import AppFactory
 from tests.ui.test_conversation_view import ViewApp, rows, view_of
 
 PARAGRAPH = "Streaming text keeps arriving in small pieces, one after another, for a while. "
@@ -128,3 +130,66 @@ def test_sections_render_as_the_whole_does() -> None:
     document = MarkdownDocument(text)
     got = ["".join(s.text for s in row) for row in document.render_lines(80)]
     assert got == expected
+
+
+def seed_long(pairs: int, needle_at: int) -> tuple[str, str, str]:
+    """A saved conversation of `pairs` questions and Markdown answers; the answer at
+    `needle_at` has a sibling (an older branch). Returns (conversation, needle answer, its
+    question's id)."""
+    with TranscriptStore.open() as store:
+        conversation = store.create_conversation("long")
+        parent, needle, question = None, "", ""
+        for index in range(pairs):
+            user = store.add_message(conversation.id, "user", f"question {index}", parent_id=parent)
+            reply = store.add_message(
+                conversation.id, "assistant", reply_text(index), parent_id=user.id,
+                provider="oai", model="test-model",
+            )  # fmt: skip
+            if index == needle_at:
+                needle, question = reply.id, user.id
+            parent = reply.id
+        return conversation.id, needle, question
+
+
+async def test_opening_at_a_search_hit_lands_on_it_and_lays_out_only_around_it(
+    make_app: AppFactory,
+) -> None:
+    conversation, needle, _ = seed_long(300, needle_at=120)
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = chat(app)
+        before = screen.view.pieces_laid_out
+        screen.resume(conversation, needle)  # what opening a search hit does
+        await wait_until(
+            pilot, lambda: screen.view.highlighted is not None and screen.view.laid_out
+        )
+        view = screen.view
+        index = view.highlighted
+        assert index is not None and view.entry_at(0) == index
+        assert "Answer 120" in "\n".join(rows(view))
+        assert view.pieces_laid_out - before < 40  # not 600
+
+
+async def test_switching_branch_in_a_long_conversation_lands_on_the_message(
+    make_app: AppFactory,
+) -> None:
+    conversation, _, question = seed_long(300, needle_at=120)
+    with TranscriptStore.open() as store:  # a newer answer to question 120: the branch shown
+        store.add_message(
+            conversation, "assistant", "A short other answer.", parent_id=question,
+            provider="oai", model="test-model",
+        )  # fmt: skip
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = chat(app)
+        screen.resume(conversation)
+        await wait_until(pilot, lambda: len(screen.view.entries) >= 240 and screen.view.laid_out)
+        assert "A short other answer." in "\n".join(rows(screen.view))
+        before = screen.view.pieces_laid_out
+        screen.action_branch(-1)  # the older branch: 600 messages
+        await wait_until(pilot, lambda: len(screen.view.entries) >= 600 and screen.view.laid_out)
+        view = screen.view
+        index = view.highlighted
+        assert index is not None and view.entry_at(0) == index
+        assert "Answer 120" in "\n".join(rows(view))
+        assert view.pieces_laid_out - before < 40
