@@ -19,7 +19,7 @@ from chatui.store import TranscriptStore
 from chatui.store.records import MessageRecord, Transcript
 from chatui.ui.app import ChatApp
 from chatui.ui.chat.screen import ChatScreen
-from tests.e2e.llama import (
+from tests.e2e.llama_server import (
     API_KEY,
     BuildFailed,
     LlamaServer,

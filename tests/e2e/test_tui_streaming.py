@@ -26,7 +26,7 @@ from tests.e2e.conftest import (
     send,
     sent_key,
 )
-from tests.e2e.llama import API_KEY, LlamaServer, Recorded, RecordingProxy, wait_until
+from tests.e2e.llama_server import API_KEY, LlamaServer, Recorded, RecordingProxy, wait_until
 from tests.pilot import WAIT, chat, notices, replies, screen_text, settle
 from tests.pilot import wait_until as wait_in_frames
 
