@@ -2,28 +2,50 @@
 
 from __future__ import annotations
 
+import shlex
 import subprocess
 import sys
 
 from _venv import ROOT, VENV, ensure
 
+#: pytest runs twice: the tests that only need the CPU on two workers (pytest-xdist), then the
+#: ones that must run alone, one at a time: e2e (one shared llama-server), reliability (tmux,
+#: killed processes, freeze limits) and timing (they assert on how long something took).
+FAST = "not e2e and not reliability and not timing"
+PARALLEL = ["-m", FAST, "-n", "2", "--dist", "load"]
+SERIAL = ["-m", f"not ({FAST})"]
+NO_TESTS = 5  # pytest's exit code when nothing was selected
+
+
+def pytest_runs(py: str, args: list[str]) -> list[list[str]]:
+    """Both runs with `args` after them; a `-m` of the caller's own makes it one run."""
+    if any(arg == "-m" or (arg.startswith("-m") and not arg.startswith("--")) for arg in args):
+        return [[py, "-m", "pytest", *args]]
+    return [[py, "-m", "pytest", *PARALLEL, *args], [py, "-m", "pytest", *SERIAL, *args]]
+
 
 def main() -> int:
     py = ensure("test")
     bin_dir = VENV / "bin"
-    steps = [
+    checks = [
         [str(bin_dir / "ruff"), "check", "."],
         [str(bin_dir / "ruff"), "format", "--check", "."],
         [str(bin_dir / "mypy")],
         [str(bin_dir / "lint-imports")],  # the layer contracts in pyproject.toml
-        [str(py), "-m", "pytest", *sys.argv[1:]],
     ]
-    for step in steps:
-        print("+", " ".join(step[:1] + step[1:]).replace(str(bin_dir) + "/", ""), flush=True)
+    tests = pytest_runs(str(py), sys.argv[1:])
+    codes: list[int] = []
+    for step in checks + tests:
+        print("+", shlex.join(step).replace(str(bin_dir) + "/", ""), flush=True)
         code = subprocess.run(step, cwd=ROOT).returncode
-        if code != 0:
+        if step in checks and code != 0:
             return code
-    return 0
+        if step in tests:
+            codes.append(code)
+    failed = [code for code in codes if code not in (0, NO_TESTS)]
+    if failed:
+        return failed[0]
+    return NO_TESTS if all(code == NO_TESTS for code in codes) else 0
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import Callable
 from typing import Any
 
+from textual import events
 from textual.app import App
 from textual.command import Command, CommandList, CommandPalette
 from textual.pilot import Pilot
@@ -81,6 +82,21 @@ async def wait_until(
         await pilot.pause(0.01)
 
 
+#: The characters of the keys `press_at_once` names (a single character is its own key).
+KEY_CHARACTERS = {"enter": "\r", "escape": "\x1b", "space": " ", "tab": "\t"}
+
+
+def press_at_once(pilot: Pilot[Any], *keys: str) -> None:
+    """Keys (names such as "enter" or "ctrl+n", or single characters) in one burst, as a
+    terminal sends what is typed or pasted: no waiting for the app in between, where
+    `pilot.press` waits for the app to idle after every key (up to a second each while a reply
+    streams). Wait for what the keys should do with `wait_until`."""
+    for key in keys:
+        name = "space" if key == " " else key
+        char = key if len(key) == 1 else KEY_CHARACTERS.get(key)
+        pilot.app.post_message(events.Key(name, char))
+
+
 def palette_offers(app: App[Any], title: str) -> bool:
     """The command palette is open and its highlighted command's title starts with `title`
     (case aside): its search, which runs in a worker, has caught up with the typing."""
@@ -97,9 +113,9 @@ def palette_offers(app: App[Any], title: str) -> bool:
 async def run_from_palette(pilot: Pilot[Any], title: str) -> None:
     """Open the palette, type `title`, and run that command once the palette offers it."""
     app = pilot.app
-    await pilot.press("ctrl+p")
+    press_at_once(pilot, "ctrl+p")
     await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette), "the palette")
-    await pilot.press(*title)
+    press_at_once(pilot, *title)
     await wait_until(pilot, lambda: palette_offers(app, title), f"the palette to offer {title!r}")
     await pilot.press("enter")
     await wait_until(pilot, lambda: not isinstance(app.screen, CommandPalette), "the palette")

@@ -8,7 +8,9 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.pilot import Pilot
@@ -19,14 +21,8 @@ from chatui.store import TranscriptStore
 from chatui.store.records import MessageRecord, Transcript
 from chatui.ui.app import ChatApp
 from chatui.ui.chat.screen import ChatScreen
-from tests.e2e.llama import (
-    API_KEY,
-    BuildFailed,
-    LlamaServer,
-    Recorded,
-    RecordingProxy,
-    build_server,
-)
+from tests.e2e.llama_server import API_KEY, BuildFailed, LlamaServer, build_server
+from tests.e2e.recording_proxy import Recorded, RecordingProxy
 from tests.pilot import WAIT, chat, settle
 
 KEY_ENV = "LLAMA_E2E_KEY"
@@ -36,6 +32,7 @@ MODEL = "smollm2"
 MAX_TOKENS = 48
 SYSTEM_PROMPT = "You are a helpful assistant. Answer briefly."
 ROOT = Path(__file__).resolve().parents[2]
+PATHS = {OPENAI: "/v1/chat/completions", ANTHROPIC: "/v1/messages"}
 
 
 @pytest.fixture(scope="session")
@@ -167,6 +164,24 @@ def sent_key(request: Recorded) -> str:
 
 
 # ---- driving the app ----------------------------------------------------------------------
+
+
+def sent_messages(request: Recorded) -> list[tuple[str, str]]:
+    """(role, content) of the conversation in a generation request, either protocol;
+    the system prompt comes first, as OpenAI sends it."""
+    body: dict[str, Any] = request.json
+    messages = [(m["role"], m["content"]) for m in body["messages"]]
+    if "system" in body:
+        messages.insert(0, ("system", body["system"]))
+    return messages
+
+
+def assert_chain(messages: tuple[MessageRecord, ...]) -> None:
+    """Each message's parent is the one before it: one linear branch, oldest first."""
+    assert messages[0].parent_id is None
+    for parent, child in pairwise(messages):
+        assert child.parent_id == parent.id, (parent, child)
+        assert child.created_at >= parent.created_at
 
 
 async def send(pilot: Pilot[None], text: str, *, typed: bool = False) -> None:

@@ -14,7 +14,8 @@ from tests.e2e.conftest import (
     PROTOCOLS,
     sent_key,
 )
-from tests.e2e.llama import API_KEY, RecordingProxy
+from tests.e2e.llama_server import API_KEY
+from tests.e2e.recording_proxy import RecordingProxy
 
 PROMPT = "Tell me a fact about the Moon."
 

@@ -17,7 +17,7 @@ from chatui.core import (
 from chatui.providers import Provider
 from chatui.providers.anthropic import supports_thinking
 from tests.providers.conftest import collect
-from tests.test_wireserver import raw_client
+from tests.wire.clients import raw_client
 from tests.wireserver import Reply, WireServer
 
 

@@ -3,6 +3,7 @@ such, and never taken for a disk problem ("not saved") or a provider fault."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import stat
 from pathlib import Path
@@ -17,10 +18,10 @@ from chatui.services.session.recorder import Recorder
 from tests.services.test_chat_session import make_session, run
 
 
-@pytest.fixture(autouse=True)
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("CHATUI_DATA_DIR", str(tmp_path / "data"))
-    return tmp_path / "data"
+@pytest.fixture
+def data_dir(isolated_home: Path) -> Path:
+    """The data folder: where the autouse `isolated_home` points CHATUI_DATA_DIR."""
+    return Path(os.environ["CHATUI_DATA_DIR"])
 
 
 def failing(exc: Exception) -> Any:

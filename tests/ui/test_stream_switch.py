@@ -8,14 +8,20 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from textual import events
 from textual.command import CommandPalette
 from textual.pilot import Pilot
 
 from chatui.store import TranscriptStore
 from chatui.ui.chat.screen import ChatScreen
 from chatui.ui.conversation.entries import AssistantEntry
-from tests.pilot import chat, palette_offers, screen_text, settle, wait_until
+from tests.pilot import (
+    chat,
+    palette_offers,
+    press_at_once,
+    screen_text,
+    settle,
+    wait_until,
+)
 from tests.transcripts import seed
 from tests.ui.conftest import AppFactory
 from tests.wireserver import Reply, WireServer
@@ -28,33 +34,26 @@ def streamed(pilot: Pilot[Any]) -> bool:
     return bool(shown) and "word3 " in shown[-1].text
 
 
-def at_once(pilot: Pilot[Any], *keys: str) -> None:
-    """Keys in one burst, as `tmux send-keys` sends them: no waiting for the app in between."""
-    for key in keys:
-        char = key if len(key) == 1 else {"enter": "\r", "escape": "\x1b"}.get(key)
-        pilot.app.post_message(events.Key(key, char))
-
-
 async def leave_and_type(pilot: Pilot[Any], how: str, after_escape: bool) -> None:
     """Start a new chat or open the other conversation the way `how` says, and type a message
     right after."""
     typed = [*"after", "enter"]
     first = ["escape"] if after_escape else []
     if how == "ctrl+n":
-        at_once(pilot, *first, "ctrl+n", *typed)
+        press_at_once(pilot, *first, "ctrl+n", *typed)
         return
     if how == "palette":
-        at_once(pilot, *first, "ctrl+p")
+        press_at_once(pilot, *first, "ctrl+p")
         await wait_until(pilot, lambda: isinstance(pilot.app.screen, CommandPalette))
-        await pilot.press(*"new chat")
+        press_at_once(pilot, *"new chat")
         await wait_until(pilot, lambda: palette_offers(pilot.app, "new chat"), "New chat")
     else:
-        at_once(pilot, *first, "ctrl+b")
+        press_at_once(pilot, *first, "ctrl+b")
         await wait_until(pilot, lambda: len(getattr(pilot.app.screen, "rows", ())) == 2)
         await pilot.press("down")
-    at_once(pilot, "enter")  # keys sent with it would still go to the closing screen
+    press_at_once(pilot, "enter")  # keys sent with it would still go to the closing screen
     await wait_until(pilot, lambda: isinstance(pilot.app.screen, ChatScreen))
-    at_once(pilot, *typed)
+    press_at_once(pilot, *typed)
 
 
 Gate = Callable[[Callable[[], bool]], None]
@@ -125,8 +124,8 @@ async def test_a_second_enter_in_the_history_is_ignored(make_app: AppFactory) ->
     seed("older chat", [("old question", "old answer")])
     app = make_app()
     async with app.run_test() as pilot:
-        at_once(pilot, "ctrl+b")
+        press_at_once(pilot, "ctrl+b")
         await wait_until(pilot, lambda: len(getattr(pilot.app.screen, "rows", ())) == 1)
-        at_once(pilot, "enter", "enter")  # both reach the history before it closes
+        press_at_once(pilot, "enter", "enter")  # both reach the history before it closes
         await settle(pilot)
         assert app.is_running and "old answer" in screen_text(app)

@@ -15,6 +15,7 @@ from chatui.ui.conversation.plain_text import StreamingPlain
 from chatui.ui.conversation.thinking_block import ThinkingBlock
 from tests.pilot import (
     chat,
+    press_at_once,
     run_from_palette,
     screen_text,
     settle,
@@ -36,9 +37,12 @@ def seed_with_reasoning() -> str:
     )
 
 
-async def wait_for(pilot: Pilot[Any], text: str) -> str:
-    """The conversation's visible text once it shows `text`."""
-    await wait_until(pilot, lambda: text in screen_text(pilot.app), f"{text!r} on screen")
+async def wait_while_streaming(pilot: Pilot[Any], text: str) -> str:
+    """The conversation's visible text once it shows `text`, looked for between frames: waiting
+    for the app to idle first could wait out the streaming that shows it."""
+    await wait_until(
+        pilot, lambda: text in screen_text(pilot.app), f"{text!r} on screen", idle_first=False
+    )
     return screen_text(pilot.app)
 
 
@@ -49,8 +53,9 @@ async def test_reasoning_streams_collapsed_and_ctrl_t_toggles(
     wire_server.enqueue(Reply(reasoning=reasoning, pieces=["Hi", " there!"], interval=0.15))
     app = make_app()
     async with app.run_test(size=(90, 24)) as pilot:
-        await pilot.press(*"hello", "enter")
-        live = await wait_for(pilot, "▸ Thinking… · ")
+        await pilot.press(*"hello")
+        press_at_once(pilot, "enter")  # pilot.press would wait for the app to idle: it streams
+        live = await wait_while_streaming(pilot, "▸ Thinking… · ")
         assert "The user" not in live and "Hi there" not in live
         await settle(pilot)
         shown = screen_text(app)
