@@ -20,7 +20,7 @@ from chatui.core import (
     Usage,
     UsageReport,
 )
-from chatui.providers.base import Price, SDKProvider, price_by_prefix
+from chatui.providers.base import Price, SDKProvider, plain_json, price_by_prefix
 from chatui.providers.sse import StreamFailed, server_sent_events
 
 if TYPE_CHECKING:
@@ -106,9 +106,9 @@ async def stream_messages(
     usage: dict[str, int] = {}
     stop_reason: str | None = None
     stopped = False
-    async with create(
-        model=request.model, messages=anthropic_messages(request.messages), stream=True, **args
-    ) as response:
+    body = plain_json(messages=anthropic_messages(request.messages))  # sent as is
+    args["extra_body"] = {**args.get("extra_body", {}), **body}
+    async with create(model=request.model, messages=[], stream=True, **args) as response:
         async for data in server_sent_events(response.http_response):
             event = json.loads(data)
             if not isinstance(event, dict):

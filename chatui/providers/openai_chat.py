@@ -21,6 +21,7 @@ from chatui.core import (
     Usage,
     UsageReport,
 )
+from chatui.providers.base import plain_json
 from chatui.providers.openai import sampling_args
 from chatui.providers.sse import StreamFailed, server_sent_events
 
@@ -54,10 +55,11 @@ async def stream_chat(
     done = False
     async with create(
         model=request.model,
-        messages=chat_messages(request),
+        messages=[],  # sent as is, in extra_body (see `plain_json`)
         stream=True,
         stream_options={"include_usage": True},
         **args,
+        extra_body=plain_json(messages=chat_messages(request)),
     ) as response:
         async for data in server_sent_events(response.http_response):
             if done or data.startswith("[DONE]"):  # read on to the end of the body, so the

@@ -20,6 +20,7 @@ from chatui.core import (
     Usage,
     UsageReport,
 )
+from chatui.providers.base import plain_json
 from chatui.providers.openai import REASONING_MODELS, sampling_args
 from chatui.providers.sse import StreamFailed, server_sent_events
 
@@ -52,8 +53,9 @@ async def stream_responses(
     items = [{"role": m.role.value, "content": m.content} for m in request.messages if m.content]
     create: Any = client.responses.with_streaming_response.create
     async with create(
-        model=request.model, input=items, stream=True, store=False, **_request_args(request)
-    ) as response:
+        model=request.model, input=[], stream=True, store=False, **_request_args(request),
+        extra_body=plain_json(input=items),  # sent as is (see `plain_json`)
+    ) as response:  # fmt: skip
         async for data in server_sent_events(response.http_response):
             event = json.loads(data)
             kind = event.get("type") if isinstance(event, dict) else None

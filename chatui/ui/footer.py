@@ -7,6 +7,7 @@ from __future__ import annotations
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
@@ -27,6 +28,20 @@ class KeyFooter(Footer):
         margin-right: 0;
     }
     """
+
+    _coalescing = False  # a recompose is queued: it will show bindings changed until then
+
+    def bindings_changed(self, screen: Screen[object]) -> None:
+        """Textual queues a recompose (20-odd widgets) for every change of bindings; opening
+        a screen changes them a dozen times in one frame. One recompose shows them all."""
+        if self._coalescing:
+            return
+        self._coalescing = True
+        self.call_after_refresh(self._end_coalescing)
+        super().bindings_changed(screen)
+
+    def _end_coalescing(self) -> None:
+        self._coalescing = False
 
     def compose(self) -> ComposeResult:
         declared = [b.action for b in type(self.screen).BINDINGS if isinstance(b, Binding)]

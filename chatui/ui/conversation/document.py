@@ -6,7 +6,7 @@ import re
 
 from chatui.core.text import inert
 from chatui.ui.conversation.markdown_blocks import CODE_THEME, Line, StreamingMarkdown
-from chatui.ui.conversation.plain_text import render_plain
+from chatui.ui.conversation.plain_text import estimate_rows, render_plain
 
 SECTION_CHARS = 12_000  # a reply longer than this is cut into sections of about this size
 _WIDTHS_KEPT = 2  # rendered sections are cached for this many recent widths
@@ -50,22 +50,32 @@ class MarkdownDocument:
     the rows on screen cost."""
 
     def __init__(self, text: str, *, code_theme: str = CODE_THEME) -> None:
-        self.text = inert(text)
+        self._source = text
+        self._text: str | None = None
         self._code_theme = code_theme
         self._sections: list[str] | None = None
         self._rendered: dict[int, dict[int, list[Line]]] = {}  # width -> section -> rows
 
     @property
+    def text(self) -> str:
+        """The text, made inert (on first use)."""
+        if self._text is None:
+            self._text = inert(self._source)
+        return self._text
+
+    @property
     def sections(self) -> list[str]:
         """The source of each section, in order (cut on first use)."""
         if self._sections is None:
-            self._sections = sections(self.text)
+            self._sections = sections(self._source) if len(self._source) > SECTION_CHARS else []
+            self._sections = [inert(piece) for piece in self._sections] or [self.text]
         return self._sections
 
     def estimate(self, index: int, width: int) -> int:
         """About how many rows section `index` takes at `width`."""
-        source = self.sections[index]
-        return sum(1 + len(line) // max(1, width) for line in source.split("\n")) + 1
+        cut = self._sections
+        source = cut[index] if cut is not None else self._source
+        return estimate_rows(source, width) + 1
 
     def render_section(self, index: int, width: int) -> list[Line]:
         """Section `index` at `width`; a blank row before it separates it from the one above."""

@@ -17,6 +17,7 @@ from chatui.ui.conversation.markdown_blocks import (
     render_plain,
     render_to_lines,
 )
+from chatui.ui.conversation.plain_text import estimate_rows
 from chatui.ui.conversation.thinking_block import ThinkingBlock
 
 NoticeKind = Literal["error", "warning", "info"]
@@ -205,8 +206,3 @@ class NoticeEntry(Entry):
 
     def estimate(self, width: int) -> int:
         return estimate_rows(self.text, width)
-
-
-def estimate_rows(text: str, width: int) -> int:
-    """About how many rows `text` takes at `width`."""
-    return sum(1 + len(line) // max(1, width) for line in text.split("\n")) if text else 0

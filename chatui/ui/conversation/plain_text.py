@@ -117,3 +117,9 @@ class StreamingPlain:
             rows.extend(render_plain(line, width, style))
         self._rows = (width, style, len(self._done), rows)
         return [*rows, *(render_plain(self._partial, width, style) if self._partial else [])]
+
+
+def estimate_rows(text: str, width: int) -> int:
+    """About how many rows `text` takes at `width` (its lines, and one more per `width`
+    characters: counted in C, so that estimating 10,000 messages costs a few milliseconds)."""
+    return text.count("\n") + 1 + len(text) // max(1, width) if text else 0
