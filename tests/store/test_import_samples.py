@@ -29,13 +29,18 @@ RAW_MARKERS = re.compile("[\ue200-\ue202]|【\\d+(?::\\d+)?†|\\[[a-z_]+_asset_
 pytestmark = pytest.mark.skipif(not FILES, reason=f"no import samples in {SAMPLES}")
 
 
+SIDE_FILES = ("users.json", "projects.json", "memories.json")  # beside a claude.ai export
+
+
 def imported(path: Path) -> list[Transcript] | None:
+    """The sample's conversations; None for a file of the export that holds none, which
+    must be refused, saying why."""
     data: Any = json.loads(path.read_text(encoding="utf-8"))
     try:
         kind = detect(data, path.name)
-    except StoreError:  # users.json, projects.json...: not conversations
-        return None
-    if kind == "chatui":
+    except StoreError as exc:
+        assert path.name.endswith(SIDE_FILES), (path.name, str(exc))
+        assert str(exc)
         return None
     parsed = parse_export(data, kind)
     assert parsed.problems == (), path.name
@@ -43,10 +48,10 @@ def imported(path: Path) -> list[Transcript] | None:
 
 
 @pytest.mark.parametrize("path", FILES, ids=[path.name for path in FILES])
-def test_sample_imports_cleanly(path: Path) -> None:
+def test_sample_imports_cleanly_or_is_refused_with_a_reason(path: Path) -> None:
     transcripts = imported(path)
     if transcripts is None:
-        pytest.skip("not a conversations file")
+        return  # a side file, refused (checked above)
     assert transcripts
     for transcript in transcripts:
         ids = [m.id for m in transcript.messages]
