@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any, Final
 
 from chatui.core import MessageStatus, Role
@@ -99,15 +99,19 @@ class MessageRecord:
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> MessageRecord:
-        values = {name: row[name] for name in MESSAGE_COLUMNS}
-        values["attachments"] = attachments_from_json(row["attachments"])
-        return cls(**values)
+        """A row selected as MESSAGE_COLUMNS, in their order (the fields' order too): read by
+        position, since 10,000 messages are read when a long conversation opens."""
+        *values, attachments = tuple(row)
+        return cls(*values, attachments_from_json(attachments))  # type: ignore[call-arg]
 
     def row(self) -> dict[str, Any]:
         """The message's column values for an INSERT (attachments as JSON text)."""
         values = {name: getattr(self, name) for name in MESSAGE_COLUMNS}
         values["attachments"] = attachments_to_json(self.attachments)
         return values
+
+
+assert tuple(field.name for field in fields(MessageRecord)) == MESSAGE_COLUMNS  # see from_row
 
 
 def attachments_to_json(attachments: Sequence[Attachment]) -> str:
@@ -138,6 +142,8 @@ def attachments_from_data(data: Any) -> tuple[Attachment, ...] | None:
 
 def attachments_from_json(text: str | None) -> tuple[Attachment, ...]:
     """The `attachments` column read back; a damaged value reads as none rather than failing."""
+    if not text or text == "[]":  # most messages
+        return ()
     try:
         data = json.loads(text or "[]")
     except ValueError:

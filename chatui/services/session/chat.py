@@ -70,6 +70,21 @@ def make_title(prompt: str) -> str:
     return line if len(line) <= TITLE_LENGTH else line[: TITLE_LENGTH - 1].rstrip() + "…"
 
 
+@dataclass(frozen=True, slots=True)
+class SavedConversation:
+    """A saved conversation with its tree built: made in a thread (10,000 messages take a
+    tenth of a second), then loaded into a session on the event loop."""
+
+    transcript: Transcript
+    tree: MessageTree
+    turns: list[Turn]
+
+    @classmethod
+    def of(cls, transcript: Transcript) -> SavedConversation:
+        tree, turns = build_tree(transcript.messages)
+        return cls(transcript, tree, turns)
+
+
 class ChatSession:
     """One conversation: its turns, the model for the next reply, and one reply at a time."""
 
@@ -99,15 +114,18 @@ class ChatSession:
         self._reported_failure = False
         self._saved_as_new = False
 
-    def load(self, transcript: Transcript) -> None:
+    def load(self, saved: Transcript | SavedConversation) -> None:
         """Continue a saved conversation: its active branch becomes the session's turns."""
+        if isinstance(saved, Transcript):
+            saved = SavedConversation.of(saved)
+        transcript = saved.transcript
         record = transcript.conversation
         self.conversation_id, self.title = record.id, record.title
         self.saved_settings = dict(record.settings)
         defaults = ConversationSettings.from_config(self.pool.config)
         self.use_settings(ConversationSettings.from_record(record, defaults))
         self.options = thinking.restored(self.options, record.settings)
-        self.tree, self.turns = build_tree(transcript.messages)
+        self.tree, self.turns = saved.tree, saved.turns
         last = next((t for t in reversed(self.turns) if t.provider and t.model), None)
         # ChatGPT/Claude imports name app models ("chatgpt", "claude"), not API ones: keep ours.
         imported = "imported_from" in transcript.conversation.settings

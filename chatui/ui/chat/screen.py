@@ -135,9 +135,14 @@ class ChatScreen(Screen[None]):
         message_id: str | None,
         then: Callable[[], None] | None,
     ) -> None:
-        assert self.app.history is not None
+        history = self.app.history
+        assert history is not None
+
+        def read() -> chat.SavedConversation:
+            return chat.SavedConversation.of(history.transcript(conversation_id))
+
         try:
-            transcript = await asyncio.to_thread(self.app.history.transcript, conversation_id)
+            saved = await asyncio.to_thread(read)
         except ChatError as exc:
             if self.session is session:
                 self.opening = None
@@ -145,7 +150,7 @@ class ChatScreen(Screen[None]):
         else:
             if self.session is session and self.opening == conversation_id:
                 self.opening = None
-                session.load(transcript)
+                session.load(saved)
                 self.show_opened(session, message_id)
         if then is not None:
             then()

@@ -1,4 +1,5 @@
-"""How the selected message is drawn: a tinted background under text that stays readable."""
+"""How entries are styled from CSS: text styles without their backgrounds, and the selected
+message on a tinted background under text that stays readable."""
 
 from __future__ import annotations
 
@@ -69,3 +70,12 @@ class SelectionLook:
             readable = contrast(color, background, self._terminal) >= READABLE
             self._readable[color] = readable
         return readable
+
+
+def text_only(full: Style) -> Style:
+    """A component class's text style without its background. (`partial=True` would drop a
+    translucent colour such as $text-muted to plain white; this one is blended.)"""
+    return Style(
+        color=full.color, bold=full.bold, italic=full.italic, underline=full.underline,
+        strike=full.strike, reverse=full.reverse,
+    )  # fmt: skip

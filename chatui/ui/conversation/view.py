@@ -24,7 +24,7 @@ from chatui.ui.conversation.entries import (
 from chatui.ui.conversation.layout import EntryLayout
 from chatui.ui.conversation.markdown_blocks import Line
 from chatui.ui.conversation.pacing import FramePacer
-from chatui.ui.conversation.selection import SelectionLook
+from chatui.ui.conversation.selection import SelectionLook, text_only
 from chatui.ui.conversation.thinking_block import ThinkingBlock
 
 MARGIN_SECONDS = 0.004  # per frame, laying out pieces near the view but out of it
@@ -90,12 +90,16 @@ class ConversationView(ScrollView, can_focus=True):
         return tuple(self._layout.entries)
 
     @property
-    def laid_out(self) -> bool:
-        """Whether what is on screen and near it is laid out (the rest counts estimates)."""
-        return self._layout.needs_layout(self._view()) is None
+    def pending_layout(self) -> str | None:
+        """ "view" while rows on screen wait to be laid out, "margin" while rows near it do."""
+        return self._layout.needs_layout(self._view())
 
     @property
-    def pieces_laid_out(self) -> int:  # an entry, or a section of a long one: for tests
+    def laid_out(self) -> bool:  # on screen and near it (further away counts estimates)
+        return self.pending_layout is None
+
+    @property
+    def pieces_laid_out(self) -> int:  # entries, or sections of long ones, laid out so far
         return self._layout.pieces_laid_out
 
     def add_user(self, text: str, chips: tuple[str, ...] = ()) -> UserEntry:
@@ -252,20 +256,14 @@ class ConversationView(ScrollView, can_focus=True):
         self._base_style = None
         self._schedule()
 
-    def _component_style(self, name: str) -> Style:
-        """A component class's text style without its background. (`partial=True` would drop a
-        translucent colour such as $text-muted to plain white; this one is blended.)"""
-        full = self.get_component_rich_style(name)
-        return Style(
-            color=full.color, bold=full.bold, italic=full.italic, underline=full.underline,
-            strike=full.strike, reverse=full.reverse,
-        )  # fmt: skip
-
     def _entry_styles(self) -> EntryStyles:
         """Styles from CSS; when they changed (e.g. a new theme) every entry is laid out again."""
         if self._styles_stale:
             self._styles_stale = False
-            style = self._component_style
+
+            def style(name: str) -> Style:
+                return text_only(self.get_component_rich_style(name))
+
             self._selection = None
             self._strips.clear()
             styles = EntryStyles(**{part: style(f"conversation-view--{part}") for part in _STYLED})
