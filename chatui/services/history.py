@@ -201,9 +201,10 @@ class History:
         older = len(outcome.unmatched)
         skipped = [
             f"{len(outcome.skipped)} already imported" if outcome.skipped else "",
-            f"{older} imported by an older chatui (to add what is new in"
-            f" {'it' if older == 1 else 'them'}, delete {'it' if older == 1 else 'them'} and"
-            " import again)"
+            f"{older} already in the history without any of these messages (imported by an"
+            " older chatui, or from another export: delete"
+            f" {'it' if older == 1 else 'them'} and import again to replace"
+            f" {'it' if older == 1 else 'them'})"
             if older
             else "",
             f"{parsed.empty} without messages" if parsed.empty else "",

@@ -88,7 +88,7 @@ def test_a_conversation_imported_under_random_ids_is_left_as_it_is(
     report = history.store_import(history.read_import(json.dumps([grown()]).encode(), "f"))
     assert report.summary == "Nothing new to import from this ChatGPT export."
     assert report.skipped == (
-        "Skipped 1 imported by an older chatui (to add what is new in it, delete it and import"
-        " again)."
+        "Skipped 1 already in the history without any of these messages (imported by an older"
+        " chatui, or from another export: delete it and import again to replace it)."
     )
     assert store.get_conversation(old.conversation.id).messages == messages
