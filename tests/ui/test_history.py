@@ -10,13 +10,14 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from chatui.exchange.chatui_json import export_json, import_json
 from chatui.services.history import History
 from chatui.ui.chat.prompt import PromptInput
 from chatui.ui.conversation.entries import AssistantEntry, UserEntry
 from chatui.ui.screens.history import HistoryScreen
-from tests.pilot import chat, screen_text, settle
+from tests.pilot import chat, screen_text, settle, wait_until
 from tests.transcripts import seed
 from tests.ui.conftest import AppFactory
 from tests.wireserver import Reply, WireServer
@@ -273,3 +274,33 @@ async def test_every_history_call_runs_off_the_event_loop(
         assert [s.title for s in app.store.list_conversations()] == ["Renamed"]
     assert len(list(tmp_path.glob("chatui-renamed-*.md"))) == 1
     assert on_loop == dict.fromkeys(CALLED, False)
+
+
+async def test_reopened_history_starts_over_and_enter_waits_for_fresh_rows(
+    make_app: AppFactory,
+) -> None:
+    """The screen is kept between openings (it shows at once); each opening starts with an
+    empty search and the newest first, and an Enter that comes before the rows are read again
+    opens from the fresh rows, never from the last opening's."""
+    zebra = seed("zebra talk", [("tell me about zebras", "zebras have stripes")])
+    seed("other", [("nothing", "here")])
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        history = await open_history(pilot)
+        await pilot.press(*"zebr")
+
+        def only_zebra_hits() -> bool:
+            ids = {getattr(row, "conversation_id", None) for row in history.rows}
+            return ids == {zebra}
+
+        await wait_until(pilot, only_zebra_hits, "the search hits")
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: not isinstance(app.screen, HistoryScreen))
+        seed("newest", [("brand new question", "brand new answer")])
+        await pilot.press("ctrl+f", "enter")  # at once: the zebra hit is still on the screen
+        await wait_until(pilot, lambda: not isinstance(app.screen, HistoryScreen), "it to open")
+        await wait_until(pilot, lambda: "brand new answer" in screen_text(app), "the newest")
+        assert app.screen_stack[-1] is chat(app)
+        history = await open_history(pilot)
+        assert history.query_one(Input).value == ""
+        await wait_until(pilot, lambda: len(history.rows) == 3)

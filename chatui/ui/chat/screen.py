@@ -297,7 +297,12 @@ class ChatScreen(Screen[None]):
                 self.resume(choice.conversation_id, choice.message_id)
             self.prompt.focus()
 
-        self.app.push_screen(HistoryScreen(self.deletion.deleted), opened)
+        if not self.app.is_screen_installed("history"):  # kept: it opens again at once
+            self.app.install_screen(HistoryScreen(self.deletion.deleted), "history")
+        history = self.app.get_screen("history")
+        assert isinstance(history, HistoryScreen)
+        history.start_over()
+        self.app.push_screen(history, opened)
 
     def action_new_chat(self) -> None:
         self.new_session()

@@ -93,6 +93,9 @@ class HistoryScreen(Screen[Opened | None]):
         self.on_deleted = deleted
         self.rows: list[ConversationSummary | SearchHit] = []
         self.exhausted = False
+        self.shown = False  # mounted: the screen is kept, and opens again at once
+        self.stale = True  # the rows are from an earlier opening, until reloaded
+        self.open_when_loaded = False  # Enter came while they were stale
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="Search conversations…", id="history-search")
@@ -104,7 +107,19 @@ class HistoryScreen(Screen[Opened | None]):
         return self.query_one(OptionList)
 
     def on_mount(self) -> None:
+        self.shown = True
         self.query_one(Input).focus()
+        self.reload("")
+
+    def start_over(self) -> None:
+        """About to be opened again (the screen is kept, so it shows at once): newest first,
+        no search; the rows of the last opening answer no Enter until they are read again."""
+        if not self.shown:
+            return
+        self.stale, self.open_when_loaded = True, False
+        search = self.query_one(Input)
+        search.focus()
+        search.value = ""
         self.reload("")
 
     @on(Input.Changed, "#history-search")
@@ -141,6 +156,10 @@ class HistoryScreen(Screen[Opened | None]):
         self.show_rows(rows, "No matches." if query.strip() else "No saved conversations yet.")
         if keep is not None and self.rows:
             self.options.highlighted = min(keep, len(self.rows) - 1)
+        self.stale = False
+        if self.open_when_loaded:
+            self.open_when_loaded = False
+            self._open()
 
     def show_rows(self, rows: list[ConversationSummary | SearchHit], empty: str) -> None:
         self.rows = rows
@@ -195,6 +214,9 @@ class HistoryScreen(Screen[Opened | None]):
 
     def _open(self) -> None:
         if self.app.screen is not self:  # a second Enter that arrived before it closed
+            return
+        if self.stale:  # the rows of the last opening: open once they are read again
+            self.open_when_loaded = True
             return
         row = self.current()
         if isinstance(row, ConversationSummary):
