@@ -5,8 +5,12 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+from typing import Any
 
+from chatui.store.queries import all_rows
 from chatui.store.records import MATCH_END, MATCH_START, SearchHit, split_marked
+
+Row = dict[str, Any]
 
 SNIPPET_TOKENS = 16
 #: A snippet is cut to about this many characters (one huge token, say a base64 blob, is one
@@ -119,18 +123,16 @@ def _bounded(snippet: str) -> str:
 
 def _ranked(
     conn: sqlite3.Connection, table: str, column: str, query: str, literals: list[str], limit: int
-) -> list[sqlite3.Row]:
+) -> list[Row]:
     params: dict[str, object] = {"query": query, "window": max(RANK_WINDOW, limit), "limit": limit}
     where = ""
     for index, term in enumerate(literals):
         params[f"literal{index}"] = _like(term)
         where += f" AND {column} LIKE :literal{index} ESCAPE '\\'"
-    return conn.execute(_RANKED.format(table=table, literals=where), params).fetchall()
+    return all_rows(conn, _RANKED.format(table=table, literals=where), ("rowid", "score"), params)
 
 
-def _snippets(
-    conn: sqlite3.Connection, sql: str, query: str, rows: list[sqlite3.Row]
-) -> dict[int, str]:
+def _snippets(conn: sqlite3.Connection, sql: str, query: str, rows: list[Row]) -> dict[int, str]:
     """Highlighted snippets (one line each) for the given hits, by rowid."""
     if not rows:
         return {}
@@ -147,15 +149,17 @@ def _snippets(
     }
     return {
         row["rowid"]: _bounded(" ".join(row["snippet"].split()))
-        for row in conn.execute(sql, params)
+        for row in all_rows(conn, sql, ("rowid", "snippet"), params)
     }
 
 
-def _info(conn: sqlite3.Connection, sql: str, rows: list[sqlite3.Row]) -> dict[int, sqlite3.Row]:
+def _info(
+    conn: sqlite3.Connection, sql: str, columns: tuple[str, ...], rows: list[Row]
+) -> dict[int, Row]:
     if not rows:
         return {}
     seqs = [row["rowid"] for row in rows]
-    result = conn.execute(sql.format(marks=", ".join("?" * len(seqs))), seqs)
+    result = all_rows(conn, sql.format(marks=", ".join("?" * len(seqs))), columns, seqs)
     return {info["seq"]: info for info in result}
 
 
@@ -166,14 +170,16 @@ def search(conn: sqlite3.Connection, text: str, limit: int = 50) -> list[SearchH
         return []
     hits: list[SearchHit] = []
     titles = _ranked(conn, "conversations_fts", "title", query, literals, limit)
-    title_info = _info(conn, _TITLE_INFO, titles)
+    title_info = _info(conn, _TITLE_INFO, ("seq", "id", "title"), titles)
     title_snippets = _snippets(conn, _TITLE_SNIPPETS, query, titles)
     for row in titles:
         info = title_info[row["rowid"]]
         snippet = title_snippets.get(row["rowid"], "")
         hits.append(SearchHit(info["id"], info["title"], None, None, snippet, -row["score"]))
     messages = _ranked(conn, "messages_fts", "content", query, literals, limit)
-    message_info = _info(conn, _MESSAGE_INFO, messages)
+    message_info = _info(
+        conn, _MESSAGE_INFO, ("seq", "id", "conversation_id", "role", "title"), messages
+    )
     message_snippets = _snippets(conn, _MESSAGE_SNIPPETS, query, messages)
     for row in messages:
         info = message_info[row["rowid"]]
