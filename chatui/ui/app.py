@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -101,6 +102,10 @@ class ChatApp(App[None]):
         return ChatScreen(self.start)
 
     def on_mount(self) -> None:
+        # The objects start-up made (modules, Textual's, the SDK's once imported) live as long
+        # as the app: frozen out of the collector, whose full passes over them otherwise took
+        # 40-140 ms now and then (a keystroke in the history waited for one).
+        self.call_after_refresh(gc.freeze)
         self.theme = self.starting_theme()
         # subscribed once the starting theme is in place: only the user's changes are saved
         self.call_after_refresh(self.theme_changed_signal.subscribe, self, self.remember_theme)

@@ -4,6 +4,7 @@ local servers) and the conversation settings (the dialog, presets, the status ba
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections.abc import Iterator
 from contextlib import suppress
 from typing import TYPE_CHECKING, cast
@@ -71,6 +72,7 @@ class ModelChoice:
         with suppress(ChatError):  # a missing key is reported when the user sends
             await asyncio.to_thread(pool.warm, provider)
         await asyncio.to_thread(warm_rendering)
+        gc.freeze()  # what start-up imported lives as long as the app: see ChatApp.on_mount
         with suppress(ChatError, TimeoutError):
             models = await asyncio.wait_for(pool.get(provider).list_models(), 10)
             self.app.model_lists[provider] = models
