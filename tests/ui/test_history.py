@@ -16,7 +16,7 @@ from chatui.exchange.chatui_json import export_json, import_json
 from chatui.services.history import History
 from chatui.ui.chat.prompt import PromptInput
 from chatui.ui.conversation.entries import AssistantEntry, UserEntry
-from chatui.ui.screens.history import HistoryScreen
+from chatui.ui.screens.history import PAGE, HistoryScreen
 from tests.pilot import chat, screen_text, settle, wait_until
 from tests.transcripts import seed
 from tests.ui.conftest import AppFactory
@@ -304,3 +304,18 @@ async def test_reopened_history_starts_over_and_enter_waits_for_fresh_rows(
         history = await open_history(pilot)
         assert history.query_one(Input).value == ""
         await wait_until(pilot, lambda: len(history.rows) == 3)
+
+
+async def test_more_conversations_are_read_as_the_cursor_nears_the_end(
+    make_app: AppFactory,
+) -> None:
+    for index in range(PAGE + 15):
+        seed(f"chat {index}", [(f"question {index}", f"answer {index}")])
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        history = await open_history(pilot)
+        await wait_until(pilot, lambda: len(history.rows) == PAGE, "the first page")
+        await pilot.press(*["pagedown"] * (PAGE // 10))
+        await wait_until(pilot, lambda: len(history.rows) == PAGE + 15, "the rest")
+        titles = [row.title for row in history.rows]
+        assert titles[0] == f"chat {PAGE + 14}" and titles[-1] == "chat 0"

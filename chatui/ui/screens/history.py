@@ -29,7 +29,7 @@ from chatui.ui.screens.dialogs import Ask, Confirm
 if TYPE_CHECKING:
     from chatui.ui.app import ChatApp
 
-PAGE = 100
+PAGE = 40  # three screens of rows at 40 lines; more as the cursor nears the end
 HITS = 25  # search results shown; more would only cost time per keystroke
 
 
