@@ -119,7 +119,8 @@ class HistoryScreen(Screen[Opened | None]):
         self.stale, self.open_when_loaded = True, False
         search = self.query_one(Input)
         search.focus()
-        search.value = ""
+        with search.prevent(Input.Changed):  # one reading, not two
+            search.value = ""
         self.reload("")
 
     @on(Input.Changed, "#history-search")
