@@ -8,6 +8,8 @@ from textual.pilot import Pilot
 from chatui.core import MessageStatus
 from chatui.store import TranscriptStore
 from chatui.ui.conversation.document import SECTION_CHARS, MarkdownDocument, sections
+from chatui.ui.conversation.entries import AssistantEntry, EntryStyles, UserEntry
+from chatui.ui.conversation.layout import EntryLayout
 from chatui.ui.conversation.markdown_blocks import StreamingMarkdown
 from chatui.ui.conversation.view import ConversationView
 from tests.pilot import chat, wait_until
@@ -193,3 +195,37 @@ async def test_switching_branch_in_a_long_conversation_lands_on_the_message(
         assert index is not None and view.entry_at(0) == index
         assert "Answer 120" in "\n".join(rows(view))
         assert view.pieces_laid_out - before < 40
+
+
+def test_removing_an_entry_keeps_the_pieces_after_it_in_place() -> None:
+    """A long reply is several pieces; removing an entry before it moves them all, laid out
+    or not, and the rows read the same as a layout of the remaining entries from scratch."""
+    long_text = "\n\n".join(f"Paragraph {i}: {PARAGRAPH * 3}" for i in range(600))
+
+    def build() -> tuple[EntryLayout, list[UserEntry | AssistantEntry]]:
+        layout = EntryLayout()
+        entries: list[UserEntry | AssistantEntry] = [
+            UserEntry("first"),
+            AssistantEntry("m", MessageStatus.COMPLETE, text=long_text),
+            UserEntry("last"),
+        ]
+        for entry in entries:
+            layout.add(entry)
+        return layout, entries
+
+    def text_rows(layout: EntryLayout) -> list[str]:
+        rows = (layout.row(row)[1] for row in range(layout.total))
+        return ["".join(s.text for s in row) if row else "" for row in rows]
+
+    styles = EntryStyles()
+    layout, entries = build()
+    assert entries[1].pieces() > 3
+    layout.layout(80, styles, (0, 30, False), 1.0)  # the top laid out, the rest estimated
+    layout.remove(entries[0])
+    layout.layout(80, styles, (0, 10_000, False), 10.0)  # everything in view: all laid out
+    fresh, others = build()
+    fresh.remove(others[0])
+    fresh.layout(80, styles, (0, 10_000, False), 10.0)
+    assert text_rows(layout) == text_rows(fresh)
+    assert [e.index for e in layout.entries] == [0, 1] and entries[0].index == -1
+    assert text_rows(layout)[-1].startswith("last")
