@@ -55,7 +55,7 @@ async def test_thinking_sent_with_room_for_the_answer_and_no_temperature(
     wire_server: WireServer, make_provider: Callable[..., Provider]
 ) -> None:
     wire_server.enqueue(Reply(reasoning=["Hmm", "..."], pieces=["An", "swer"]))
-    req = ask("claude-sonnet-4-5", max_tokens=1000, temperature=0.5, thinking_budget=2048)
+    req = ask("claude-sonnet-4-6", max_tokens=1000, temperature=0.5, thinking_budget=2048)
     events = await collect(make_provider("anthropic"), req)
     body = wire_server.requests[-1].body
     assert body["thinking"] == {"type": "enabled", "budget_tokens": 2048}
@@ -91,9 +91,9 @@ async def test_no_thinking_for_other_models_or_when_off(
                                 thinking_budget=4096))  # fmt: skip
     body = wire_server.requests[-1].body
     assert "thinking" not in body and body["temperature"] == 0.3 and body["max_tokens"] == 99
-    await collect(provider, ask("claude-sonnet-4-5", max_tokens=99, thinking_budget=0))
+    await collect(provider, ask("claude-sonnet-4-6", max_tokens=99, thinking_budget=0))
     assert "thinking" not in wire_server.requests[-1].body
-    await collect(provider, ask("claude-sonnet-4-5", max_tokens=99))  # None: off too
+    await collect(provider, ask("claude-sonnet-4-6", max_tokens=99))  # None: off too
     assert "thinking" not in wire_server.requests[-1].body
 
 
@@ -101,7 +101,7 @@ async def test_no_thinking_for_other_models_or_when_off(
 async def test_openai_protocols_send_nothing_for_thinking(
     wire_server: WireServer, make_provider: Callable[..., Provider], protocol: str
 ) -> None:
-    req = ask("claude-sonnet-4-5", max_tokens=99, temperature=0.5, thinking_budget=4096)
+    req = ask("claude-sonnet-4-6", max_tokens=99, temperature=0.5, thinking_budget=4096)
     await collect(make_provider(protocol), req)
     body = wire_server.requests[-1].body
     assert not {"thinking", "reasoning", "reasoning_effort"} & set(body)

@@ -115,7 +115,7 @@ async def test_stored_reasoning_shown_after_resume(make_app: AppFactory) -> None
 async def test_palette_switches_extended_thinking_for_the_conversation(
     make_app: AppFactory, wire_server: WireServer
 ) -> None:
-    app = make_app("claude/claude-sonnet-4-5")
+    app = make_app("claude/claude-sonnet-4-6")
     async with app.run_test(size=(90, 24)) as pilot:
         await settle(pilot)
         await run_from_palette(pilot, "Extended thinking")
@@ -130,7 +130,7 @@ async def test_palette_switches_extended_thinking_for_the_conversation(
     body = wire_server.generation_requests[-1].body
     assert body["thinking"] == {"type": "enabled", "budget_tokens": 4096}
 
-    resumed = make_app("claude/claude-sonnet-4-5", resume_id=conversation_id)
+    resumed = make_app("claude/claude-sonnet-4-6", resume_id=conversation_id)
     async with resumed.run_test(size=(90, 24)) as pilot:
         await settle(pilot)
         session = chat(resumed).session
