@@ -11,7 +11,12 @@ from chatui.exchange.chatgpt_content import (
     tool_images,
     with_citations,
 )
-from chatui.exchange.tree import BrokenConversation, SourceConversation, SourceMessage
+from chatui.exchange.tree import (
+    BrokenConversation,
+    SourceConversation,
+    SourceMessage,
+    text_or,
+)
 
 PROVIDER: Final = "openai"
 #: The model of a reply whose export names none (old exports): ChatGPT itself.
@@ -83,12 +88,12 @@ def _message(key: str, parent: str | None, raw: Any) -> SourceMessage:
     if kind == "thoughts":  # an o-series model thinking: the reasoning of the reply below it
         return SourceMessage(key, parent, None, reasoning=_thoughts(content), created_at=created)
     slug = metadata.get("model_slug")
-    model = slug if isinstance(slug, str) and slug else None
+    model = text_or(slug, None)
     if metadata.get("is_visually_hidden_from_conversation") is True:
         text = ""
     elif role == "tool":  # images (generated, charts) are part of the reply; the rest is not
         tool = author.get("name")
-        text = tool_images(content, metadata, tool if isinstance(tool, str) else "")
+        text = tool_images(content, metadata, text_or(tool, ""))
         role = "assistant"
     elif kind in NOT_SHOWN:
         text = ""
@@ -129,12 +134,12 @@ def read_chatgpt(item: Any) -> SourceConversation:
     current = item.get("current_node")
     return SourceConversation(
         source_id=f"chatgpt:{source_id}",
-        title=item["title"] if isinstance(item.get("title"), str) else "",
+        title=text_or(item.get("title"), ""),
         provider=PROVIDER,
-        default_model=default if isinstance(default, str) and default else UNKNOWN_MODEL,
+        default_model=text_or(default, UNKNOWN_MODEL),
         created_at=number(item.get("create_time"), "create_time"),
         updated_at=number(item.get("update_time"), "update_time"),
         messages=messages,
-        current=current if isinstance(current, str) else None,
+        current=text_or(current, None),
         joins_reply_parts=True,
     )

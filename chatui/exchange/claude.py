@@ -6,7 +6,12 @@ import math
 from datetime import UTC, datetime
 from typing import Any, Final
 
-from chatui.exchange.tree import BrokenConversation, SourceConversation, SourceMessage
+from chatui.exchange.tree import (
+    BrokenConversation,
+    SourceConversation,
+    SourceMessage,
+    text_or,
+)
 
 PROVIDER: Final = "anthropic"
 #: claude.ai exports do not say which model wrote a reply: stored as anthropic/claude.
@@ -131,11 +136,11 @@ def read_claude(item: Any) -> SourceConversation:
     current = item.get("current_leaf_message_uuid")  # absent from most exports: newest shown
     return SourceConversation(
         source_id=f"claude:{source_id}",
-        title=item["name"] if isinstance(item.get("name"), str) else "",
+        title=text_or(item.get("name"), ""),
         provider=PROVIDER,
-        default_model=model if isinstance(model, str) and model else UNKNOWN_MODEL,
+        default_model=text_or(model, UNKNOWN_MODEL),
         created_at=moment(item.get("created_at"), "created_at"),
         updated_at=moment(item.get("updated_at"), "updated_at"),
         messages=messages,
-        current=current if isinstance(current, str) else None,
+        current=text_or(current, None),
     )

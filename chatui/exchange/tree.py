@@ -6,10 +6,18 @@ import heapq
 import math
 import time
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from chatui.core import MessageStatus
 from chatui.store.ids import id_at, id_for
 from chatui.store.records import ConversationRecord, MessageRecord, Transcript
+
+_T = TypeVar("_T")
+
+
+def text_or(value: Any, default: _T) -> str | _T:
+    """`value` if an export gave a non-empty string there, else `default`."""
+    return value if isinstance(value, str) and value else default
 
 
 class BrokenConversation(Exception):
