@@ -41,6 +41,18 @@ class ChatEmitter(Emitter):
             },
         }
 
+    def envelope(self, choices: list[dict[str, Any]]) -> dict[str, Any]:
+        """A chunk's fields around its choices, as OpenAI sends them."""
+        return {
+            "id": self.id,
+            "object": "chat.completion.chunk",
+            "created": self.created,
+            "model": self.model,
+            "service_tier": "default",
+            "system_fingerprint": "fp_wireserver",
+            "choices": choices,
+        }
+
     def chunk(self, delta: dict[str, Any], finish_reason: str | None = None) -> bytes:
         choice: dict[str, Any] = {
             "index": 0,
@@ -48,15 +60,7 @@ class ChatEmitter(Emitter):
             "logprobs": None,
             "finish_reason": finish_reason,
         }
-        data: dict[str, Any] = {
-            "id": self.id,
-            "object": "chat.completion.chunk",
-            "created": self.created,
-            "model": self.model,
-            "service_tier": "default",
-            "system_fingerprint": "fp_wireserver",
-            "choices": [choice],
-        }
+        data = self.envelope([choice])
         if self.include_usage:
             data["usage"] = None
         if self.reply.extra_fields:
@@ -79,16 +83,8 @@ class ChatEmitter(Emitter):
         if not self.reply.omit_finish_reason:
             out += self.chunk({}, self.finish_reason())
         if self.include_usage and not self.reply.omit_usage:
-            data: dict[str, Any] = {
-                "id": self.id,
-                "object": "chat.completion.chunk",
-                "created": self.created,
-                "model": self.model,
-                "service_tier": "default",
-                "system_fingerprint": "fp_wireserver",
-                "choices": [],
-                "usage": self.usage(),
-            }
+            data = self.envelope([])
+            data["usage"] = self.usage()
             if self.reply.extra_fields:
                 data["timings"] = {"prompt_ms": 1.5, "predicted_ms": 9.25, "predicted_n": 2}
             out += self.sse(data)
