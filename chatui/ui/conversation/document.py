@@ -67,8 +67,8 @@ class MarkdownDocument:
     def sections(self) -> list[str]:
         """The source of each section, in order (cut on first use)."""
         if self._sections is None:
-            self._sections = sections(self._source) if len(self._source) > SECTION_CHARS else []
-            self._sections = [inert(piece) for piece in self._sections] or [self.text]
+            cut = sections(self._source)
+            self._sections = [self.text] if len(cut) == 1 else [inert(piece) for piece in cut]
         return self._sections
 
     def estimate(self, index: int, width: int) -> int:
