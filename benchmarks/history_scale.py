@@ -44,7 +44,7 @@ from chatui.store.ids import new_id
 from chatui.store.queries import insert_messages
 from chatui.store.records import MessageRecord
 from chatui.ui.app import ChatApp
-from chatui.ui.chat.screen import ChatScreen
+from chatui.ui.chat.screen import TAIL, ChatScreen
 from chatui.ui.screens.history import HistoryScreen, Opened
 from tests.wireserver import Reply, WireServer
 
@@ -152,9 +152,13 @@ async def open_big(app: ChatApp, conversation_id: str, entries: int) -> dict[str
     history, _ = await open_history(app)
     await until_idle()
     view = chat_of(app).view
-    painted = painted_when(
-        app, lambda: len(view.entries) >= entries and view.scroll_y == view.max_scroll_y > 0
-    )
+    shown = min(entries, TAIL)  # the newest turns are drawn first, the others read after
+
+    def last_screen() -> bool:
+        at_end = view.scroll_y == view.max_scroll_y > 0 and view.pending_layout != "view"
+        return len(view.entries) >= shown and at_end
+
+    painted = painted_when(app, last_screen)
     start, cpu = time.perf_counter(), time.thread_time()
     history.dismiss(Opened(conversation_id))
     drawn = await until(lambda: bool(painted))

@@ -119,6 +119,10 @@ class History:
     def transcript(self, conversation_id: str) -> Transcript:
         return self.store.get_conversation(conversation_id)
 
+    def transcript_tail(self, conversation_id: str, limit: int) -> tuple[Transcript, bool]:
+        """The newest `limit` messages of the branch it opens on, and whether that is all."""
+        return self.store.get_conversation_tail(conversation_id, limit)
+
     def rename(self, conversation_id: str, title: str) -> None:
         self.store.rename(conversation_id, title.strip())
 

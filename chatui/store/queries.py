@@ -75,6 +75,46 @@ def transcript(conn: sqlite3.Connection, conversation_id: str) -> Transcript:
     return Transcript(record, tuple(MessageRecord.from_row(row) for row in rows))
 
 
+# The newest message and its ancestors, newest first, at most :limit of them.
+_BRANCH_TAIL = f"""
+    WITH RECURSIVE branch (id, parent_id, depth) AS (
+        SELECT id, parent_id, 0 FROM messages
+        WHERE seq = (SELECT max(seq) FROM messages WHERE conversation_id = :conversation)
+        UNION ALL
+        SELECT m.id, m.parent_id, depth + 1
+        FROM messages AS m JOIN branch ON m.id = branch.parent_id WHERE depth + 1 < :limit
+    )
+    SELECT {", ".join("m." + column for column in MESSAGE_COLUMNS)}
+    FROM branch JOIN messages AS m USING (id) ORDER BY depth DESC
+"""
+
+
+def transcript_tail(
+    conn: sqlite3.Connection, conversation_id: str, limit: int
+) -> tuple[Transcript, bool]:
+    """The newest `limit` messages of the branch a conversation opens on, oldest first (the
+    newest `limit` stored, for one saved without parent links), and whether they are all its
+    messages. Costs what `limit` messages cost, however long the conversation is."""
+    record = conversation(conn, conversation_id)
+    where = {"conversation": conversation_id, "limit": limit}
+    rows = conn.execute(_BRANCH_TAIL, where).fetchall()
+    if len(rows) == 1 and rows[0][2] is None:  # no parent: a first message, or no links at all
+        rows = (
+            conn.execute(
+                _MESSAGE_SELECT + " WHERE conversation_id = :conversation"
+                " AND NOT EXISTS (SELECT 1 FROM messages WHERE conversation_id = :conversation"
+                " AND parent_id IS NOT NULL) ORDER BY seq DESC LIMIT :limit",
+                where,
+            ).fetchall()[::-1]
+            or rows
+        )
+    sql = "SELECT count(*) FROM messages WHERE conversation_id = ?"
+    count = conn.execute(sql, (conversation_id,)).fetchone()[0]
+    return Transcript(record, tuple(MessageRecord.from_row(row) for row in rows)), len(
+        rows
+    ) == count
+
+
 def preview(text: str | None, width: int = PREVIEW_CHARS) -> str:
     """One line of at most `width` characters."""
     line = " ".join((text or "").split())

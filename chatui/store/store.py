@@ -142,6 +142,13 @@ class TranscriptStore:
         """The conversation and its messages ordered by (created_at, id)."""
         return self._read("load the conversation", lambda c: queries.transcript(c, conversation_id))
 
+    def get_conversation_tail(self, conversation_id: str, limit: int) -> tuple[Transcript, bool]:
+        """The newest `limit` messages of the branch the conversation opens on (oldest first),
+        and whether they are all its messages."""
+        return self._read(
+            "load the conversation", lambda c: queries.transcript_tail(c, conversation_id, limit)
+        )
+
     def list_conversations(self, limit: int = 50, offset: int = 0) -> list[ConversationSummary]:
         """Conversation summaries, most recently updated first."""
         return self._read("list conversations", lambda c: queries.summaries(c, limit, offset))

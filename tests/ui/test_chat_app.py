@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from typing import Any, TypeVar
 
 import pytest
 from textual.widgets import TextArea
 
-from chatui.store import Transcript, TranscriptStore
+from chatui.store import TranscriptStore
 from chatui.ui.app import ChatApp
 from chatui.ui.chat.prompt import PromptInput
 from chatui.ui.conversation.entries import AssistantEntry, NoticeEntry
@@ -18,6 +19,8 @@ from tests.pilot import chat, notices, screen_text, session_of, settle, toasts, 
 from tests.transcripts import seed
 from tests.ui.conftest import AppFactory
 from tests.wireserver import Reply, WireServer
+
+T = TypeVar("T")
 
 MARKDOWN = (
     "# Title\n\nSome **bold** text.\n\n- first item\n- second item\n\n```python\nx = 1\n```\n"
@@ -213,14 +216,18 @@ def held_loading(app: ChatApp, monkeypatch: pytest.MonkeyPatch) -> Callable[[], 
     is called (a slow disk); fails if one is read on the event loop (it would wait forever)."""
     history = app.history
     assert history is not None
-    read, released = history.transcript, threading.Event()
+    released = threading.Event()
 
-    def slow_read(conversation_id: str) -> Transcript:
-        assert threading.current_thread() is not threading.main_thread(), "read on the loop"
-        assert released.wait(30), "never released"
-        return read(conversation_id)
+    def held(read: Callable[..., T]) -> Callable[..., T]:
+        def slow_read(*args: Any) -> T:
+            assert threading.current_thread() is not threading.main_thread(), "read on the loop"
+            assert released.wait(30), "never released"
+            return read(*args)
 
-    monkeypatch.setattr(history, "transcript", slow_read)
+        return slow_read
+
+    monkeypatch.setattr(history, "transcript", held(history.transcript))
+    monkeypatch.setattr(history, "transcript_tail", held(history.transcript_tail))
     return released.set
 
 

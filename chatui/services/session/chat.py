@@ -78,11 +78,12 @@ class SavedConversation:
     transcript: Transcript
     tree: MessageTree
     turns: list[Turn]
+    complete: bool = True  # False: only the newest turns of its branch (`tail`)
 
     @classmethod
-    def of(cls, transcript: Transcript) -> SavedConversation:
+    def of(cls, transcript: Transcript, complete: bool = True) -> SavedConversation:
         tree, turns = build_tree(transcript.messages)
-        return cls(transcript, tree, turns)
+        return cls(transcript, tree, turns, complete)
 
 
 class ChatSession:
@@ -131,6 +132,12 @@ class ChatSession:
         imported = "imported_from" in transcript.conversation.settings
         if last is not None and last.provider in self.pool.config.providers and not imported:
             self.model = ModelRef(last.provider, str(last.model))
+
+    def load_whole(self, saved: SavedConversation) -> None:
+        """The rest of the conversation `load`ed from its newest turns: all of its turns and
+        branches (its settings and model stay as they are now)."""
+        if saved.transcript.conversation.id == self.conversation_id:
+            self.tree, self.turns = saved.tree, saved.turns
 
     @property
     def store(self) -> TranscriptStore | None:

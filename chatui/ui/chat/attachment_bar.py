@@ -35,6 +35,8 @@ REMOVE_HINT = "  (backspace in an empty prompt: remove the last)"
 
 def chip_labels(attachments: Sequence[Attachment]) -> tuple[str, ...]:
     """Compact chips, e.g. `📎 notes.md 2.1 KB`; the full path only when two names clash."""
+    if not attachments:  # most messages (a long conversation shows thousands)
+        return ()
     shorts = [a.short_name for a in attachments]
     names = [a.short_name if shorts.count(a.short_name) == 1 else a.name for a in attachments]
     return tuple(

@@ -30,6 +30,10 @@ from chatui.ui.keymap import ScreenKeys
 from chatui.ui.onboarding import NO_MODEL, UNSET_MODEL, model_note, welcome_text
 from chatui.ui.screens.history import HistoryScreen, Opened
 
+#: A saved conversation opens with this many of its newest turns (a few screens' worth), then
+#: the rest is read: a long one is on screen as soon as a short one.
+TAIL = 100
+
 if TYPE_CHECKING:
     from chatui.ui.app import ChatApp, Start
 
@@ -135,38 +139,58 @@ class ChatScreen(Screen[None]):
         message_id: str | None,
         then: Callable[[], None] | None,
     ) -> None:
+        """Read the newest turns first and show them, then the rest (a long conversation is
+        on screen as soon as a short one); at `message_id`, all of it at once."""
         history = self.app.history
         assert history is not None
 
         def read() -> chat.SavedConversation:
             return chat.SavedConversation.of(history.transcript(conversation_id))
 
+        def read_newest() -> chat.SavedConversation:
+            return chat.SavedConversation.of(*history.transcript_tail(conversation_id, TAIL))
+
+        def still_opening() -> bool:
+            return self.session is session and self.opening == conversation_id
+
         try:
-            saved = await asyncio.to_thread(read)
+            saved = await asyncio.to_thread(read if message_id else read_newest)
+            if still_opening():
+                session.load(saved)
+                self.show_opened(session, message_id, saved.complete)
+            if not saved.complete and still_opening():
+                shown = [(turn.id, session.branch_position(turn)) for turn in session.turns]
+                whole = await asyncio.to_thread(read)
+                if still_opening():
+                    session.load_whole(whole)
+                    self.view.show_earlier(shown)
+                    self.opened(session, True)
         except ChatError as exc:
             if self.session is session:
                 self.opening = None
                 self.view.add_notice(str(exc), "error")
-        else:
-            if self.session is session and self.opening == conversation_id:
-                self.opening = None
-                session.load(saved)
-                self.show_opened(session, message_id)
         if then is not None:
             then()
 
-    def show_opened(self, session: chat.ChatSession, message_id: str | None) -> None:
-        """Show the conversation just loaded into `session`, at `message_id` if given."""
+    def show_opened(self, session: chat.ChatSession, message_id: str | None, whole: bool) -> None:
+        """Show the conversation just loaded into `session` (its newest turns only, unless
+        `whole`), at `message_id` if given."""
         if message_id is not None:
             session.show_message(message_id)
         self.view.redraw()
-        self.refresh_bindings()
-        self.prompt.add_to_recall(t.content for t in session.turns if t.role is Role.USER)
-        self.status.refresh()
+        self.opened(session, whole)
         self.settings_actions.show_badge()
         index = next((i for i, t in enumerate(session.turns) if t.id == message_id), None)
         if index is not None:
             self.cursor.show(index)
+
+    def opened(self, session: chat.ChatSession, whole: bool) -> None:
+        """What follows the turns of `session` shown (opened for good once `whole`)."""
+        if whole:
+            self.opening = None
+        self.refresh_bindings()
+        self.prompt.add_to_recall(t.content for t in session.turns if t.role is Role.USER)
+        self.status.refresh()
 
     def use_model(self, ref: ModelRef) -> None:
         """The next reply comes from `ref` (a preset can set it)."""
@@ -240,8 +264,9 @@ class ChatScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Keys that act on messages are off (and out of the footer) until there is one."""
-        if action in MESSAGE_ACTIONS:
-            return self.session is not None and (self.session.busy or bool(self.session.turns))
+        if action in MESSAGE_ACTIONS:  # (and off while a conversation opens: its turns come)
+            turns = self.session is not None and (self.session.busy or bool(self.session.turns))
+            return turns and self.opening is None
         return True
 
     def action_retry(self) -> None:

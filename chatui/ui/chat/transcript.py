@@ -67,6 +67,29 @@ class Transcript(ConversationView):
         self.entry_for.clear()
         for turn in self.session.turns if self.session else []:
             self.show_turn(turn)
+        self.lay_out_now()
+
+    def show_earlier(self, shown: list[tuple[str | None, tuple[int, int]]]) -> None:
+        """The session now holds its whole branch, of which those shown were the newest turns
+        (`shown`: their ids and branch positions then): show the others above them. (Drawn
+        again instead if the newest turns are not those, e.g. a branch label changed.)"""
+        session = self.session
+        if session is None:
+            return
+        turns = session.turns
+        head = len(turns) - len(shown)
+        newest = [(turn.id, session.branch_position(turn)) for turn in turns[max(head, 0) :]]
+        if head < 0 or newest != shown or len(self.entry_for) != len(shown):
+            self.redraw()
+            return
+        tail = dict(zip(turns[head:], self.entry_for.values(), strict=True))
+        self.entry_for.clear()
+        with self.adding_above():
+            for turn in turns[:head]:
+                self.show_turn(turn)
+        self.entry_for.update(tail)
+        if self.selected is not None:
+            self.selected += head
 
     def branch_label(self, turn: Turn) -> str:
         position, count = self.session.branch_position(turn) if self.session else (1, 1)
@@ -85,11 +108,10 @@ class Transcript(ConversationView):
             self.entry_for[turn] = self.add_user(turn.content + label, chips)
             return
         label = turn.model_label + self.branch_label(turn)
-        entry = self.add_assistant(label, MessageStatus(turn.status), turn.content)
+        status = MessageStatus(turn.status)  # a saved reply is complete unless it says why not
+        status = MessageStatus.COMPLETE if status == MessageStatus.STREAMING else status
+        entry = self.add_assistant(label, status, turn.content, turn.reasoning)
         self.entry_for[turn] = entry
-        if turn.reasoning:
-            self.append_reasoning(entry, turn.reasoning)
-        self.finish(entry)
         for text, kind in turn_notices(turn, self.max_tokens()):
             self.add_notice(text, kind)
 

@@ -71,6 +71,11 @@ class MarkdownDocument:
             self._sections = [self.text] if len(cut) == 1 else [inert(piece) for piece in cut]
         return self._sections
 
+    @property
+    def section_count(self) -> int:
+        """How many sections there are (a short text is one, known without cutting it)."""
+        return 1 if len(self._source) <= SECTION_CHARS else len(self.sections)
+
     def estimate(self, index: int, width: int) -> int:
         """About how many rows section `index` takes at `width`."""
         cut = self._sections

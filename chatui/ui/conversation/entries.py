@@ -177,7 +177,7 @@ class AssistantEntry(Entry):
     def pieces(self) -> int:
         """A loaded reply: its head, then each section of its text; a streamed one: one."""
         body = self.body
-        return 1 if isinstance(body, StreamingMarkdown) else 1 + len(body.sections)
+        return 1 if isinstance(body, StreamingMarkdown) else 1 + body.section_count
 
     def render_piece(self, piece: int, width: int, styles: EntryStyles) -> list[Line]:
         body = self.body

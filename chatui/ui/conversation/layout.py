@@ -102,15 +102,24 @@ class EntryLayout:
     def remove(self, entry: Entry) -> int:
         """Take `entry` out; returns where it was."""
         index = self.index_of(entry)
-        later = self._cut(index)[1:]
-        del self.entries[index:]
+        self.put_back(self.take(index)[1:])
         entry.index = -1
-        for other, kept in later:
-            other.index = len(self.entries)
-            self.entries.append(other)
-            self._append(other, kept)
-        self._restack(self._first[index] if index < len(self._first) else len(self._owner))
         return index
+
+    def take(self, index: int) -> list[tuple[Entry, list[_Piece]]]:
+        """Take out entries `index` and after, with their pieces as laid out, to `put_back`."""
+        taken = self._cut(index)
+        del self.entries[index:]
+        return taken
+
+    def put_back(self, taken: list[tuple[Entry, list[_Piece]]]) -> None:
+        """Add entries `take`n out, their pieces laid out as they were, after the last one."""
+        index = len(self.entries)
+        for entry, kept in taken:
+            entry.index = len(self.entries)
+            self.entries.append(entry)
+            self._append(entry, kept)
+        self._restack(self._first[index] if index < len(self._first) else len(self._owner))
 
     def clear(self) -> None:
         """Remove every entry."""

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from time import perf_counter
 from typing import ClassVar, TypeVar
 
@@ -115,10 +116,16 @@ class ConversationView(ScrollView, can_focus=True):
         model_label: str,
         status: MessageStatus = MessageStatus.STREAMING,
         text: str | None = None,
+        reasoning: str = "",
     ) -> AssistantEntry:
         """Start a reply from `model_label`; feed it with `append` and end it with `finish`.
-        Given its `text`, a finished reply (from the history), laid out only when seen."""
-        return self._add(AssistantEntry(model_label, status, self.thinking_open, text))
+        Given its `text` (and `reasoning`), a finished reply (from the history), laid out
+        only when seen."""
+        entry = AssistantEntry(model_label, status, self.thinking_open, text)
+        if reasoning:
+            entry.reasoning = ThinkingBlock()
+            entry.reasoning.append(reasoning)
+        return self._add(entry)
 
     def add_notice(self, text: str, kind: NoticeKind = "info") -> NoticeEntry:
         """Show an error, warning or info line."""
@@ -154,6 +161,10 @@ class ConversationView(ScrollView, can_focus=True):
         self._mark_dirty(entry)
         self._schedule(urgent=True)
 
+    def lay_out_now(self) -> None:
+        """Lay out at the next frame, not at the paced one (e.g. entries just added)."""
+        self._schedule(urgent=True)
+
     def set_thinking_open(self, entry: AssistantEntry, opened: bool) -> None:
         """Open or close a reply's reasoning block."""
         if entry.thinking_open != opened:
@@ -166,6 +177,23 @@ class ConversationView(ScrollView, can_focus=True):
         if self._highlighted is not None and self._highlighted >= index:
             self._highlighted = None if self._highlighted == index else self._highlighted - 1
         self._changed(index)
+
+    @contextmanager
+    def adding_above(self) -> Iterator[None]:
+        """Entries added in this block go above those there already (the start of a long
+        conversation, read after its end); what is on screen stays still."""
+        rows, top = self._layout.total, round(self.scroll_y)
+        taken = self._layout.take(0)
+        try:
+            yield
+        finally:
+            added = len(self._layout.entries)
+            self._layout.put_back(taken)
+            if self._highlighted is not None:
+                self._highlighted += added
+            self._changed(0)
+            if not self._following:
+                self.scroll_to(y=top + self._layout.total - rows, animate=False)
 
     def clear(self) -> None:
         """Remove every entry; what comes next is followed."""
