@@ -11,7 +11,7 @@ import pytest
 from chatui.store import Transcript, TranscriptStore
 from chatui.ui.app import ChatApp
 from chatui.ui.chat.screen import TAIL
-from tests.pilot import chat, toasts, wait_until
+from tests.pilot import chat, wait_until
 from tests.ui.conftest import AppFactory
 from tests.ui.test_conversation_view import rows
 from tests.ui.test_long_conversations import reply_text, seed_long
@@ -76,21 +76,35 @@ async def test_a_long_conversation_shows_its_end_then_the_rest_above_it(
         await wait_until(pilot, lambda: len(view.entries) == TAIL and view.laid_out)
         assert "End of answer 299" in "\n".join(rows(view))  # the end, on screen
         assert not screen.check_action("select", ())  # no message keys until all is read
-        await pilot.press(*"next", "enter")
-        await wait_until(pilot, lambda: any("Opening the conversation" in t for t in toasts(app)))
         view.go("up")  # a reader who scrolled up stays where they are
         await wait_until(pilot, lambda: view.laid_out)
         before = rows(view)
         release()
-        await wait_until(pilot, lambda: len(view.entries) == 600 and screen.opening is None)
-        await wait_until(pilot, lambda: view.laid_out)
-        assert rows(view) == before
+        await wait_until(pilot, lambda: screen.opening is None and view.laid_out)
+        assert screen.session is not None and len(screen.session.turns) == 600
+        assert len(view.entries) == TAIL + 1  # the others are a gap until the view nears it
+        assert rows(view) == before and view.max_scroll_y > 600  # a plausible scrollbar
         assert screen.check_action("select", ())
         view.go("top")
+        await wait_until(pilot, lambda: len(view.entries) == 600 and view.laid_out)
+        assert view.scroll_y == 0 and rows(view)[1].startswith("question 0")
+
+
+async def test_selecting_a_message_in_the_gap_shows_it(make_app: AppFactory) -> None:
+    conversation, _, _ = seed_long(300, needle_at=0)
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = chat(app)
+        screen.resume(conversation)
+        view = screen.view
+        await wait_until(pilot, lambda: screen.opening is None and view.laid_out)
+        assert len(view.entries) == TAIL + 1
+        view.select(599)  # what the message keys and the palette do: the newest shown
+        assert view.highlighted == TAIL and len(view.entries) == TAIL + 1
+        view.select(3)  # one in the gap
         await wait_until(pilot, lambda: view.laid_out)
-        assert rows(view)[1].startswith("question 0")
-        assert screen.prompt.text == "next"
-        assert screen.session is not None and len(screen.session.turns) == 600
+        assert len(view.entries) == 600 and view.highlighted == 3 == view.entry_at(0)
+        assert rows(view)[0].startswith("assistant") and "Answer 1" in "\n".join(rows(view))
 
 
 async def test_a_branch_label_outside_the_newest_turns_comes_right(

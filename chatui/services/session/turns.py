@@ -11,6 +11,9 @@ from chatui.store.records import MessageRecord
 
 SENDABLE = (MessageStatus.COMPLETE, MessageStatus.STOPPED, MessageStatus.INTERRUPTED)
 CUT_SHORT = frozenset({"length", "max_tokens", "max_output_tokens"})  # stop reasons: token limit
+# by stored value: a dict lookup, where calling the enum costs a microsecond (x 10,000 messages)
+_ROLES = {role.value: role for role in Role}
+_STATUSES = {status.value: status for status in MessageStatus}
 
 
 @dataclass(eq=False, slots=True)
@@ -52,12 +55,12 @@ def turn_from_record(record: MessageRecord) -> Turn:
     if record.input_tokens is not None or record.output_tokens is not None:
         usage = Usage(record.input_tokens or 0, record.output_tokens or 0)
     return Turn(
-        Role(record.role),
+        _ROLES[record.role],
         record.content,
         id=record.id,
         provider=record.provider,
         model=record.model,
-        status=MessageStatus(record.status),
+        status=_STATUSES[record.status],
         error=record.error,
         reasoning=record.reasoning,
         usage=usage,

@@ -62,6 +62,7 @@ class ChatScreen(Screen[None]):
         self.settings_actions = SettingsActions(self.view, self.status, self.models)
         self.deletion = OpenConversationDeletion(self.view, self.action_new_chat, self.resume)
         self.opening: str | None = None  # the conversation being read from the store
+        self.send_when_open = False  # Enter was pressed while it was read: send the prompt
 
     def compose(self) -> ComposeResult:
         yield self.view
@@ -110,7 +111,7 @@ class ChatScreen(Screen[None]):
             options=options,
         )
         stopping = self.view.show_session(session)
-        self.opening = None
+        self.opening, self.send_when_open = None, False
         self.settings_actions.reset()
         self.deletion.deleted_id = None
         self.cursor.cancel_edit()
@@ -167,7 +168,7 @@ class ChatScreen(Screen[None]):
                     self.opened(session, True)
         except ChatError as exc:
             if self.session is session:
-                self.opening = None
+                self.opening, self.send_when_open = None, False
                 self.view.add_notice(str(exc), "error")
         if then is not None:
             then()
@@ -191,6 +192,9 @@ class ChatScreen(Screen[None]):
         self.refresh_bindings()
         self.prompt.add_to_recall(t.content for t in session.turns if t.role is Role.USER)
         self.status.refresh()
+        if whole and self.send_when_open:
+            self.send_when_open = False
+            self.prompt.action_submit()
 
     def use_model(self, ref: ModelRef) -> None:
         """The next reply comes from `ref` (a preset can set it)."""
@@ -206,7 +210,8 @@ class ChatScreen(Screen[None]):
         if self.attacher.command(event.text):
             return
         if self.opening is not None:
-            self.notify("Opening the conversation: press Enter again in a moment.")
+            self.send_when_open = True
+            self.notify("Opening the conversation: your message goes once it is read.")
             return
         if self.view.reply is not None and self.view.reply.stopping:
             self.notify("Saving the stopped reply: press Enter again in a moment.")

@@ -13,7 +13,7 @@ from chatui.services.session.turns import Turn
 from chatui.ui.chat import messages as ui
 from chatui.ui.chat.attachment_bar import chip_labels
 from chatui.ui.chat.reply import SAVED_AS_NEW, ReplyRelay, turn_notices
-from chatui.ui.conversation.entries import AssistantEntry, Entry
+from chatui.ui.conversation.entries import AssistantEntry, Entry, GapEntry
 from chatui.ui.conversation.view import ConversationView
 
 Severity = Literal["warning", "error"]
@@ -37,6 +37,7 @@ class Transcript(ConversationView):
         self.selected: int | None = None  # an index in `session.turns` (None: the newest)
         self.reply: ReplyRelay | None = None  # the reply streaming now, or the last one
         self.live: AssistantEntry | None = None  # the entry the streaming reply appends to
+        self.unshown = 0  # the first turns, not shown yet: a gap above the others stands in
 
     def show_session(self, session: ChatSession) -> Worker[None] | None:
         """Show `session` from now on (empty until `redraw`). A reply streaming in the one
@@ -47,6 +48,7 @@ class Transcript(ConversationView):
         self.session, self.selected, self.live = session, None, None
         self.clear()
         self.entry_for.clear()
+        self.unshown = 0
         return stopping
 
     @property
@@ -65,14 +67,16 @@ class Transcript(ConversationView):
         """Show the session's current branch from scratch."""
         self.clear()
         self.entry_for.clear()
+        self.unshown = 0
         for turn in self.session.turns if self.session else []:
             self.show_turn(turn)
         self.lay_out_now()
 
     def show_earlier(self, shown: list[tuple[str | None, tuple[int, int]]]) -> None:
         """The session now holds its whole branch, of which those shown were the newest turns
-        (`shown`: their ids and branch positions then): show the others above them. (Drawn
-        again instead if the newest turns are not those, e.g. a branch label changed.)"""
+        (`shown`: their ids and branch positions then): the others take their place above
+        them, shown when the view comes near. (Drawn again instead if the newest turns are
+        not those, e.g. a branch label changed.)"""
         session = self.session
         if session is None:
             return
@@ -82,14 +86,27 @@ class Transcript(ConversationView):
         if head < 0 or newest != shown or len(self.entry_for) != len(shown):
             self.redraw()
             return
-        tail = dict(zip(turns[head:], self.entry_for.values(), strict=True))
+        self.entry_for = dict(zip(turns[head:], self.entry_for.values(), strict=True))
+        if head:
+            texts = [turn.content for turn in turns[:head]]
+            lines = sum(text.count("\n") for text in texts)
+            with self.adding_above():
+                self.add_gap(GapEntry(head, sum(map(len, texts)), lines))
+            self.unshown = head
+            if self.selected is not None:
+                self.selected += head
+
+    def show_gap(self) -> None:
+        """Show the turns the gap above stands for, in its place."""
+        unshown, self.unshown = self.unshown, 0
+        if self.session is None or not unshown:
+            return
+        tail = dict(self.entry_for)
         self.entry_for.clear()
-        with self.adding_above():
-            for turn in turns[:head]:
+        with self.adding_above(replacing=1):
+            for turn in self.session.turns[:unshown]:
                 self.show_turn(turn)
         self.entry_for.update(tail)
-        if self.selected is not None:
-            self.selected += head
 
     def branch_label(self, turn: Turn) -> str:
         position, count = self.session.branch_position(turn) if self.session else (1, 1)
@@ -118,7 +135,10 @@ class Transcript(ConversationView):
     # selection
 
     def entry_of(self, index: int) -> Entry | None:
-        """The entry showing `session.turns[index]`, if it is shown."""
+        """The entry showing `session.turns[index]`, if it is shown (turns in the gap above
+        are shown first)."""
+        if index < self.unshown:
+            self.show_gap()
         turn = self.session.turns[index] if self.session else None
         entry = self.entry_for.get(turn) if turn else None
         return entry if entry is not None and entry.index >= 0 else None

@@ -206,3 +206,19 @@ class NoticeEntry(Entry):
 
     def estimate(self, width: int) -> int:
         return estimate_rows(self.text, width)
+
+
+class GapEntry(Entry):
+    """Messages not shown yet, above the others (the start of a long conversation): it takes
+    their estimated rows (`chars` and `lines` of their text, 2 rows more for each of the
+    `messages`) until the view comes near and shows them in its place."""
+
+    def __init__(self, messages: int, chars: int, lines: int) -> None:
+        super().__init__()
+        self.messages, self.chars, self.lines = messages, chars, lines
+
+    def render(self, width: int, styles: EntryStyles) -> list[Line]:
+        return [[] for _ in range(self.estimate(width))]
+
+    def estimate(self, width: int) -> int:
+        return max(1, 2 * self.messages + self.lines + self.chars // max(1, width) - 1)

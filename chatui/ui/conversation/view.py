@@ -18,11 +18,12 @@ from chatui.ui.conversation.entries import (
     AssistantEntry,
     Entry,
     EntryStyles,
+    GapEntry,
     NoticeEntry,
     NoticeKind,
     UserEntry,
 )
-from chatui.ui.conversation.layout import EntryLayout
+from chatui.ui.conversation.layout import MARGIN_SCREENS, EntryLayout
 from chatui.ui.conversation.markdown_blocks import Line
 from chatui.ui.conversation.pacing import FramePacer
 from chatui.ui.conversation.selection import SelectionLook, text_only
@@ -131,6 +132,10 @@ class ConversationView(ScrollView, can_focus=True):
         """Show an error, warning or info line."""
         return self._add(NoticeEntry(text, kind))
 
+    def add_gap(self, gap: GapEntry) -> GapEntry:
+        """Stand in for messages shown later (see `show_gap`); only ever the first entry."""
+        return self._add(gap)
+
     def append(self, entry: AssistantEntry, text: str) -> None:
         """Add streamed reply text. Cheap: the reply is laid out at most once per frame."""
         entry.append(text)
@@ -179,21 +184,38 @@ class ConversationView(ScrollView, can_focus=True):
         self._changed(index)
 
     @contextmanager
-    def adding_above(self) -> Iterator[None]:
+    def adding_above(self, replacing: int = 0) -> Iterator[None]:
         """Entries added in this block go above those there already (the start of a long
-        conversation, read after its end); what is on screen stays still."""
+        conversation, read after its end), in place of the first `replacing` of them; what is
+        on screen stays still."""
         rows, top = self._layout.total, round(self.scroll_y)
+        replaced = self._layout.start(replacing)  # in them, the view stays at the same row
         taken = self._layout.take(0)
+        for entry, _ in taken[:replacing]:
+            entry.index = -1
         try:
             yield
         finally:
-            added = len(self._layout.entries)
-            self._layout.put_back(taken)
+            added = len(self._layout.entries) - replacing
+            self._layout.put_back(taken[replacing:])
             if self._highlighted is not None:
                 self._highlighted += added
             self._changed(0)
-            if not self._following:
+            if not self._following and top >= replaced:
                 self.scroll_to(y=top + self._layout.total - rows, animate=False)
+
+    def show_gap(self) -> None:
+        """Show what the `GapEntry` at the top stands for (the view comes near it): a subclass
+        that adds one does it, with `adding_above(replacing=1)`."""
+
+    def _near_gap(self) -> bool:
+        """A `GapEntry` is at the top and the view is within a margin of it."""
+        layout = self._layout
+        if not layout.entries or not isinstance(layout.entries[0], GapEntry):
+            return False
+        top, height, pinned = self._view()
+        top = max(0, layout.total - height) if pinned else top
+        return layout.start(1) > top - height * MARGIN_SCREENS
 
     def clear(self) -> None:
         """Remove every entry; what comes next is followed."""
@@ -305,6 +327,8 @@ class ConversationView(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         if width <= 0 or not self.is_mounted:
             return
+        if self._near_gap():
+            self.show_gap()
         began = perf_counter()
         view = self._view()
         first, new_top = self._layout.layout(width, self._entry_styles(), view, MARGIN_SECONDS)
