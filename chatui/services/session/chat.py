@@ -28,10 +28,11 @@ from chatui.errorlog import internal_error
 from chatui.services.pool import ProviderPool
 from chatui.services.pricing import cost_of
 from chatui.services.session import thinking
-from chatui.services.session.branches import MessageTree, build_tree
+from chatui.services.session.branches import MessageTree
 from chatui.services.session.recorder import Recorder
 from chatui.services.session.reply_writer import ReplyWriter
 from chatui.services.session.rescue import SavedAsNew, save_again_if_deleted
+from chatui.services.session.saved import SavedConversation
 from chatui.services.session.settings import ConversationSettings, with_thinking_budget
 from chatui.services.session.turns import ReplyStats, Turn, history, instructions
 from chatui.store import TranscriptStore
@@ -68,22 +69,6 @@ SessionEvent = StreamEvent | ReplyStarted | ReplyEnded | NotSaved | SavedAsNew
 def make_title(prompt: str) -> str:
     line = " ".join(prompt.split())
     return line if len(line) <= TITLE_LENGTH else line[: TITLE_LENGTH - 1].rstrip() + "…"
-
-
-@dataclass(frozen=True, slots=True)
-class SavedConversation:
-    """A saved conversation with its tree built: made in a thread (10,000 messages take a
-    tenth of a second), then loaded into a session on the event loop."""
-
-    transcript: Transcript
-    tree: MessageTree
-    turns: list[Turn]
-    complete: bool = True  # False: only the newest turns of its branch (`tail`)
-
-    @classmethod
-    def of(cls, transcript: Transcript, complete: bool = True) -> SavedConversation:
-        tree, turns = build_tree(transcript.messages)
-        return cls(transcript, tree, turns, complete)
 
 
 class ChatSession:

@@ -12,9 +12,10 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.worker import Worker, WorkerCancelled, WorkerFailed
 
-from chatui.core import ChatError, GenerationOptions, ModelRef, Role
+from chatui.core import ChatError, GenerationOptions, Role
 from chatui.services.prompt_history import PromptHistory
 from chatui.services.session import chat
+from chatui.services.session.saved import read_saved
 from chatui.ui.chat import messages as ui
 from chatui.ui.chat import thinking
 from chatui.ui.chat.attachment_bar import Attacher, AttachmentBar
@@ -35,6 +36,7 @@ from chatui.ui.screens.history import HistoryScreen, Opened
 TAIL = 100
 
 if TYPE_CHECKING:
+    from chatui.services.history import History
     from chatui.ui.app import ChatApp, Start
 
 
@@ -128,13 +130,15 @@ class ChatScreen(Screen[None]):
         """Show a saved conversation in the (new, empty) session, read in a thread; at
         `message_id`'s branch if given. A new chat or another conversation chosen while it
         loads wins. `then` runs once it is shown, or failed (the error is a notice), or lost."""
-        if self.app.history is None or self.session is None:
+        history, session = self.app.history, self.session
+        if history is None or session is None:
             return
         self.opening = conversation_id
-        self.run_worker(self._resume(self.session, conversation_id, message_id, then), "resume")
+        self.run_worker(self._resume(history, session, conversation_id, message_id, then))
 
     async def _resume(
         self,
+        history: History,
         session: chat.ChatSession,
         conversation_id: str,
         message_id: str | None,
@@ -142,26 +146,19 @@ class ChatScreen(Screen[None]):
     ) -> None:
         """Read the newest turns first and show them, then the rest (a long conversation is
         on screen as soon as a short one); at `message_id`, all of it at once."""
-        history = self.app.history
-        assert history is not None
-
-        def read() -> chat.SavedConversation:
-            return chat.SavedConversation.of(history.transcript(conversation_id))
-
-        def read_newest() -> chat.SavedConversation:
-            return chat.SavedConversation.of(*history.transcript_tail(conversation_id, TAIL))
 
         def still_opening() -> bool:
             return self.session is session and self.opening == conversation_id
 
         try:
-            saved = await asyncio.to_thread(read if message_id else read_newest)
+            newest = None if message_id else TAIL  # a message in it may be anywhere
+            saved = await asyncio.to_thread(read_saved, history, conversation_id, newest)
             if still_opening():
                 session.load(saved)
                 self.show_opened(session, message_id, saved.complete)
             if not saved.complete and still_opening():
                 shown = [(turn.id, session.branch_position(turn)) for turn in session.turns]
-                whole = await asyncio.to_thread(read)
+                whole = await asyncio.to_thread(read_saved, history, conversation_id)
                 if still_opening():
                     session.load_whole(whole)
                     self.view.show_earlier(shown)
@@ -174,8 +171,7 @@ class ChatScreen(Screen[None]):
             then()
 
     def show_opened(self, session: chat.ChatSession, message_id: str | None, whole: bool) -> None:
-        """Show the conversation just loaded into `session` (its newest turns only, unless
-        `whole`), at `message_id` if given."""
+        """Show `session`, just loaded (its newest turns, unless `whole`), at `message_id`."""
         if message_id is not None:
             session.show_message(message_id)
         self.view.redraw()
@@ -195,10 +191,6 @@ class ChatScreen(Screen[None]):
         if whole and self.send_when_open:
             self.send_when_open = False
             self.prompt.action_submit()
-
-    def use_model(self, ref: ModelRef) -> None:
-        """The next reply comes from `ref` (a preset can set it)."""
-        self.models.use(ref)
 
     @property
     def streaming(self) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from time import perf_counter
 
-from chatui.ui.conversation.entries import Entry, EntryStyles
+from chatui.ui.conversation.entries import Entry, EntryStyles, GapEntry
 from chatui.ui.conversation.markdown_blocks import Line
 
 _Piece = tuple[list[Line] | None, int, bool]  # (rows, height, dirty) while entries move
@@ -169,6 +169,14 @@ class EntryLayout:
             return "view"
         window = self._window(top, height, height * MARGIN_SCREENS)
         return "margin" if any(piece in self.dirty for piece in window) else None
+
+    def near_gap(self, view: tuple[int, int, bool]) -> bool:
+        """A `GapEntry` is first and `view` (as for `layout`) within a margin of it."""
+        if not self.entries or not isinstance(self.entries[0], GapEntry):
+            return False
+        top, height, pinned = view
+        top = max(0, self.total - height) if pinned else top
+        return self.start(1) > top - height * MARGIN_SCREENS
 
     def layout(
         self, width: int, styles: EntryStyles, view: tuple[int, int, bool], budget: float

@@ -3,6 +3,7 @@ message on a tinted background under text that stays readable."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 
 from rich.color import Color
@@ -10,9 +11,30 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.terminal_theme import TerminalTheme
 
+from chatui.ui.conversation.entries import EntryStyles
 from chatui.ui.conversation.plain_text import Line
 
 READABLE = 4.5  # WCAG AA contrast for body text
+STYLED = ("user", "assistant", "model", "status", "reasoning", "error", "warning", "info")
+PARTS = (*STYLED, "highlight")  # the view's component classes: conversation-view--user, ...
+
+VIEW_CSS = """
+ConversationView {
+    overflow-x: hidden;
+    overflow-y: scroll;
+    background: $surface;
+    & > .conversation-view--user { color: $accent; text-style: bold; }
+    & > .conversation-view--assistant { color: $primary; text-style: bold; }
+    & > .conversation-view--model { color: $text-muted; }
+    & > .conversation-view--status { color: $warning; text-style: italic; }
+    & > .conversation-view--reasoning { color: $text-muted; text-style: italic dim; }
+    & > .conversation-view--error { color: $error; }
+    & > .conversation-view--warning { color: $warning; }
+    & > .conversation-view--info { color: $text-muted; }
+    & > .conversation-view--highlight { background: $primary 15%; }
+    &:ansi > .conversation-view--highlight { background: ansi_bright_black; }
+}
+"""
 
 
 @lru_cache(maxsize=256)
@@ -79,3 +101,9 @@ def text_only(full: Style) -> Style:
         color=full.color, bold=full.bold, italic=full.italic, underline=full.underline,
         strike=full.strike, reverse=full.reverse,
     )  # fmt: skip
+
+
+def entry_styles(component_style: Callable[[str], Style]) -> EntryStyles:
+    """The entries' styles: the text styles of the view's component classes."""
+    parts = {part: text_only(component_style(f"conversation-view--{part}")) for part in STYLED}
+    return EntryStyles(**parts)

@@ -23,18 +23,14 @@ from chatui.ui.conversation.entries import (
     NoticeKind,
     UserEntry,
 )
-from chatui.ui.conversation.layout import MARGIN_SCREENS, EntryLayout
-from chatui.ui.conversation.markdown_blocks import Line
+from chatui.ui.conversation.layout import EntryLayout
 from chatui.ui.conversation.pacing import FramePacer
-from chatui.ui.conversation.selection import SelectionLook, text_only
+from chatui.ui.conversation.selection import PARTS, VIEW_CSS, SelectionLook, entry_styles
+from chatui.ui.conversation.strips import RowStrips
 from chatui.ui.conversation.thinking_block import ThinkingBlock
 
 MARGIN_SECONDS = 0.004  # per frame, laying out pieces near the view but out of it
-_STRIPS_KEPT = 4000  # cached row strips; a few screens' worth
-_NO_ROW: Line = []  # a gap between entries, or below the last one
 _E = TypeVar("_E", bound=Entry)
-_STYLED = ("user", "assistant", "model", "status", "reasoning", "error", "warning", "info")
-_PARTS = (*_STYLED, "highlight")  # component classes: conversation-view--user, ...
 
 
 class ConversationView(ScrollView, can_focus=True):
@@ -47,25 +43,9 @@ class ConversationView(ScrollView, can_focus=True):
     the view comes near them: opening a long conversation costs what its last screen costs.
     """
 
-    COMPONENT_CLASSES: ClassVar[set[str]] = {f"conversation-view--{part}" for part in _PARTS}
+    COMPONENT_CLASSES: ClassVar[set[str]] = {f"conversation-view--{part}" for part in PARTS}
 
-    DEFAULT_CSS = """
-    ConversationView {
-        overflow-x: hidden;
-        overflow-y: scroll;
-        background: $surface;
-        & > .conversation-view--user { color: $accent; text-style: bold; }
-        & > .conversation-view--assistant { color: $primary; text-style: bold; }
-        & > .conversation-view--model { color: $text-muted; }
-        & > .conversation-view--status { color: $warning; text-style: italic; }
-        & > .conversation-view--reasoning { color: $text-muted; text-style: italic dim; }
-        & > .conversation-view--error { color: $error; }
-        & > .conversation-view--warning { color: $warning; }
-        & > .conversation-view--info { color: $text-muted; }
-        & > .conversation-view--highlight { background: $primary 15%; }
-        &:ansi > .conversation-view--highlight { background: ansi_bright_black; }
-    }
-    """
+    DEFAULT_CSS = VIEW_CSS
 
     def __init__(
         self, *, name: str | None = None, id: str | None = None, classes: str | None = None
@@ -79,8 +59,7 @@ class ConversationView(ScrollView, can_focus=True):
         self._scheduled: set[bool] = set()  # layouts to come: True soon, False when paced
         self._following = True  # at the bottom, so new rows scroll into view
         self._base_style: Style | None = None  # the widget's own style, under every row
-        self._strips: dict[tuple[int, bool], tuple[Line, Strip]] = {}  # id(row) -> its strip
-        self._strips_key: tuple[int, Style] | None = None  # (width, base style) of _strips
+        self._strips = RowStrips()
         self._painting: tuple[int, int, Style] | None = None  # _paint_state() during a paint
         self.pacer = FramePacer()
         """How often entries are laid out, and what that costs."""
@@ -208,15 +187,6 @@ class ConversationView(ScrollView, can_focus=True):
         """Show what the `GapEntry` at the top stands for (the view comes near it): a subclass
         that adds one does it, with `adding_above(replacing=1)`."""
 
-    def _near_gap(self) -> bool:
-        """A `GapEntry` is at the top and the view is within a margin of it."""
-        layout = self._layout
-        if not layout.entries or not isinstance(layout.entries[0], GapEntry):
-            return False
-        top, height, pinned = self._view()
-        top = max(0, layout.total - height) if pinned else top
-        return layout.start(1) > top - height * MARGIN_SCREENS
-
     def clear(self) -> None:
         """Remove every entry; what comes next is followed."""
         self._layout.clear()
@@ -310,13 +280,9 @@ class ConversationView(ScrollView, can_focus=True):
         """Styles from CSS; when they changed (e.g. a new theme) every entry is laid out again."""
         if self._styles_stale:
             self._styles_stale = False
-
-            def style(name: str) -> Style:
-                return text_only(self.get_component_rich_style(name))
-
             self._selection = None
             self._strips.clear()
-            styles = EntryStyles(**{part: style(f"conversation-view--{part}") for part in _STYLED})
+            styles = entry_styles(self.get_component_rich_style)
             if styles != self._styles:
                 self._styles = styles
                 self._layout.restyled()
@@ -327,7 +293,7 @@ class ConversationView(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         if width <= 0 or not self.is_mounted:
             return
-        if self._near_gap():
+        if self._layout.near_gap(self._view()):
             self.show_gap()
         began = perf_counter()
         view = self._view()
@@ -365,11 +331,7 @@ class ConversationView(ScrollView, can_focus=True):
         """(width, first visible row, base style) for drawing rows."""
         if self._base_style is None:
             self._base_style = self.rich_style
-        width = self.scrollable_content_region.width
-        if self._strips_key != (width, self._base_style):
-            self._strips_key = (width, self._base_style)
-            self._strips.clear()
-        return width, round(self.scroll_y), self._base_style
+        return self.scrollable_content_region.width, round(self.scroll_y), self._base_style
 
     def _selection_look(self) -> SelectionLook:
         """The highlight's background blended over the view's (taken `partial`, a translucent
@@ -384,17 +346,5 @@ class ConversationView(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         width, top, base = self._painting or self._paint_state()
         index, row = self._layout.row(top + y)
-        line = _NO_ROW if row is None else row
-        highlighted = row is not None and index == self._highlighted
-        # Rows of finished blocks are the same list objects frame after frame: their strips are
-        # reused (building a Strip is not free); only the rows of a reply's open tail are new.
-        key = (id(line), highlighted)
-        cached = self._strips.get(key)
-        if cached is not None and cached[0] is line:
-            return cached[1]
-        strip = Strip(self._selection_look().paint(line) if highlighted else line)
-        strip = strip.crop_extend(0, width, base).apply_style(base)
-        if len(self._strips) > _STRIPS_KEPT:
-            self._strips.clear()
-        self._strips[key] = (line, strip)
-        return strip
+        selected = row is not None and index == self._highlighted
+        return self._strips.strip(row, width, base, self._selection_look() if selected else None)
