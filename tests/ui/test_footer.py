@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
+from textual.app import ComposeResult
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
 from chatui.ui.app import ChatApp
-from tests.pilot import wait_until
+from chatui.ui.footer import KeyFooter
+from tests.pilot import settle, wait_until
 from tests.ui.conftest import AppFactory
 
 
@@ -50,3 +53,28 @@ async def test_nothing_shows_right_of_the_palette_key(make_app: AppFactory) -> N
             return any(key.region.right == footer.region.right > 0 for key in palettes)
 
         await wait_until(pilot, palette_at_the_right, "the palette key at the right end")
+
+
+async def test_the_footer_is_rebuilt_only_when_the_keys_it_shows_change(
+    make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    composed: list[list[str]] = []
+    compose = KeyFooter.compose
+
+    def counted(footer: KeyFooter) -> ComposeResult:
+        keys = list(compose(footer))
+        composed.append([key.description for key in keys if isinstance(key, FooterKey)])
+        return iter(keys)
+
+    monkeypatch.setattr(KeyFooter, "compose", counted)
+    app = make_app()
+    async with app.run_test(size=(160, 30)) as pilot:
+        await pilot.press("h", "i", "enter")
+        await settle(pilot)  # the first message: the message keys join the footer
+        before = len(composed)
+        assert "Retry" in composed[-1]
+        await pilot.press("a", "g", "a", "i", "n", "enter")  # the same keys, streaming or not
+        await settle(pilot)
+        assert len(composed) == before
+        await pilot.press("ctrl+n")  # a new chat: no message keys
+        await wait_until(pilot, lambda: "Retry" not in composed[-1])
