@@ -83,6 +83,7 @@ async def test_a_long_conversation_shows_its_end_then_the_rest_above_it(
         await wait_until(pilot, lambda: screen.opening is None and view.laid_out)
         assert screen.session is not None and len(screen.session.turns) == 600
         assert len(view.entries) == TAIL + 1  # the others are a gap until the view nears it
+        assert view.pieces_laid_out < 60  # what the screen shows (and a margin), not 600
         assert rows(view) == before and view.max_scroll_y > 600  # a plausible scrollbar
         assert screen.check_action("select", ())
         view.go("top")
