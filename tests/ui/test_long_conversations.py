@@ -153,6 +153,14 @@ def seed_long(pairs: int, needle_at: int) -> tuple[str, str, str]:
         return conversation.id, needle, question
 
 
+def add_other_answer(conversation: str, question: str, text: str) -> str:
+    """A newer answer to `question` (its id): the branch the conversation opens on."""
+    with TranscriptStore.open() as store:
+        return store.add_message(
+            conversation, "assistant", text, parent_id=question, provider="oai", model="test-model"
+        ).id
+
+
 async def test_opening_at_a_search_hit_lands_on_it_and_lays_out_only_around_it(
     make_app: AppFactory,
 ) -> None:
@@ -176,11 +184,7 @@ async def test_switching_branch_in_a_long_conversation_lands_on_the_message(
     make_app: AppFactory,
 ) -> None:
     conversation, _, question = seed_long(300, needle_at=120)
-    with TranscriptStore.open() as store:  # a newer answer to question 120: the branch shown
-        store.add_message(
-            conversation, "assistant", "A short other answer.", parent_id=question,
-            provider="oai", model="test-model",
-        )  # fmt: skip
+    add_other_answer(conversation, question, "A short other answer.")
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         screen = chat(app)

@@ -14,7 +14,7 @@ from chatui.ui.chat.screen import TAIL
 from tests.pilot import chat, wait_until
 from tests.ui.conftest import AppFactory
 from tests.ui.test_conversation_view import rows
-from tests.ui.test_long_conversations import reply_text, seed_long
+from tests.ui.test_long_conversations import add_other_answer, reply_text, seed_long
 
 
 def held_rest(app: ChatApp, monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
@@ -34,10 +34,8 @@ def held_rest(app: ChatApp, monkeypatch: pytest.MonkeyPatch) -> Callable[[], Non
 
 def test_the_newest_turns_of_the_branch_are_read_alone() -> None:
     conversation, _, question = seed_long(150, needle_at=120)
+    other = add_other_answer(conversation, question, "Other.")
     with TranscriptStore.open() as store:
-        other = store.add_message(
-            conversation, "assistant", "Other.", parent_id=question, provider="p", model="m"
-        )
         tail, complete = store.get_conversation_tail(conversation, 50)
         whole = store.get_conversation(conversation)
         branch, _ = store.get_conversation_tail(conversation, 10_000)
@@ -46,7 +44,7 @@ def test_the_newest_turns_of_the_branch_are_read_alone() -> None:
         store.add_message(short.id, "assistant", "hi", parent_id=first.id, provider="p", model="m")
         everything, all_read = store.get_conversation_tail(short.id, 50)
     assert not complete and len(tail.messages) == 50
-    assert tail.messages[-1].id == other.id and tail.messages[-2].id == question
+    assert tail.messages[-1].id == other and tail.messages[-2].id == question
     assert [m.content for m in tail.messages[:2]] == ["question 96", reply_text(96)]
     assert len(branch.messages) == 2 * 120 + 2 < len(whole.messages)
     assert [m.content for m in everything.messages] == ["hello", "hi"] and all_read
@@ -112,11 +110,7 @@ async def test_a_branch_label_outside_the_newest_turns_comes_right(
     make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     conversation, _, question = seed_long(150, needle_at=120)
-    with TranscriptStore.open() as store:  # answer 120's sibling is not among the newest turns
-        store.add_message(
-            conversation, "assistant", "Other answer.", parent_id=question,
-            provider="oai", model="test-model",
-        )  # fmt: skip
+    add_other_answer(conversation, question, "Other answer.")  # its sibling is not newest
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         screen = chat(app)
