@@ -43,6 +43,26 @@ class KeyFooter(Footer):
     def _end_coalescing(self) -> None:
         self._coalescing = False
 
+    _composed: tuple[object, ...] | None = None  # what the keys shown were made from
+
+    async def recompose(self) -> None:
+        """Make the keys again only if they would differ: a screen kept between openings
+        (the history) shows the same ones each time, and making them was a third of the
+        time its first page took to show."""
+        if not self.is_attached or self._pruning:
+            return
+        shown = (
+            self.compact,
+            self.show_command_palette,
+            tuple(
+                (key, binding.action, binding.description, binding.show, enabled, tooltip)
+                for key, (_, binding, enabled, tooltip) in self.screen.active_bindings.items()
+            ),
+        )
+        if shown != self._composed or not self.children:
+            self._composed = shown
+            await super().recompose()
+
     def compose(self) -> ComposeResult:
         declared = [b.action for b in type(self.screen).BINDINGS if isinstance(b, Binding)]
 
