@@ -246,6 +246,14 @@ async def measure_conversations(
     return results
 
 
+async def start_once(db: Path, config_path: Path) -> None:
+    """Start an app and wait until it is idle (its start-up imports, done once a process)."""
+    app, store = new_app(db, config_path)
+    async with app.run_test(size=(120, 40)):
+        await until_idle()
+    store.close()
+
+
 async def measure_history(db: Path, config_path: Path, query_words: list[str]) -> dict[str, Any]:
     cold: dict[str, list[float]] = {"first page ms": [], "keystroke ms": []}
     warm: dict[str, list[float]] = {"first page ms": [], "keystroke ms": []}
@@ -300,6 +308,8 @@ def main() -> int:
                 asyncio.run(measure_conversations(db, config_path, server, ids, args.runs)),
                 args.runs,
             )
+        else:  # as after the conversations: the SDKs imported once, not in the first cold run
+            asyncio.run(start_once(db, config_path))
         # words of the stored conversations, from common to rare, as a user might look them up
         words = [w for w in vocabulary(5000, random.Random(42)) if len(w) > 4][100:3000:100]
         history = asyncio.run(measure_history(db, config_path, words))
