@@ -30,14 +30,11 @@ class KeyFooter(Footer):
     """
 
     _coalescing = False  # a recompose is queued: it will show bindings changed until then
-    _shown: tuple[object, ...] | None = None  # what the last compose showed
 
     def bindings_changed(self, screen: Screen[object]) -> None:
-        """Textual queues a recompose (20-odd widgets, 30-60 ms) for every change of bindings;
-        opening a screen changes them a dozen times in one frame, and sending a message
-        changes them without changing what the footer shows. One recompose shows them all,
-        and none is made while the keys shown stay the same."""
-        if self._coalescing or (screen is self.screen and self.shows(screen) == self._shown):
+        """Textual queues a recompose (20-odd widgets) for every change of bindings; opening
+        a screen changes them a dozen times in one frame. One recompose shows them all."""
+        if self._coalescing:
             return
         self._coalescing = True
         self.call_after_refresh(self._end_coalescing)
@@ -46,14 +43,27 @@ class KeyFooter(Footer):
     def _end_coalescing(self) -> None:
         self._coalescing = False
 
-    @staticmethod
-    def shows(screen: Screen[object]) -> tuple[object, ...]:
-        """What the footer shows of `screen`'s keys."""
-        keys = screen.active_bindings.values()
-        return tuple((b.key, b.action, b.description, b.show, on, tip) for _, b, on, tip in keys)
+    _composed: tuple[object, ...] | None = None  # what the keys shown were made from
+
+    async def recompose(self) -> None:
+        """Make the keys again only if they would differ: a screen kept between openings
+        (the history) shows the same ones each time, and making them was a third of the
+        time its first page took to show."""
+        if not self.is_attached or self._pruning:
+            return
+        shown = (
+            self.compact,
+            self.show_command_palette,
+            tuple(
+                (key, binding.action, binding.description, binding.show, enabled, tooltip)
+                for key, (_, binding, enabled, tooltip) in self.screen.active_bindings.items()
+            ),
+        )
+        if shown != self._composed or not self.children:
+            self._composed = shown
+            await super().recompose()
 
     def compose(self) -> ComposeResult:
-        self._shown = self.shows(self.screen)
         declared = [b.action for b in type(self.screen).BINDINGS if isinstance(b, Binding)]
 
         def rank(widget: Widget) -> int:

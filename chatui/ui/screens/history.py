@@ -9,13 +9,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from rich.text import Text
+from rich.style import Style
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Input, OptionList
-from textual.widgets.option_list import Option
+from textual.widgets import Input
 from textual.worker import WorkerCancelled, WorkerFailed
 
 from chatui.core import StoreError
@@ -25,6 +24,7 @@ from chatui.ui.exporting import export_here
 from chatui.ui.footer import KeyFooter
 from chatui.ui.keymap import ScreenKeys
 from chatui.ui.screens.dialogs import Ask, Confirm
+from chatui.ui.screens.row_list import Line, Row, RowList
 
 if TYPE_CHECKING:
     from chatui.ui.app import ChatApp
@@ -45,24 +45,23 @@ def when(timestamp: float) -> str:
     return time.strftime("%Y-%m-%d %H:%M", time.localtime(timestamp))
 
 
-def summary_row(summary: ConversationSummary) -> Text:
-    row = Text(title_line(summary.title), style="bold")
+# a row is bold throughout (as the Rich Text it used to be, bold from its title on)
+BOLD, DIM, ITALIC, MATCH = (Style.parse(f"bold {s}") for s in ("", "dim", "italic", "reverse"))
+
+
+def summary_row(summary: ConversationSummary) -> Row:
     details = [", ".join(summary.models) or "no replies", when(summary.updated_at)]
     details.append(f"{summary.message_count} message{'s' * (summary.message_count != 1)}")
-    row.append("\n  " + " · ".join(details), style="dim")
+    row: Row = (((title_line(summary.title), BOLD),), (("  " + " · ".join(details), DIM),))
     if summary.preview:
-        row.append("\n  " + one_line(summary.preview).strip(), style="italic")
-    row.no_wrap, row.overflow = True, "ellipsis"
+        row += ((("  " + one_line(summary.preview).strip(), ITALIC),),)
     return row
 
 
-def hit_row(hit: SearchHit) -> Text:
-    row = Text(title_line(hit.title), style="bold")
-    row.append(f"  {hit.role or 'title'}\n  ", style="dim")
-    for text, matched in hit.segments():
-        row.append(one_line(text), style="reverse bold" if matched else "")
-    row.no_wrap, row.overflow = True, "ellipsis"
-    return row
+def hit_row(hit: SearchHit) -> Row:
+    title: Line = ((title_line(hit.title), BOLD), (f"  {hit.role or 'title'}", DIM))
+    snippet = [(one_line(text), MATCH if matched else BOLD) for text, matched in hit.segments()]
+    return title, (("  ", DIM), *snippet)
 
 
 class HistoryScreen(Screen[Opened | None]):
@@ -99,12 +98,12 @@ class HistoryScreen(Screen[Opened | None]):
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="Search conversations…", id="history-search")
-        yield OptionList(id="history-list")
+        yield RowList(id="history-list")
         yield KeyFooter()
 
     @property
-    def options(self) -> OptionList:
-        return self.query_one(OptionList)
+    def options(self) -> RowList:
+        return self.query_one(RowList)
 
     def on_mount(self) -> None:
         self.shown = True
@@ -164,16 +163,10 @@ class HistoryScreen(Screen[Opened | None]):
 
     def show_rows(self, rows: list[ConversationSummary | SearchHit], empty: str) -> None:
         self.rows = rows
-        options = self.options
-        options.clear_options()
-        if not rows:
-            options.add_option(Option(Text(empty, style="dim"), disabled=True))
-            return
-        options.add_options(
-            Option(summary_row(r) if isinstance(r, ConversationSummary) else hit_row(r))
-            for r in rows
+        self.options.set_rows(
+            [summary_row(r) if isinstance(r, ConversationSummary) else hit_row(r) for r in rows],
+            notice=((empty, Style(dim=True)),),
         )
-        options.highlighted = 0
 
     @work(exclusive=True, group="history-more", exit_on_error=False)
     async def load_more(self) -> None:
@@ -184,7 +177,7 @@ class HistoryScreen(Screen[Opened | None]):
         more = await asyncio.to_thread(history.page, PAGE, len(self.rows))
         self.exhausted = len(more) < PAGE
         self.rows.extend(more)
-        self.options.add_options(Option(summary_row(r)) for r in more)
+        self.options.add_rows([summary_row(r) for r in more])
 
     def current(self) -> ConversationSummary | SearchHit | None:
         index = self.options.highlighted
@@ -209,7 +202,7 @@ class HistoryScreen(Screen[Opened | None]):
     def _open_highlighted(self) -> None:
         self._open()
 
-    @on(OptionList.OptionSelected)
+    @on(RowList.Selected)
     def _open_selected(self) -> None:
         self._open()
 
