@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -109,6 +110,7 @@ class HistoryScreen(Screen[Opened | None]):
         self.shown = True
         self.query_one(Input).focus()
         self.reload("")
+        self.call_after_refresh(gc.freeze)  # kept as long as the app: see ChatApp.on_mount
 
     def start_over(self) -> None:
         """About to be opened again (the screen is kept, so it shows at once): newest first,
