@@ -6,7 +6,7 @@ from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
 from chatui.ui.app import ChatApp
-from tests.pilot import wait_until
+from tests.pilot import press, wait_until
 from tests.ui.conftest import AppFactory
 
 
@@ -26,7 +26,7 @@ async def test_a_narrow_footer_keeps_help_quit_and_the_new_line_key(make_app: Ap
     async with app.run_test(size=(40, 15)) as pilot:
         narrow = ["f1 Help", "^q Quit", "^j New line"]
         await wait_until(pilot, lambda: shown_keys(app) == narrow, "the compact footer")
-        await pilot.press("ctrl+f")
+        await press(pilot, "ctrl+f")
         in_history = ["f1 Help", "^q Quit", "⏎ Open"]
         await wait_until(pilot, lambda: shown_keys(app) == in_history, "the history's footer")
 

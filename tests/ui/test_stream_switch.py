@@ -17,6 +17,7 @@ from chatui.ui.conversation.entries import AssistantEntry
 from tests.pilot import (
     chat,
     palette_offers,
+    press,
     press_at_once,
     screen_text,
     settle,
@@ -50,7 +51,7 @@ async def leave_and_type(pilot: Pilot[Any], how: str, after_escape: bool) -> Non
     else:
         press_at_once(pilot, *first, "ctrl+b")
         await wait_until(pilot, lambda: len(getattr(pilot.app.screen, "rows", ())) == 2)
-        await pilot.press("down")
+        await press(pilot, "down")
     press_at_once(pilot, "enter")  # keys sent with it would still go to the closing screen
     await wait_until(pilot, lambda: isinstance(pilot.app.screen, ChatScreen))
     press_at_once(pilot, *typed)
@@ -90,7 +91,7 @@ async def test_leaving_a_streaming_reply(
     wire_server.enqueue(Reply(pieces=LONG, interval=0.02), Reply(pieces=["fresh reply"]))
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press(*"repro", "enter")
+        await press(pilot, *"repro", "enter")
         await wait_until(pilot, lambda: streamed(pilot))
         first = chat(app).session
         assert first is not None and first.conversation_id is not None
