@@ -57,10 +57,19 @@ def replies(app: App[Any]) -> list[AssistantEntry]:
 
 
 async def settle(pilot: Pilot[Any]) -> None:
-    """Wait for every worker, such as the reply stream, then for the frames after it."""
+    """Wait for every worker, such as the reply stream, then for the frames after it: until
+    the conversation is laid out (the view paces its frames, up to 1/20 s apart)."""
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
-    await pilot.pause(0.05)
+    await laid_out(pilot)
+
+
+async def laid_out(pilot: Pilot[Any]) -> None:
+    """The conversation (on the bottom screen, if it has one) laid out on screen and near it."""
+    views = list(pilot.app.screen_stack[0].query(ConversationView).results())
+    await wait_until(
+        pilot, lambda: all(view.laid_out for view in views), "the layout", idle_first=False
+    )
 
 
 async def wait_until(
@@ -185,6 +194,6 @@ async def settle_for_snapshot(pilot: Pilot[Any]) -> None:
         if hasattr(widget, "cursor_blink"):
             widget.cursor_blink = False
     await pilot.app.workers.wait_for_complete()
-    view = pilot.app.screen_stack[0].query_one(ConversationView)
-    await wait_until(pilot, lambda: view.laid_out, "off-screen history to be laid out")
+    pilot.app.screen_stack[0].query_one(ConversationView)  # a conversation to lay out
+    await laid_out(pilot)
     await pilot.pause()

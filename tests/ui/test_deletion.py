@@ -107,7 +107,9 @@ async def test_undo_shows_the_deleted_open_conversation_again(make_app: AppFacto
             assert "old answer" not in screen_text(app)
             if undo_from_the_history:
                 await open_history(pilot)
-                await press(pilot, "ctrl+z", "escape")
+                await press(pilot, "ctrl+z")
+                await settle(pilot)
+                await press(pilot, "escape")
                 await settle(pilot)
             else:
                 await run_from_palette(pilot, "Undo delete")
