@@ -9,11 +9,21 @@ import sys
 
 from _venv import ROOT, VENV, ensure
 
-#: pytest runs twice: the tests that only need the CPU on two workers (pytest-xdist), then the
-#: ones that must run alone, one at a time: e2e (one shared llama-server), reliability (tmux,
-#: killed processes, freeze limits) and timing (they assert on how long something took).
+
+def workers() -> int:
+    """pytest-xdist workers for the fast part: one and a half a core (3 on 2 cores). Its tests
+    wait about a third of the time (the app's frames, the wire server, child processes), so a
+    worker a core leaves the cores idle; each worker more costs ~9 s CPU to start (collecting,
+    importing Textual and both SDKs), and measured on 2 cores 4 workers were slower than 3."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(2, round((cores or 2) * 1.5))
+
+
+#: pytest runs twice: the tests that only need the CPU on `workers()` workers (pytest-xdist),
+#: then the ones that must run alone, one at a time: e2e (one shared llama-server), reliability
+#: (tmux, killed processes, freeze limits) and timing (they assert on how long something took).
 FAST = "not e2e and not reliability and not timing"
-PARALLEL = ["-m", FAST, "-n", "2", "--dist", "load"]
+PARALLEL = ["-m", FAST, "-n", str(workers()), "--dist", "load"]
 SERIAL = ["-m", f"not ({FAST})"]
 NO_TESTS = 5  # pytest's exit code when nothing was selected
 
