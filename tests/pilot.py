@@ -132,11 +132,11 @@ async def handled(pilot: Pilot[Any]) -> None:
 
 
 async def press(pilot: Pilot[Any], *keys: str) -> None:
-    """`pilot.press` without its waits between keys: each key is handled (`handled`) and its
-    animations (a scroll) done before the next is sent, and the app gets to idle when a key
-    changed the screen (the new one must mount before it takes keys) and after the last key.
-    `pilot.press` waits for the process to idle twice per key: at least 40 ms, and up to 2 s
-    while a reply streams."""
+    """`pilot.press` without its waits for the process to idle (twice per key: at least 40 ms,
+    and up to 2 s while a reply streams): each key is handled (`handled`) and its animations (a
+    scroll) done before the next is sent, and the app gets to idle only when a key changed the
+    screen (the new one must mount before it takes keys). What the keys start in the background
+    (a worker, a timer) is for `settle` or `wait_until` to wait for."""
     app = pilot.app
     for key in keys:
         screen = app.screen
@@ -145,7 +145,6 @@ async def press(pilot: Pilot[Any], *keys: str) -> None:
         await app.animator.wait_until_complete()
         if app.screen is not screen:
             await pilot.pause()
-    await pilot.pause()
 
 
 def palette_offers(app: App[Any], title: str) -> bool:
