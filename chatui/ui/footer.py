@@ -52,7 +52,19 @@ class KeyFooter(Footer):
                 return FIRST.index(action)
             return len(FIRST) + 1 + declared.index(action) if action in declared else len(FIRST)
 
-        yield from sorted(super().compose(), key=rank)  # stable: the focused field's keep order
+        widgets = sorted(super().compose(), key=rank)  # stable: the focused field's keep order
+        for widget in widgets:
+            if isinstance(widget, FooterKey) and not widget.has_class("-command-palette"):
+                self.born_compact(widget)
+        yield from widgets
+
+    def born_compact(self, key: FooterKey) -> None:
+        """A key bound to the footer's `compact` made with it and its class already. Textual's
+        start compact (the class added, restyled), then the binding makes them wide (the class
+        removed, restyled again): 40-odd restyles per recompose. The palette's key is not bound
+        (it stays compact)."""
+        key.set_reactive(FooterKey.compact, self.compact)
+        key.set_class(self.compact, "-compact", update=False)
 
     def on_resize(self, event: events.Resize) -> None:
         self.compact = event.size.width < COMPACT_BELOW
