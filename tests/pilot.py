@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable
 from typing import Any
 
@@ -11,6 +12,7 @@ from textual.app import App
 from textual.command import Command, CommandList, CommandPalette
 from textual.message_pump import MessagePump
 from textual.pilot import Pilot
+from textual.worker import WorkerCancelled
 
 from chatui.services.session.chat import ChatSession
 from chatui.ui.chat.screen import ChatScreen
@@ -59,9 +61,17 @@ def replies(app: App[Any]) -> list[AssistantEntry]:
 async def settle(pilot: Pilot[Any]) -> None:
     """Wait for every worker, such as the reply stream, then for the frames after it: until
     the conversation is laid out (the view paces its frames, up to 1/20 s apart)."""
-    await pilot.app.workers.wait_for_complete()
+    await workers_done(pilot)
     await pilot.pause()
     await laid_out(pilot)
+
+
+async def workers_done(pilot: Pilot[Any]) -> None:
+    """Every worker ended: completed, failed (raises) or cancelled (a key just stopped it; the
+    workers' `wait_for_complete` raises for that)."""
+    for worker in list(pilot.app.workers):
+        with contextlib.suppress(WorkerCancelled):
+            await worker.wait()
 
 
 async def laid_out(pilot: Pilot[Any]) -> None:
@@ -192,7 +202,7 @@ async def settle_for_snapshot(pilot: Pilot[Any]) -> None:
     for widget in pilot.app.query("*").results():  # a blinking cursor would make images differ
         if hasattr(widget, "cursor_blink"):
             widget.cursor_blink = False
-    await pilot.app.workers.wait_for_complete()
+    await workers_done(pilot)
     pilot.app.screen_stack[0].query_one(ConversationView)  # a conversation to lay out
     await laid_out(pilot)
     await pilot.pause()

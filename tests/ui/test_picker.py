@@ -15,7 +15,7 @@ from textual.widgets import Input, OptionList
 from chatui.core import ModelRef
 from chatui.ui.app import ChatApp
 from chatui.ui.screens.picker import ModelPicker
-from tests.pilot import chat, press, settle, toasts
+from tests.pilot import chat, press, settle, toasts, workers_done
 from tests.ui.conftest import AppFactory
 from tests.wireserver import WireServer
 
@@ -67,7 +67,7 @@ async def test_the_first_picker_takes_keys_while_the_sdks_load_and_lists_arrive(
         await press(pilot, "down")
         assert highlighted(app) == "claude/claude-test"
         gate.set()
-        await pilot.app.workers.wait_for_complete()
+        await workers_done(pilot)
         assert "oai/test-model-large" in shown(app)  # the live lists came
         assert highlighted(app) == "claude/claude-test"  # and the cursor stayed put
         await press(pilot, "enter")
@@ -98,7 +98,7 @@ async def test_long_model_names_are_cut_not_wrapped_at_narrow_widths(
     app = make_app()
     async with app.run_test(size=(40, 15)) as pilot:
         await press(pilot, "ctrl+o")
-        await pilot.app.workers.wait_for_complete()
+        await workers_done(pilot)
         await pilot.pause()
         options = picker(app).query_one(OptionList)
         rows = [options.render_line(y).text.strip() for y in range(options.size.height)]
