@@ -43,6 +43,26 @@ class KeyFooter(Footer):
     def _end_coalescing(self) -> None:
         self._coalescing = False
 
+    _shown: tuple[object, ...] | None = None  # what the last compose showed
+
+    async def recompose(self) -> None:
+        """Only when what the footer shows changed: focus moving between widgets with the same
+        keys (the prompt and the log, say) changes the bindings, not the keys shown."""
+        if not self.is_attached:
+            return
+        shown = self.shown()
+        if shown != self._shown:
+            self._shown = shown
+            await super().recompose()
+
+    def shown(self) -> tuple[object, ...]:
+        """Everything `compose` reads: the active bindings (and whether each is enabled)."""
+        bindings = tuple(
+            (key, b.key, b.key_display, b.action, b.description, b.tooltip, b.show, b.group, *rest)
+            for key, (_, b, *rest) in self.screen.active_bindings.items()
+        )
+        return (self._bindings_ready, self.show_command_palette, self.combine_groups, bindings)
+
     def compose(self) -> ComposeResult:
         declared = [b.action for b in type(self.screen).BINDINGS if isinstance(b, Binding)]
 
