@@ -145,8 +145,9 @@ async def press(pilot: Pilot[Any], *keys: str) -> None:
     """`pilot.press` without its waits for the process to idle (twice per key: at least 40 ms,
     and up to 2 s while a reply streams): each key is handled (`handled`) and its animations (a
     scroll) done before the next is sent, and the app gets to idle only when a key changed the
-    screen (the new one must mount before it takes keys). What the keys start in the background
-    (a worker, a timer) is for `settle` or `wait_until` to wait for."""
+    screen (the new one must mount before it takes keys); at the end, a scroll deferred to the
+    next refresh is done too. What the keys start in the background (a worker, a timer) is for
+    `settle` or `wait_until` to wait for."""
     app = pilot.app
     for key in keys:
         screen = app.screen
@@ -155,6 +156,22 @@ async def press(pilot: Pilot[Any], *keys: str) -> None:
         await app.animator.wait_until_complete()
         if app.screen is not screen:
             await pilot.pause()
+    await refreshed(pilot)  # a scroll waits for the next refresh to start
+    await app.animator.wait_until_complete()
+
+
+async def refreshed(pilot: Pilot[Any]) -> None:
+    """What the focused widget and its ancestors deferred until after the next refresh of the
+    screen (a scroll) has run: each queues a callback of ours behind theirs."""
+    app = pilot.app
+    loop = asyncio.get_running_loop()
+    queued: list[asyncio.Future[None]] = []
+    for node in (app.focused or app.screen).ancestors_with_self:
+        done: asyncio.Future[None] = loop.create_future()
+        if node.call_after_refresh(done.set_result, None):
+            queued.append(done)
+    if queued:
+        await asyncio.wait_for(asyncio.gather(*queued), WAIT)
 
 
 def palette_offers(app: App[Any], title: str) -> bool:
