@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
+import os
 import shlex
 import subprocess
 import sys
 
 from _venv import ROOT, VENV, ensure
 
-#: pytest runs twice: the tests that only need the CPU on two workers (pytest-xdist), then the
-#: ones that must run alone, one at a time: e2e (one shared llama-server), reliability (tmux,
-#: killed processes, freeze limits) and timing (they assert on how long something took).
+
+def workers() -> int:
+    """pytest-xdist workers for the fast part: one and a half a core (3 on 2 cores). Its tests
+    wait about a third of the time (the app's frames, the wire server, child processes), so a
+    worker a core leaves the cores idle; each worker more costs ~9 s CPU to start (collecting,
+    importing Textual and both SDKs), and measured on 2 cores 4 workers were slower than 3."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(2, round((cores or 2) * 1.5))
+
+
+#: pytest runs twice: the tests that only need the CPU on `workers()` workers (pytest-xdist),
+#: then the ones that must run alone, one at a time: e2e (one shared llama-server), reliability
+#: (tmux, killed processes, freeze limits) and timing (they assert on how long something took).
 FAST = "not e2e and not reliability and not timing"
-PARALLEL = ["-m", FAST, "-n", "2", "--dist", "load"]
+PARALLEL = ["-m", FAST, "-n", str(workers()), "--dist", "load"]
 SERIAL = ["-m", f"not ({FAST})"]
 NO_TESTS = 5  # pytest's exit code when nothing was selected
 
@@ -22,6 +33,16 @@ def pytest_runs(py: str, args: list[str]) -> list[list[str]]:
     if any(arg == "-m" or (arg.startswith("-m") and not arg.startswith("--")) for arg in args):
         return [[py, "-m", "pytest", *args]]
     return [[py, "-m", "pytest", *PARALLEL, *args], [py, "-m", "pytest", *SERIAL, *args]]
+
+
+def pytest_environ() -> dict[str, str]:
+    """This environment, with bytecode cached even where PYTHONDONTWRITEBYTECODE is set: under
+    the venv, not beside the sources. Without it every xdist worker (and every chatui child)
+    compiles chatui and rewrites and compiles every test module again: ~5 s CPU a worker."""
+    environ = dict(os.environ)
+    if environ.pop("PYTHONDONTWRITEBYTECODE", ""):
+        environ.setdefault("PYTHONPYCACHEPREFIX", str(VENV / "pycache"))
+    return environ
 
 
 def main() -> int:
@@ -37,7 +58,8 @@ def main() -> int:
     codes: list[int] = []
     for step in checks + tests:
         print("+", shlex.join(step).replace(str(bin_dir) + "/", ""), flush=True)
-        code = subprocess.run(step, cwd=ROOT).returncode
+        environ = pytest_environ() if step in tests else None
+        code = subprocess.run(step, cwd=ROOT, env=environ).returncode
         if step in checks and code != 0:
             return code
         if step in tests:

@@ -4,12 +4,43 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from textual.css.model import RuleSet
+from textual.css.stylesheet import Stylesheet
+from textual.css.types import CSSLocation
 
 from tests.wireserver import WireServer
 
 #: Marker applied to every test under a directory of tests/ (see `pytest_collection_modifyitems`).
 DIRECTORY_MARKERS = {"e2e": "e2e", "reliability": "reliability"}
 TESTS = Path(__file__).parent
+
+
+def share_parsed_css() -> None:
+    """Textual parses every widget's CSS anew for each app (~75 ms), and the tests start some
+    500 apps in a process: a third of the fast part's CPU. The same CSS under the same theme
+    variables gives the same rules, so they are parsed once a process, as Textual itself keeps
+    them between the re-parses of one app (its private parse cache: textual is pinned)."""
+    parsed: dict[tuple[object, ...], list[RuleSet]] = {}
+    parse = Stylesheet._parse_rules
+
+    def shared(
+        self: Stylesheet,
+        css: str,
+        read_from: CSSLocation,
+        is_default_rules: bool = False,
+        tie_breaker: int = 0,
+        scope: str = "",
+    ) -> list[RuleSet]:
+        variables = tuple(sorted(self._variables.items()))
+        key = (css, read_from, is_default_rules, tie_breaker, scope, variables)
+        if key not in parsed:
+            parsed[key] = parse(self, css, read_from, is_default_rules, tie_breaker, scope)
+        return parsed[key]
+
+    Stylesheet._parse_rules = shared  # type: ignore[method-assign]
+
+
+share_parsed_css()
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -1,7 +1,10 @@
-"""`chatui ask` end to end as a subprocess against the loopback wire server."""
+"""`chatui ask` end to end against the loopback wire server: in this process, and as a real
+process where only that shows it (exit codes, signals)."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import re
 import signal
@@ -14,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from chatui.cli.main import main
 from chatui.store import TranscriptStore
 from tests.wireserver import Reply, WireServer
 
@@ -48,10 +52,11 @@ def env(tmp_path: Path, wire_server: WireServer) -> dict[str, str]:
     return cli_environ(tmp_path, wire_config(wire_server))
 
 
-def chatui(
+def chatui_process(
     env: dict[str, str], *args: str, stdin: str | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """`python -m chatui ARGS` with `stdin` as its input (none: an empty, closed stdin)."""
+    """`python -m chatui ARGS` with `stdin` as its input (none: an empty, closed stdin): for what
+    only a real process shows (its exit code, signals); `chatui` runs the same in-process."""
     feed: dict[str, Any] = {"input": stdin} if stdin is not None else {"stdin": subprocess.DEVNULL}
     return subprocess.run(
         [sys.executable, "-m", "chatui", *args],
@@ -63,11 +68,35 @@ def chatui(
     )
 
 
+def chatui(
+    env: dict[str, str], *args: str, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`chatui ARGS` run as `chatui_process` runs it, but in this process: `main` with exactly
+    the environment `env`, `stdin` piped in (none: empty), stdout and stderr captured, and
+    its exit code (returned, or raised by argparse). A subprocess re-imports chatui and an SDK
+    (about half a second of CPU each time)."""
+    out, err = io.StringIO(), io.StringIO()
+    piped = io.TextIOWrapper(io.BytesIO((stdin or "").encode()), encoding="utf-8")
+    with pytest.MonkeyPatch.context() as patch:
+        for name in set(os.environ) - set(env):
+            patch.delenv(name)
+        for name, value in env.items():
+            patch.setenv(name, value)
+        patch.setattr(sys, "stdin", piped)
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code: int | str | None = main(list(args))
+            except SystemExit as exc:
+                code = exc.code
+    assert isinstance(code, int), code
+    return subprocess.CompletedProcess(["chatui", *args], code, out.getvalue(), err.getvalue())
+
+
 def test_ask_streams_to_stdout_and_saves(
     env: dict[str, str], wire_server: WireServer, tmp_path: Path
 ) -> None:
     wire_server.enqueue(Reply(pieces=["The answer", " is 42."]))
-    result = chatui(env, "ask", "What is it?")
+    result = chatui_process(env, "ask", "What is it?")
     assert result.returncode == 0, result.stderr
     assert result.stdout == "The answer is 42.\n"
     with TranscriptStore.open(tmp_path / "data" / "chatui.db") as store:

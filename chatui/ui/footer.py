@@ -43,25 +43,27 @@ class KeyFooter(Footer):
     def _end_coalescing(self) -> None:
         self._coalescing = False
 
-    _composed: tuple[object, ...] | None = None  # what the keys shown were made from
+    _shown: tuple[object, ...] | None = None  # what the keys shown were made from
 
     async def recompose(self) -> None:
-        """Make the keys again only if they would differ: a screen kept between openings
-        (the history) shows the same ones each time, and making them was a third of the
-        time its first page took to show."""
+        """Make the keys again only if they would differ: focus moving between widgets with
+        the same keys (the prompt and the log), a reply starting, or a screen kept between
+        openings (the history) change the bindings, not the keys shown."""
         if not self.is_attached or self._pruning:
             return
-        shown = (
-            self.compact,
-            self.show_command_palette,
-            tuple(
-                (key, binding.action, binding.description, binding.show, enabled, tooltip)
-                for key, (_, binding, enabled, tooltip) in self.screen.active_bindings.items()
-            ),
-        )
-        if shown != self._composed or not self.children:
-            self._composed = shown
+        shown = self.shown()
+        if shown != self._shown or not self.children:
+            self._shown = shown
             await super().recompose()
+
+    def shown(self) -> tuple[object, ...]:
+        """Everything `compose` reads: the active bindings (and whether each is enabled)."""
+        bindings = tuple(
+            (key, b.key, b.key_display, b.action, b.description, b.tooltip, b.show, b.group, *rest)
+            for key, (_, b, *rest) in self.screen.active_bindings.items()
+        )
+        palette, groups = self.show_command_palette, self.combine_groups
+        return (self._bindings_ready, self.compact, palette, groups, bindings)
 
     def compose(self) -> ComposeResult:
         declared = [b.action for b in type(self.screen).BINDINGS if isinstance(b, Binding)]
@@ -72,7 +74,19 @@ class KeyFooter(Footer):
                 return FIRST.index(action)
             return len(FIRST) + 1 + declared.index(action) if action in declared else len(FIRST)
 
-        yield from sorted(super().compose(), key=rank)  # stable: the focused field's keep order
+        widgets = sorted(super().compose(), key=rank)  # stable: the focused field's keep order
+        for widget in widgets:
+            if isinstance(widget, FooterKey) and not widget.has_class("-command-palette"):
+                self.born_compact(widget)
+        yield from widgets
+
+    def born_compact(self, key: FooterKey) -> None:
+        """A key bound to the footer's `compact` made with it and its class already. Textual's
+        start compact (the class added, restyled), then the binding makes them wide (the class
+        removed, restyled again): 40-odd restyles per recompose. The palette's key is not bound
+        (it stays compact)."""
+        key.set_reactive(FooterKey.compact, self.compact)
+        key.set_class(self.compact, "-compact", update=False)
 
     def on_resize(self, event: events.Resize) -> None:
         self.compact = event.size.width < COMPACT_BELOW

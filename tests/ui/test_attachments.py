@@ -13,7 +13,7 @@ from chatui.store import TranscriptStore
 from chatui.ui.app import ChatApp
 from chatui.ui.chat.attachment_bar import AttachmentBar, PathDialog
 from chatui.ui.conversation.entries import UserEntry
-from tests.pilot import chat, screen_text, settle, toasts
+from tests.pilot import chat, press, screen_text, settle, toasts
 from tests.ui.conftest import AppFactory
 from tests.wireserver import Reply, WireServer
 
@@ -37,7 +37,7 @@ def bar(app: ChatApp) -> AttachmentBar:
 async def command(pilot: Pilot[None], text: str) -> None:
     """Type `text` into the prompt and press Enter."""
     chat(pilot.app).prompt.text = text
-    await pilot.press("enter")
+    await press(pilot, "enter")
     await settle(pilot)
 
 
@@ -58,7 +58,7 @@ async def test_tab_completes_a_unique_path(make_app: AppFactory, work: Path) -> 
     async with app.run_test() as pilot:
         chat(app).prompt.text = "/file no"
         chat(app).prompt.move_cursor(chat(app).prompt.document.end)
-        await pilot.press("tab")
+        await press(pilot, "tab")
         await pilot.pause()
         assert chat(app).prompt.text == "/file notes.md"
         assert app.focused is chat(app).prompt  # Tab did not move the focus
@@ -68,7 +68,7 @@ async def test_tab_lists_candidates_when_ambiguous(make_app: AppFactory, work: P
     app = make_app()
     async with app.run_test() as pilot:
         chat(app).prompt.text = "/file t"
-        await pilot.press("tab")
+        await press(pilot, "tab")
         await pilot.pause()
         assert chat(app).prompt.text == "/file to"  # the common prefix
         assert "todo.txt  tone.txt" in toasts(app)
@@ -78,13 +78,13 @@ async def test_ctrl_l_dialog_completes_and_attaches(make_app: AppFactory, work: 
     app = make_app()
     async with app.run_test() as pilot:
         chat(app).prompt.text = "half a question"
-        await pilot.press("ctrl+l")
+        await press(pilot, "ctrl+l")
         await pilot.pause()
         assert isinstance(app.screen, PathDialog)
-        await pilot.press("t", "o", "tab")
+        await press(pilot, "t", "o", "tab")
         await pilot.pause()
         assert "todo.txt  tone.txt" in str(app.screen.query_one("#attach-note").render())
-        await pilot.press("d", "tab", "enter")
+        await press(pilot, "d", "tab", "enter")
         await settle(pilot)
         assert not isinstance(app.screen, PathDialog)
         assert [a.name for a in bar(app).files] == ["todo.txt"]
@@ -94,11 +94,11 @@ async def test_ctrl_l_dialog_completes_and_attaches(make_app: AppFactory, work: 
 async def test_dialog_shows_a_refusal_and_stays_open(make_app: AppFactory, work: Path) -> None:
     app = make_app()
     async with app.run_test() as pilot:
-        await pilot.press("ctrl+l", *"nope.txt", "enter")
+        await press(pilot, "ctrl+l", *"nope.txt", "enter")
         await settle(pilot)
         assert isinstance(app.screen, PathDialog)
         assert "nope.txt: no such file" in str(app.screen.query_one("#attach-note").render())
-        await pilot.press("escape")
+        await press(pilot, "escape")
         await pilot.pause()
         assert not isinstance(app.screen, PathDialog) and bar(app).files == []
 
@@ -111,13 +111,13 @@ async def test_backspace_on_empty_prompt_removes_the_last_chip(
         await command(pilot, "/file notes.md")
         await command(pilot, "/file todo.txt")
         chat(app).prompt.text = "x"
-        await pilot.press("end", "backspace")  # deletes the x, not a chip
+        await press(pilot, "end", "backspace")  # deletes the x, not a chip
         await pilot.pause()
         assert len(bar(app).files) == 2
-        await pilot.press("backspace")
+        await press(pilot, "backspace")
         await pilot.pause()
         assert [a.name for a in bar(app).files] == ["notes.md"]
-        await pilot.press("backspace")
+        await press(pilot, "backspace")
         await pilot.pause()
         assert bar(app).files == [] and not bar(app).display
 
@@ -197,11 +197,11 @@ async def test_files_alone_can_be_sent(
     app = make_app()
     async with app.run_test() as pilot:
         await command(pilot, "/file todo.txt")
-        await pilot.press("enter")  # an empty prompt sends when files are attached
+        await press(pilot, "enter")  # an empty prompt sends when files are attached
         await settle(pilot)
         body = wire_server.generation_requests[-1].body
         assert body["messages"][-1]["content"] == "File: todo.txt\n```\nbuy milk\n```"
-        await pilot.press("enter")  # and not when none are
+        await press(pilot, "enter")  # and not when none are
         await settle(pilot)
         assert len(wire_server.generation_requests) == 1
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from chatui.ui.app import ChatApp
 from chatui.ui.conversation.entries import AssistantEntry, NoticeEntry, UserEntry
-from tests.pilot import chat, screen_text, settle
+from tests.pilot import chat, press, screen_text, settle
 from tests.ui.conftest import AppFactory
 from tests.wireserver import Reply, WireServer
 
@@ -26,14 +26,14 @@ async def test_edit_and_resend_shows_only_the_new_branch(
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         for question in ("q1", "q2"):
-            await pilot.press(*question, "enter")
+            await press(pilot, *question, "enter")
             await settle(pilot)
-        await pilot.press("alt+up", "alt+up", "alt+up", "alt+up", "ctrl+e")  # q1
-        await pilot.press(*" v2", "enter")
+        await press(pilot, "alt+up", "alt+up", "alt+up", "alt+up", "ctrl+e")  # q1
+        await press(pilot, *" v2", "enter")
         await settle(pilot)
         assert shown(app) == [("you", "q1 v2  [2/2]"), ("assistant", "a1 again")]
         assert "a2" not in screen_text(app)
-        await pilot.press("alt+up", "alt+up", "alt+left")  # the question: its first version
+        await press(pilot, "alt+up", "alt+up", "alt+left")  # the question: its first version
         await settle(pilot)
         assert shown(app) == [
             ("you", "q1  [1/2]"),
@@ -51,21 +51,21 @@ async def test_retry_after_errors_keeps_each_error_with_its_attempt(
     wire_server.enqueue(Reply(pieces=["recovered"]))
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press(*"q", "enter")
+        await press(pilot, *"q", "enter")
         await settle(pilot)
-        await pilot.press("ctrl+r")
+        await press(pilot, "ctrl+r")
         await settle(pilot)
         [(_, text)] = [entry for entry in shown(app) if entry[0] == "notice"]
         assert "Rate limited" in text and "ctrl+r" in text  # only the attempt on screen
-        await pilot.press("ctrl+r")
+        await press(pilot, "ctrl+r")
         await settle(pilot)
         assert shown(app) == [("you", "q"), ("assistant", "recovered")]
         assert "✗" not in screen_text(app) and "[3/3]" in screen_text(app)
-        await pilot.press("alt+left")  # the failed attempts are still there, each with its error
+        await press(pilot, "alt+left")  # the failed attempts are still there, each with its error
         await settle(pilot)
         assert [kind for kind, _ in shown(app)] == ["you", "assistant", "notice"]
         assert "Rate limited" in shown(app)[2][1] and "[2/3]" in screen_text(app)
-        await pilot.press("alt+left")
+        await press(pilot, "alt+left")
         await settle(pilot)
         assert shown(app)[1] == ("assistant", "partial")
         assert "Rate limited" not in screen_text(app) and "✗" in screen_text(app)
@@ -79,16 +79,16 @@ async def test_switching_branch_keeps_the_switched_reply_in_view(
     app = make_app()
     async with app.run_test(size=(100, 24)) as pilot:
         for question in ("q-one", "q-two"):
-            await pilot.press(*question, "enter")
+            await press(pilot, *question, "enter")
             await settle(pilot)
-        await pilot.press("ctrl+r")
+        await press(pilot, "ctrl+r")
         await settle(pilot)
         view = chat(app).view
-        await pilot.press("alt+left")
+        await press(pilot, "alt+left")
         await settle(pilot)
         assert view.scroll_y > 0 and "q-one" not in screen_text(app)
         assert "assistant · oai/test-model  [1/2]" in screen_text(app)
-        await pilot.press("alt+right")
+        await press(pilot, "alt+right")
         await settle(pilot)
         assert "assistant · oai/test-model  [2/2]" in screen_text(app)
         assert "short two" in screen_text(app)

@@ -15,7 +15,7 @@ from chatui.ui.chat.prompt import PromptInput
 from chatui.ui.conversation.entries import AssistantEntry, NoticeEntry
 from chatui.ui.conversation.view import ConversationView
 from chatui.ui.screens.picker import ModelPicker
-from tests.pilot import chat, notices, screen_text, session_of, settle, toasts, wait_until
+from tests.pilot import chat, notices, press, screen_text, session_of, settle, toasts, wait_until
 from tests.transcripts import seed
 from tests.ui.conftest import AppFactory
 from tests.wireserver import Reply, WireServer
@@ -41,7 +41,7 @@ async def test_send_streams_markdown_and_saves(
     wire_server.enqueue(Reply.from_text(MARKDOWN, size=3))
     app = make_app()
     async with app.run_test(size=(100, 40)) as pilot:
-        await pilot.press(*"hello", "enter")
+        await press(pilot, *"hello", "enter")
         await settle(pilot)
         shown = screen_text(app)
         assert "hello" in shown
@@ -65,7 +65,7 @@ async def test_model_text_is_inert(make_app: AppFactory, wire_server: WireServer
     wire_server.enqueue(Reply(pieces=[hostile]))
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press("x", "enter")
+        await press(pilot, "x", "enter")
         await settle(pilot)
         shown = screen_text(app)
         assert "[bold red]loud[/]" in shown and "[@click=app.quit]click[/]" in shown
@@ -79,13 +79,13 @@ async def test_escape_stops_and_keeps_partial(
     wire_server.enqueue(Reply(pieces=[f"word{i} " for i in range(400)], interval=0.01))
     app = make_app()
     async with app.run_test() as pilot:
-        await pilot.press("g", "o", "enter")
+        await press(pilot, "g", "o", "enter")
         for _ in range(100):
             await pilot.pause(0.02)
             entries = [e for e in chat(app).view.entries if isinstance(e, AssistantEntry)]
             if entries and "word3" in entries[-1].text:
                 break
-        await pilot.press("escape")
+        await press(pilot, "escape")
         await settle(pilot)
         assert wire_server.wait_for_disconnect(3.0)
         session = chat(app).session
@@ -99,7 +99,7 @@ async def test_escape_stops_and_keeps_partial(
         assert (stored.status, stored.content) == ("stopped", reply.content)
         assert isinstance(app.focused, PromptInput)
         wire_server.enqueue(Reply(pieces=["again"]))
-        await pilot.press("n", "e", "x", "t", "enter")
+        await press(pilot, "n", "e", "x", "t", "enter")
         await settle(pilot)
         assert session.turns[-1].content == "again"
 
@@ -111,21 +111,21 @@ async def test_switch_models_mid_conversation(
     wire_server.enqueue(Reply(pieces=["openai again"]))
     app = make_app()
     async with app.run_test(size=(100, 40)) as pilot:
-        await pilot.press(*"one", "enter")
+        await press(pilot, *"one", "enter")
         await settle(pilot)
-        await pilot.press("ctrl+o")
+        await press(pilot, "ctrl+o")
         await pilot.pause()
         assert isinstance(app.screen, ModelPicker)
-        await pilot.press(*"claude-test", "enter")
+        await press(pilot, *"claude-test", "enter")
         await pilot.pause()
         assert "claude/claude-test" in chat(app).status.render().plain
-        await pilot.press(*"two", "enter")
+        await press(pilot, *"two", "enter")
         await settle(pilot)
-        await pilot.press("ctrl+o")
+        await press(pilot, "ctrl+o")
         await pilot.pause()
-        await pilot.press(*"oai/test-model", "enter")
+        await press(pilot, *"oai/test-model", "enter")
         await pilot.pause()
-        await pilot.press(*"three", "enter")
+        await press(pilot, *"three", "enter")
         await settle(pilot)
         shown = screen_text(app)
         assert "claude/claude-test" in shown and "oai/test-model" in shown
@@ -152,14 +152,14 @@ async def test_errors_show_inline_and_retry(make_app: AppFactory, wire_server: W
     wire_server.enqueue(Reply(pieces=["recovered"]))
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press("q", "enter")
+        await press(pilot, "q", "enter")
         await settle(pilot)
         notices = [e for e in chat(app).view.entries if isinstance(e, NoticeEntry)]
         assert (
             notices and "Rate limited" in notices[-1].text and "retry in 30 s" in notices[-1].text
         )
         assert "ctrl+r" in notices[-1].text
-        await pilot.press("ctrl+r")
+        await press(pilot, "ctrl+r")
         await settle(pilot)
         session = chat(app).session
         assert session is not None and session.turns[-1].content == "recovered"
@@ -170,7 +170,7 @@ async def test_auth_error_names_the_variable(make_app: AppFactory, wire_server: 
     wire_server.enqueue(Reply(status=401, error_message="invalid x-api-key"))
     app = make_app("claude/claude-test")
     async with app.run_test(size=(120, 30)) as pilot:
-        await pilot.press("q", "enter")
+        await press(pilot, "q", "enter")
         await settle(pilot)
         assert "CLAUDE_TEST_KEY" in screen_text(app)
         assert "sk-claude-test" not in screen_text(app)
@@ -180,14 +180,14 @@ async def test_prompt_keys(make_app: AppFactory, wire_server: WireServer) -> Non
     app = make_app()
     async with app.run_test() as pilot:
         prompt = app.query_one(PromptInput)
-        await pilot.press("a", "ctrl+j", "b")
+        await press(pilot, "a", "ctrl+j", "b")
         assert prompt.text == "a\nb"
-        await pilot.press("enter")
+        await press(pilot, "enter")
         await settle(pilot)
         assert prompt.text == ""
-        await pilot.press("up")
+        await press(pilot, "up")
         assert prompt.text == "a\nb"
-        await pilot.press("down")
+        await press(pilot, "down")
         assert prompt.text == ""
         assert wire_server.generation_requests[-1].body["messages"][-1]["content"] == "a\nb"
 
@@ -197,7 +197,7 @@ async def test_continue_reopens_last_conversation(
 ) -> None:
     app = make_app()
     async with app.run_test() as pilot:
-        await pilot.press("f", "i", "r", "s", "t", "enter")
+        await press(pilot, "f", "i", "r", "s", "t", "enter")
         await settle(pilot)
     store = TranscriptStore.open()
     last = store.last_conversation_id()
@@ -205,7 +205,7 @@ async def test_continue_reopens_last_conversation(
     resumed = make_app(resume_id=last)
     async with resumed.run_test() as pilot:
         await wait_until(pilot, lambda: "Hello world" in screen_text(resumed), "the reply shown")
-        await pilot.press("s", "enter")
+        await press(pilot, "s", "enter")
         await settle(pilot)
     body = wire_server.generation_requests[-1].body
     assert [m["content"] for m in body["messages"]] == ["first", "Hello world", "s"]
@@ -241,7 +241,7 @@ async def test_a_new_chat_started_while_a_conversation_opens_wins(
         release = held_loading(app, monkeypatch)
         chat(app).resume(conversation)
         await pilot.pause()
-        await pilot.press("ctrl+n")
+        await press(pilot, "ctrl+n")
         release()
         await settle(pilot)
         assert session_of(app).conversation_id is None and session_of(app).turns == []
@@ -261,7 +261,7 @@ async def test_enter_while_a_conversation_opens_sends_once_it_is_read(
         await settle(pilot)
         release = held_loading(app, monkeypatch)
         chat(app).resume(conversation)
-        await pilot.press(*"next", "enter")
+        await press(pilot, *"next", "enter")
         await wait_until(pilot, lambda: any("Opening the conversation" in t for t in toasts(app)))
         assert chat(app).prompt.text == "next" and wire_server.generation_requests == []
         release()
@@ -300,7 +300,7 @@ async def test_reply_cut_at_max_tokens_is_noticed(
     wire_server.enqueue(Reply(pieces=["cut"], stop_reason="length"))
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press("q", "enter")
+        await press(pilot, "q", "enter")
         await settle(pilot)
         notices = [e for e in chat(app).view.entries if isinstance(e, NoticeEntry)]
         assert notices and "4096-token limit" in notices[-1].text

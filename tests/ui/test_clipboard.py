@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 
 from chatui.ui.clipboard import Clipboard, run_tool
-from tests.pilot import settle
+from tests.pilot import press, settle
 from tests.ui.conftest import AppFactory
 from tests.wireserver import Reply, WireServer
 
@@ -91,9 +91,9 @@ async def test_the_chat_says_where_the_copy_went(
     app = make_app()
     app.clipboard_tools = tools.clipboard(TMUX="x")
     async with app.run_test() as pilot:
-        await pilot.press("q", "enter")
+        await press(pilot, "q", "enter")
         await settle(pilot)
-        await pilot.press("ctrl+s")
+        await press(pilot, "ctrl+s")
         await settle(pilot)
         assert app.clipboard == "ls\n"  # Textual's own (OSC 52 went out with it)
         assert tools.ran == [(["tmux", "load-buffer", "-w", "-"], "ls\n")]

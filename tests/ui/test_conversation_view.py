@@ -14,7 +14,7 @@ from chatui.ui.conversation.entries import AssistantEntry, Entry, EntryStyles, U
 from chatui.ui.conversation.layout import EntryLayout
 from chatui.ui.conversation.markdown_blocks import Line
 from chatui.ui.conversation.view import ConversationView
-from tests.pilot import wait_until
+from tests.pilot import press, wait_until
 
 _E = TypeVar("_E", bound=Entry)
 
@@ -91,7 +91,7 @@ async def test_does_not_yank_a_reader_who_scrolled_up() -> None:
             pilot, lambda: view.max_scroll_y > 10 and view.scroll_y == view.max_scroll_y
         )
         view.focus()
-        await pilot.press("pageup")
+        await press(pilot, "pageup")
         await pilot.pause()
         reading = view.scroll_y
         assert reading < view.max_scroll_y
@@ -99,7 +99,7 @@ async def test_does_not_yank_a_reader_who_scrolled_up() -> None:
         await stream(pilot, reply, REPLY)
         await wait_until(pilot, lambda: view.virtual_size.height > height)
         assert view.scroll_y == reading
-        await pilot.press("end")  # back at the bottom: following again
+        await press(pilot, "end")  # back at the bottom: following again
         await stream(pilot, reply, "\n\nOne more paragraph at the very end.\n")
         view.finish(reply)
         await wait_until(pilot, lambda: view.scroll_y == view.max_scroll_y)
@@ -114,14 +114,14 @@ async def test_keyboard_scrolling() -> None:
             view.add_user(f"message {i}")
         await wait_until(pilot, lambda: view.max_scroll_y > 0)
         view.focus()
-        await pilot.press("home")
+        await press(pilot, "home")
         assert view.scroll_y == 0 and "message 0" in "\n".join(rows(view))
-        await pilot.press("down", "down")
+        await press(pilot, "down", "down")
         assert view.scroll_y == 2
-        await pilot.press("pagedown")
+        await press(pilot, "pagedown")
         assert view.scroll_y > 2
-        await pilot.press("up")
-        await pilot.press("end")
+        await press(pilot, "up")
+        await press(pilot, "end")
         await pilot.pause()
         assert view.scroll_y == view.max_scroll_y and "message 29" in "\n".join(rows(view))
 

@@ -9,7 +9,7 @@ from textual.pilot import Pilot
 from chatui.store import TranscriptStore
 from chatui.ui.chat.prompt import PromptInput
 from chatui.ui.conversation.entries import NoticeEntry
-from tests.pilot import chat, run_from_palette, screen_text, settle
+from tests.pilot import chat, press, run_from_palette, screen_text, settle
 from tests.transcripts import seed
 from tests.ui.conftest import AppFactory
 from tests.ui.test_history import open_history
@@ -17,7 +17,7 @@ from tests.wireserver import Reply, WireServer
 
 
 async def delete_highlighted(pilot: Pilot[Any]) -> None:
-    await pilot.press("ctrl+d", "y")
+    await press(pilot, "ctrl+d", "y")
     await settle(pilot)
 
 
@@ -32,10 +32,10 @@ async def test_undo_in_the_history_after_leaving_it(make_app: AppFactory) -> Non
         await open_history(pilot)
         await delete_highlighted(pilot)
         assert titles(app) == []
-        await pilot.press("escape")
+        await press(pilot, "escape")
         await settle(pilot)
         history = await open_history(pilot)
-        await pilot.press("ctrl+z")
+        await press(pilot, "ctrl+z")
         await settle(pilot)
         assert titles(app) == ["keep me"]
         assert [getattr(row, "title", "") for row in history.rows] == ["keep me"]
@@ -51,9 +51,9 @@ async def test_undo_delete_from_the_chat_palette(make_app: AppFactory) -> None:
         await delete_highlighted(pilot)  # then "first"
         notices = [n.message for n in app._notifications]
         assert any("“Undo delete” in the palette" in text for text in notices)
-        await pilot.press("escape")
+        await press(pilot, "escape")
         await settle(pilot)
-        await pilot.press(*"draft", "ctrl+z")  # in the prompt, ctrl+z still undoes typing
+        await press(pilot, *"draft", "ctrl+z")  # in the prompt, ctrl+z still undoes typing
         await settle(pilot)
         assert titles(app) == [] and app.query_one(PromptInput).text != "draft"
         await run_from_palette(pilot, "Undo delete")
@@ -72,17 +72,17 @@ async def test_deleting_the_open_conversation_starts_a_new_chat(
     app = make_app(resume_id=conversation)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        await pilot.press(*"my draft")
+        await press(pilot, *"my draft")
         await open_history(pilot)
         await delete_highlighted(pilot)
-        await pilot.press("escape")
+        await press(pilot, "escape")
         await settle(pilot)
         screen = chat(app)
         assert "old answer" not in screen_text(app)
         assert [type(e) for e in screen.view.entries] == [NoticeEntry]
         assert "“open one” was deleted, so this is a new chat" in screen_text(app)
         assert app.query_one(PromptInput).text == "my draft"
-        await pilot.press("enter")
+        await press(pilot, "enter")
         await settle(pilot)
         assert screen.session is not None and screen.session.conversation_id != conversation
         assert titles(app) == ["my draft"]
@@ -102,12 +102,14 @@ async def test_undo_shows_the_deleted_open_conversation_again(make_app: AppFacto
         for undo_from_the_history in (True, False):
             await open_history(pilot)
             await delete_highlighted(pilot)
-            await pilot.press("escape")
+            await press(pilot, "escape")
             await settle(pilot)
             assert "old answer" not in screen_text(app)
             if undo_from_the_history:
                 await open_history(pilot)
-                await pilot.press("ctrl+z", "escape")
+                await press(pilot, "ctrl+z")
+                await settle(pilot)
+                await press(pilot, "escape")
                 await settle(pilot)
             else:
                 await run_from_palette(pilot, "Undo delete")
@@ -126,7 +128,7 @@ async def test_conversation_deleted_elsewhere_is_saved_again(
         await settle(pilot)
         with TranscriptStore.open() as other:  # `chatui history delete -y` in another terminal
             other.delete(conversation)
-        await pilot.press(*"message into a deleted conversation", "enter")
+        await press(pilot, *"message into a deleted conversation", "enter")
         await settle(pilot)
         shown = " ".join(screen_text(app).split())
         assert "deleted elsewhere" in shown and "saved again, with everything shown here" in shown

@@ -9,7 +9,7 @@ from textual.widgets._footer import FooterKey
 
 from chatui.ui.app import ChatApp
 from chatui.ui.footer import KeyFooter
-from tests.pilot import settle, wait_until
+from tests.pilot import press, settle, wait_until
 from tests.ui.conftest import AppFactory
 
 
@@ -29,7 +29,7 @@ async def test_a_narrow_footer_keeps_help_quit_and_the_new_line_key(make_app: Ap
     async with app.run_test(size=(40, 15)) as pilot:
         narrow = ["f1 Help", "^q Quit", "^j New line"]
         await wait_until(pilot, lambda: shown_keys(app) == narrow, "the compact footer")
-        await pilot.press("ctrl+f")
+        await press(pilot, "ctrl+f")
         in_history = ["f1 Help", "^q Quit", "⏎ Open"]
         await wait_until(pilot, lambda: shown_keys(app) == in_history, "the history's footer")
 
@@ -69,12 +69,12 @@ async def test_the_footer_is_rebuilt_only_when_the_keys_it_shows_change(
     monkeypatch.setattr(KeyFooter, "compose", counted)
     app = make_app()
     async with app.run_test(size=(160, 30)) as pilot:
-        await pilot.press("h", "i", "enter")
+        await press(pilot, "h", "i", "enter")
         await settle(pilot)  # the first message: the message keys join the footer
         before = len(composed)
         assert "Retry" in composed[-1]
-        await pilot.press("a", "g", "a", "i", "n", "enter")  # the same keys, streaming or not
+        await press(pilot, *"again", "enter")  # the same keys, streaming or not
         await settle(pilot)
         assert len(composed) == before
-        await pilot.press("ctrl+n")  # a new chat: no message keys
+        await press(pilot, "ctrl+n")  # a new chat: no message keys
         await wait_until(pilot, lambda: "Retry" not in composed[-1])

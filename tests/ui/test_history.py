@@ -17,14 +17,14 @@ from chatui.services.history import History
 from chatui.ui.chat.prompt import PromptInput
 from chatui.ui.conversation.entries import AssistantEntry, UserEntry
 from chatui.ui.screens.history import PAGE, HistoryScreen
-from tests.pilot import chat, screen_text, settle, wait_until
+from tests.pilot import chat, press, screen_text, settle, wait_until
 from tests.transcripts import seed
 from tests.ui.conftest import AppFactory
 from tests.wireserver import Reply, WireServer
 
 
 async def open_history(pilot: Pilot[Any]) -> HistoryScreen:
-    await pilot.press("ctrl+b")
+    await press(pilot, "ctrl+b")
     await settle(pilot)
     screen = pilot.app.screen
     assert isinstance(screen, HistoryScreen)
@@ -39,10 +39,10 @@ async def test_list_open_and_continue(make_app: AppFactory, wire_server: WireSer
         history = await open_history(pilot)
         titles = [getattr(row, "title", "") for row in history.rows]
         assert titles == ["newer chat", "older chat"]
-        await pilot.press("down", "enter")
+        await press(pilot, "down", "enter")
         await settle(pilot)
         assert "old answer" in screen_text(app)
-        await pilot.press(*"more", "enter")
+        await press(pilot, *"more", "enter")
         await settle(pilot)
     body = wire_server.generation_requests[-1].body
     assert [m["content"] for m in body["messages"]] == ["old question", "old answer", "more"]
@@ -56,11 +56,11 @@ async def test_search_as_you_type_opens_and_highlights(make_app: AppFactory) -> 
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         history = await open_history(pilot)
-        await pilot.press(*"zebr")
+        await press(pilot, *"zebr")
         await settle(pilot)
         hits = history.rows
         assert hits and all(getattr(h, "conversation_id", "") == conversation for h in hits)
-        await pilot.press("enter")
+        await press(pilot, "enter")
         await settle(pilot)
         screen = chat(app)
         index = screen.view.highlighted
@@ -74,15 +74,15 @@ async def test_rename_delete_undo(make_app: AppFactory) -> None:
     app = make_app()
     async with app.run_test() as pilot:
         history = await open_history(pilot)
-        await pilot.press("f2", "ctrl+a", "ctrl+k", *"Renamed", "enter")
+        await press(pilot, "f2", "ctrl+a", "ctrl+k", *"Renamed", "enter")
         await settle(pilot)
         assert app.store is not None
         assert app.store.get_conversation(conversation).conversation.title == "Renamed"
-        await pilot.press("ctrl+d", "y")
+        await press(pilot, "ctrl+d", "y")
         await settle(pilot)
         assert app.store.list_conversations() == []
         assert history.rows == []
-        await pilot.press("ctrl+z")
+        await press(pilot, "ctrl+z")
         await settle(pilot)
         restored = app.store.get_conversation(conversation)
         assert restored.conversation.title == "Renamed"
@@ -97,7 +97,7 @@ async def test_export_markdown_and_json_round_trip(
     app = make_app()
     async with app.run_test() as pilot:
         await open_history(pilot)
-        await pilot.press("ctrl+e", "ctrl+s")
+        await press(pilot, "ctrl+e", "ctrl+s")
         await settle(pilot)
         assert app.store is not None
         (md,) = tmp_path.glob("chatui-export-me-*.md")
@@ -114,13 +114,13 @@ async def test_new_chat_from_history(make_app: AppFactory) -> None:
     seed("something", [("q", "a")])
     app = make_app()
     async with app.run_test() as pilot:
-        await pilot.press("ctrl+b")
+        await press(pilot, "ctrl+b")
         await settle(pilot)
-        await pilot.press("enter")
+        await press(pilot, "enter")
         await settle(pilot)
         assert "q" in screen_text(app)
         await open_history(pilot)
-        await pilot.press("ctrl+n")
+        await press(pilot, "ctrl+n")
         await settle(pilot)
         screen = chat(app)
         assert screen.view.entries == () and screen.session is not None
@@ -142,13 +142,13 @@ async def test_regenerate_keeps_sibling_and_branch_keys(
     wire_server.enqueue(Reply(pieces=["first reply"]), Reply(pieces=["second reply"]))
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press("q", "enter")
+        await press(pilot, "q", "enter")
         await settle(pilot)
-        await pilot.press("ctrl+r")
+        await press(pilot, "ctrl+r")
         await settle(pilot)
         shown = screen_text(app)
         assert "second reply" in shown and "first reply" not in shown and "[2/2]" in shown
-        await pilot.press("alt+left")
+        await press(pilot, "alt+left")
         await settle(pilot)
         shown = screen_text(app)
         assert "first reply" in shown and "[1/2]" in shown
@@ -167,15 +167,15 @@ async def test_edit_earlier_message_branches(make_app: AppFactory, wire_server: 
         wire_server.enqueue(Reply(pieces=[text]))
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press("1", "enter")
+        await press(pilot, "1", "enter")
         await settle(pilot)
-        await pilot.press("2", "enter")
+        await press(pilot, "2", "enter")
         await settle(pilot)
-        await pilot.press("alt+up", "alt+up")  # select the second question
-        await pilot.press("ctrl+e")
+        await press(pilot, "alt+up", "alt+up")  # select the second question
+        await press(pilot, "ctrl+e")
         prompt = app.query_one(PromptInput)
         assert prompt.text == "2"
-        await pilot.press("backspace", *"two", "enter")
+        await press(pilot, "backspace", *"two", "enter")
         await settle(pilot)
         session = chat(app).session
         assert session is not None
@@ -190,15 +190,15 @@ async def test_copy_message_and_code_block(make_app: AppFactory, wire_server: Wi
     wire_server.enqueue(Reply(pieces=[reply]))
     app = make_app()
     async with app.run_test() as pilot:
-        await pilot.press("q", "enter")
+        await press(pilot, "q", "enter")
         await settle(pilot)
-        await pilot.press("ctrl+y")
+        await press(pilot, "ctrl+y")
         assert app.clipboard == reply
-        await pilot.press("alt+y")
+        await press(pilot, "alt+y")
         assert app.clipboard == "print(1)\n"
-        await pilot.press("alt+y")
+        await press(pilot, "alt+y")
         assert app.clipboard == "ls\n"
-        await pilot.press("alt+up", "alt+up", "ctrl+y")  # the reply, then the question
+        await press(pilot, "alt+up", "alt+up", "ctrl+y")  # the reply, then the question
         assert app.clipboard == "q"
 
 
@@ -210,7 +210,7 @@ async def test_long_conversation_opens_at_the_end(make_app: AppFactory) -> None:
         view = chat(app).view
         assert view.max_scroll_y > 0 and view.scroll_y == view.max_scroll_y
         assert "answer 149" in screen_text(app)
-        await pilot.press("alt+up", "alt+up")  # the last reply, then the last question
+        await press(pilot, "alt+up", "alt+up")  # the last reply, then the last question
         index = view.highlighted
         assert index is not None
         entry = view.entries[index]
@@ -222,10 +222,10 @@ async def test_search_hit_keeps_the_spaces_around_the_match(make_app: AppFactory
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         history = await open_history(pilot)
-        await pilot.press(*"claude")
+        await press(pilot, *"claude")
         await settle(pilot)
         assert "third question, to claude" in list_text(history)
-        await pilot.press(*["backspace"] * 6, *"Section")
+        await press(pilot, *["backspace"] * 6, *"Section")
         await settle(pilot)
         assert "## Section 2: notes" in list_text(history)
 
@@ -260,15 +260,15 @@ async def test_every_history_call_runs_off_the_event_loop(
     app = make_app()
     async with app.run_test() as pilot:
         await open_history(pilot)
-        await pilot.press("f2", "ctrl+a", "ctrl+k", *"Renamed", "enter")
+        await press(pilot, "f2", "ctrl+a", "ctrl+k", *"Renamed", "enter")
         await settle(pilot)
-        await pilot.press("ctrl+e")
+        await press(pilot, "ctrl+e")
         await settle(pilot)
-        await pilot.press("ctrl+d", "y")
+        await press(pilot, "ctrl+d", "y")
         await settle(pilot)
-        await pilot.press("ctrl+z")
+        await press(pilot, "ctrl+z")
         await settle(pilot)
-        await pilot.press(*"renamed")
+        await press(pilot, *"renamed")
         await settle(pilot)
         assert app.store is not None
         assert [s.title for s in app.store.list_conversations()] == ["Renamed"]
@@ -287,17 +287,17 @@ async def test_reopened_history_starts_over_and_enter_waits_for_fresh_rows(
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         history = await open_history(pilot)
-        await pilot.press(*"zebr")
+        await press(pilot, *"zebr")
 
         def only_zebra_hits() -> bool:
             ids = {getattr(row, "conversation_id", None) for row in history.rows}
             return ids == {zebra}
 
         await wait_until(pilot, only_zebra_hits, "the search hits")
-        await pilot.press("escape")
+        await press(pilot, "escape")
         await wait_until(pilot, lambda: not isinstance(app.screen, HistoryScreen))
         seed("newest", [("brand new question", "brand new answer")])
-        await pilot.press("ctrl+f", "enter")  # at once: the zebra hit is still on the screen
+        await press(pilot, "ctrl+f", "enter")  # at once: the zebra hit is still on the screen
         await wait_until(pilot, lambda: not isinstance(app.screen, HistoryScreen), "it to open")
         await wait_until(pilot, lambda: "brand new answer" in screen_text(app), "the newest")
         assert app.screen_stack[-1] is chat(app)
@@ -315,7 +315,7 @@ async def test_more_conversations_are_read_as_the_cursor_nears_the_end(
     async with app.run_test(size=(100, 30)) as pilot:
         history = await open_history(pilot)
         await wait_until(pilot, lambda: len(history.rows) == PAGE, "the first page")
-        await pilot.press(*["pagedown"] * (PAGE // 10))
+        await press(pilot, *["pagedown"] * (PAGE // 10))
         await wait_until(pilot, lambda: len(history.rows) == PAGE + 15, "the rest")
         titles = [row.title for row in history.rows]
         assert titles[0] == f"chat {PAGE + 14}" and titles[-1] == "chat 0"

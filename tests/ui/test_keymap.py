@@ -15,7 +15,7 @@ from chatui.cli.main import main
 from chatui.config import parse_config
 from chatui.ui.keymap import ScreenKeys, checked_keymap, keymap_problems, scopes, screen_classes
 from chatui.ui.screens.help import HelpScreen
-from tests.pilot import session_of, settle, toasts
+from tests.pilot import press, session_of, settle, toasts
 from tests.ui.conftest import AppFactory
 
 
@@ -90,14 +90,14 @@ async def test_remapped_keys_work_and_help_shows_them(app_env: Path, make_app: A
 
     app = make_app(keymap=checked_keymap(load_config()))
     async with app.run_test(size=(110, 40)) as pilot:
-        await pilot.press("h", "i", "enter")
+        await press(pilot, "h", "i", "enter")
         await settle(pilot)
         assert len(session_of(app).turns) == 2
-        await pilot.press("ctrl+n")  # no longer bound
+        await press(pilot, "ctrl+n")  # no longer bound
         assert len(session_of(app).turns) == 2
-        await pilot.press("f9")
+        await press(pilot, "f9")
         assert session_of(app).turns == []
-        await pilot.press("f1")
+        await press(pilot, "f1")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         rows = dict(app.screen.rows())
@@ -105,7 +105,7 @@ async def test_remapped_keys_work_and_help_shows_them(app_env: Path, make_app: A
         assert ("f2", "Rename", "history.rename") in rows["History"]
         assert ("ctrl+p", "Command palette: every action by name", "") in rows["Everywhere"]
         assert "chat.new" in app.export_screenshot()  # drawn, not only listed
-        await pilot.press("f1")  # toggles
+        await press(pilot, "f1")  # toggles
         await pilot.pause()
         assert not isinstance(app.screen, HelpScreen)
 

@@ -10,7 +10,7 @@ from textual.pilot import Pilot
 from chatui.ui.chat.prompt import PromptInput
 from chatui.ui.conversation.view import ConversationView
 from chatui.ui.screens.help import HelpScreen
-from tests.pilot import chat, screen_text, settle
+from tests.pilot import chat, press, screen_text, settle
 from tests.ui.conftest import AppFactory
 from tests.wireserver import Reply, WireServer
 
@@ -22,7 +22,7 @@ def at_the_end(view: ConversationView) -> bool:
 
 
 async def send(pilot: Pilot[Any], text: str) -> None:
-    await pilot.press(*text, "enter")
+    await press(pilot, *text, "enter")
     await settle(pilot)
 
 
@@ -36,10 +36,10 @@ async def test_a_sent_message_is_followed_after_a_selection(
         view = chat(app).view
         await send(pilot, "first")
         assert at_the_end(view)
-        await pilot.press("alt+up", "escape")  # select the reply (scrolls to it), unselect
+        await press(pilot, "alt+up", "escape")  # select the reply (scrolls to it), unselect
         await send(pilot, "second")
         assert at_the_end(view) and "END-OF-REPLY" in screen_text(app)
-        await pilot.press("alt+up", "escape", "ctrl+n")
+        await press(pilot, "alt+up", "escape", "ctrl+n")
         await send(pilot, "third in new chat")
         assert at_the_end(view) and "END-OF-REPLY" in screen_text(app)
 
@@ -52,18 +52,18 @@ async def test_pages_from_the_prompt(make_app: AppFactory, wire_server: WireServ
         prompt = app.query_one(PromptInput)
         await send(pilot, "long")
         assert at_the_end(view) and app.focused is prompt
-        await pilot.press("pageup")
+        await press(pilot, "pageup")
         assert 0 < view.scroll_y < view.max_scroll_y
         up = view.scroll_y
-        await pilot.press("pageup")
+        await press(pilot, "pageup")
         assert view.scroll_y < up
-        await pilot.press("pagedown")
+        await press(pilot, "pagedown")
         assert view.scroll_y == up
-        await pilot.press("ctrl+home")
+        await press(pilot, "ctrl+home")
         assert view.scroll_y == 0 and "long" in screen_text(app)
-        await pilot.press("ctrl+end")
+        await press(pilot, "ctrl+end")
         assert at_the_end(view) and app.focused is prompt
-        await pilot.press("a", "ctrl+j", "b", "up", "end", "x")  # the prompt edits as before
+        await press(pilot, "a", "ctrl+j", "b", "up", "end", "x")  # the prompt edits as before
         assert prompt.text == "ax\nb" and at_the_end(view)
 
 
@@ -71,16 +71,16 @@ async def test_typing_into_the_log_types_into_the_prompt(make_app: AppFactory) -
     app = make_app()
     async with app.run_test() as pilot:
         prompt = app.query_one(PromptInput)
-        await pilot.press("shift+tab")
+        await press(pilot, "shift+tab")
         assert isinstance(app.focused, ConversationView)
-        await pilot.press("a", "b", "c")
+        await press(pilot, "a", "b", "c")
         assert prompt.has_focus and prompt.text == "abc"
 
 
 async def test_help_lists_the_paging_keys(make_app: AppFactory) -> None:
     app = make_app()
     async with app.run_test() as pilot:
-        await pilot.press("f1")
+        await press(pilot, "f1")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         keys = {row[0] for row in dict(app.screen.rows())["Chat"]}

@@ -17,7 +17,7 @@ from chatui.ui.app import ChatApp
 from chatui.ui.chat.screen import ChatScreen
 from chatui.ui.conversation.entries import NoticeEntry
 from chatui.ui.screens.history import HistoryScreen
-from tests.pilot import chat, settle
+from tests.pilot import chat, press, settle
 from tests.ui.conftest import AppFactory
 from tests.wireserver import WireServer
 
@@ -46,8 +46,8 @@ async def test_welcome_when_nothing_is_available(bare: Path) -> None:
             (welcome,) = [e for e in chat(app).view.entries if isinstance(e, NoticeEntry)]
             assert "OPENAI_API_KEY" in welcome.text and "chatui[local]" in welcome.text
             assert str(bare) in welcome.text
-            await pilot.press("x", "enter")  # sending explains instead of failing
-            await pilot.press("ctrl+b")
+            await press(pilot, "x", "enter")  # sending explains instead of failing
+            await press(pilot, "ctrl+b")
             await settle(pilot)
             assert isinstance(app.screen, HistoryScreen)
             assert app.screen.rows and app.screen.rows[0].title == "kept from before"
@@ -65,7 +65,7 @@ async def test_found_server_is_used_when_nothing_else_is(
             await settle(pilot)
             screen = chat(app)
             assert screen.models.current == ModelRef("ollama", "test-model")
-            await pilot.press("h", "i", "enter")
+            await press(pilot, "h", "i", "enter")
             await settle(pilot)
             assert screen.session is not None and screen.session.turns[-1].content == "Hello world"
 
@@ -91,11 +91,11 @@ async def test_first_launch_offers_only_what_applies_and_the_picker_says_why(bar
             keys = footer_keys(app)
             assert {"Model", "History", "New chat"} <= keys
             assert not keys & {"Edit", "Copy", "Stop", "Retry", "Prev msg"}
-            await pilot.press("ctrl+o")
+            await press(pilot, "ctrl+o")
             note = str(app.screen.query_one("#picker-note", Static).content)
             assert "nothing to pick" in note and "OPENAI_API_KEY" in note
             assert "chatui[local]" in note and str(bare) in note
-            await pilot.press("escape")
+            await press(pilot, "escape")
             assert isinstance(app.screen, ChatScreen)
 
 
@@ -106,9 +106,9 @@ async def test_message_keys_join_the_footer_with_the_first_message(
     async with app.run_test(size=(140, 30)) as pilot:
         await settle(pilot)
         assert not footer_keys(app) & {"Edit", "Copy", "Stop", "Retry"}
-        await pilot.press(*"hi", "enter")
+        await press(pilot, *"hi", "enter")
         await settle(pilot)
         assert {"Edit", "Copy", "Stop", "Retry"} <= footer_keys(app)
-        await pilot.press("ctrl+n")
+        await press(pilot, "ctrl+n")
         await pilot.pause()
         assert not footer_keys(app) & {"Edit", "Copy", "Stop", "Retry"}

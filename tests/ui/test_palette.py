@@ -10,7 +10,7 @@ from textual.pilot import Pilot
 
 from chatui.ui.app import ChatApp
 from chatui.ui.screens.history import HistoryScreen
-from tests.pilot import chat, palette_titles, run_from_palette, session_of, settle
+from tests.pilot import chat, palette_titles, press, run_from_palette, session_of, settle
 from tests.ui.conftest import AppFactory
 from tests.wireserver import Reply, WireServer
 
@@ -58,14 +58,14 @@ async def test_export_and_search_from_the_palette(
     async with app.run_test(size=(100, 30)) as pilot:
         await run_from_palette(pilot, "export as markdown")
         assert list(tmp_path.glob("*.md")) == []  # nothing saved yet: said so, nothing written
-        await pilot.press(*"hello", "enter")
+        await press(pilot, *"hello", "enter")
         await settle(pilot)
         await run_from_palette(pilot, "export as markdown")
         [exported] = tmp_path.glob("chatui-hello-*.md")
         assert "## User" in exported.read_text() and "hello" in exported.read_text()
         await run_from_palette(pilot, "search history")
         assert isinstance(app.screen, HistoryScreen)
-        await pilot.press("escape")
+        await press(pilot, "escape")
         await pilot.pause()
         assert len(session_of(app).turns) == 2
 
@@ -77,9 +77,9 @@ async def test_select_messages_and_switch_branches_from_the_palette(
         wire_server.enqueue(Reply(pieces=[text]))
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press("q", "enter")
+        await press(pilot, "q", "enter")
         await settle(pilot)
-        await pilot.press("ctrl+r")  # a second answer: [2/2]
+        await press(pilot, "ctrl+r")  # a second answer: [2/2]
         await settle(pilot)
         await run_from_palette(pilot, "select previous message")
         await run_from_palette(pilot, "select previous message")

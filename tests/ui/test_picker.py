@@ -15,7 +15,7 @@ from textual.widgets import Input, OptionList
 from chatui.core import ModelRef
 from chatui.ui.app import ChatApp
 from chatui.ui.screens.picker import ModelPicker
-from tests.pilot import chat, settle, toasts
+from tests.pilot import chat, press, settle, toasts, workers_done
 from tests.ui.conftest import AppFactory
 from tests.wireserver import WireServer
 
@@ -60,19 +60,19 @@ async def test_the_first_picker_takes_keys_while_the_sdks_load_and_lists_arrive(
     wire_server.models_delay = 0.5
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press("ctrl+o", *"test")
+        await press(pilot, "ctrl+o", *"test")
         assert picker(app).query_one(Input).value == "test"
         assert built == []  # typed and filtered while no client was built yet
         assert highlighted(app) == "oai/test-model"
-        await pilot.press("down")
+        await press(pilot, "down")
         assert highlighted(app) == "claude/claude-test"
         gate.set()
-        await pilot.app.workers.wait_for_complete()
+        await workers_done(pilot)
         assert "oai/test-model-large" in shown(app)  # the live lists came
         assert highlighted(app) == "claude/claude-test"  # and the cursor stayed put
-        await pilot.press("enter")
+        await press(pilot, "enter")
         assert chat(app).models.current == ModelRef("claude", "claude-test")
-        await pilot.press("ctrl+o")
+        await press(pilot, "ctrl+o")
         assert picker(app).query_one(Input).value == ""
         await settle(pilot)
 
@@ -83,11 +83,11 @@ async def test_enter_takes_a_typed_model_or_says_why_not(
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        await pilot.press("ctrl+o", *"zzz", "enter")
+        await press(pilot, "ctrl+o", *"zzz", "enter")
         assert isinstance(app.screen, ModelPicker)  # nothing matches: it stays open, and says
         assert any("No model matches 'zzz'" in text for text in toasts(app))
         picker(app).query_one(Input).value = "claude/claude-next"  # not listed, known provider
-        await pilot.press("enter")
+        await press(pilot, "enter")
         assert chat(app).models.current == ModelRef("claude", "claude-next")
 
 
@@ -97,8 +97,8 @@ async def test_long_model_names_are_cut_not_wrapped_at_narrow_widths(
     wire_server.models = ["claude-3-5-haiku-20241022", "test-model"]
     app = make_app()
     async with app.run_test(size=(40, 15)) as pilot:
-        await pilot.press("ctrl+o")
-        await pilot.app.workers.wait_for_complete()
+        await press(pilot, "ctrl+o")
+        await workers_done(pilot)
         await pilot.pause()
         options = picker(app).query_one(OptionList)
         rows = [options.render_line(y).text.strip() for y in range(options.size.height)]

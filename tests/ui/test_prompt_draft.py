@@ -4,7 +4,7 @@ question (ctrl+e), whether the edit is cancelled or sent."""
 from __future__ import annotations
 
 from chatui.ui.chat.prompt import PromptInput
-from tests.pilot import chat, settle
+from tests.pilot import chat, press, settle
 from tests.ui.conftest import AppFactory
 from tests.wireserver import Reply, WireServer
 
@@ -17,14 +17,14 @@ async def test_cancelling_an_edit_brings_the_draft_back(
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         prompt = app.query_one(PromptInput)
-        await pilot.press(*"q1", "enter")
+        await press(pilot, *"q1", "enter")
         await settle(pilot)
-        await pilot.press(*DRAFT, "alt+up", "alt+up", "ctrl+e")
+        await press(pilot, *DRAFT, "alt+up", "alt+up", "ctrl+e")
         assert prompt.text == "q1"
-        await pilot.press("escape")
+        await press(pilot, "escape")
         assert prompt.text == DRAFT
         assert chat(app).cursor.editing is None
-        await pilot.press("ctrl+e", "ctrl+n")  # a new chat ends the edit the same way
+        await press(pilot, "ctrl+e", "ctrl+n")  # a new chat ends the edit the same way
         assert prompt.text == DRAFT
 
 
@@ -35,14 +35,14 @@ async def test_the_draft_comes_back_after_the_edit_is_sent(
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         prompt = app.query_one(PromptInput)
-        await pilot.press(*"q1", "enter")
+        await press(pilot, *"q1", "enter")
         await settle(pilot)
-        await pilot.press(*DRAFT, "alt+up", "alt+up", "ctrl+e", *" v2", "enter")
+        await press(pilot, *DRAFT, "alt+up", "alt+up", "ctrl+e", *" v2", "enter")
         await settle(pilot)
         assert wire_server.generation_requests[-1].body["messages"][-1]["content"] == "q1 v2"
         assert prompt.text == DRAFT  # back where it was, and in Up-recall
         prompt.clear()
-        await pilot.press("up")
+        await press(pilot, "up")
         assert prompt.text == DRAFT
-        await pilot.press("up")
+        await press(pilot, "up")
         assert prompt.text == "q1 v2"

@@ -11,7 +11,7 @@ import pytest
 from chatui.services import prompt_history
 from chatui.store import TranscriptStore
 from chatui.ui.chat.prompt import PromptInput
-from tests.pilot import settle, toasts
+from tests.pilot import press, settle, toasts
 from tests.ui.conftest import AppFactory
 from tests.wireserver import WireServer
 
@@ -24,7 +24,7 @@ async def recalled(app_factory: AppFactory, presses: int, **kwargs: object) -> l
         prompt = app.query_one(PromptInput)
         shown = []
         for _ in range(presses):
-            await pilot.press("up")
+            await press(pilot, "up")
             shown.append(prompt.text)
         return shown
 
@@ -35,7 +35,7 @@ async def test_up_recalls_what_was_sent_before_a_restart(
     app = make_app()
     async with app.run_test() as pilot:
         for text in ("first question", "second", "second"):
-            await pilot.press(*text, "enter")
+            await press(pilot, *text, "enter")
             await settle(pilot)
     assert await recalled(make_app, 3) == ["second", "first question", "first question"]
     history = app_env / "data" / "prompt_history.jsonl"
@@ -47,7 +47,7 @@ async def test_a_reopened_conversation_offers_its_questions(
 ) -> None:
     app = make_app()
     async with app.run_test() as pilot:
-        await pilot.press(*"typed earlier", "enter")
+        await press(pilot, *"typed earlier", "enter")
         await settle(pilot)
     with TranscriptStore.open() as store:  # e.g. imported: its questions were never typed here
         conversation = store.create_conversation("imported")
@@ -71,10 +71,10 @@ async def test_a_history_that_cannot_be_saved_is_said_once(
     app = make_app()
     async with app.run_test() as pilot:
         for text in ("one", "two"):
-            await pilot.press(*text, "enter")
+            await press(pilot, *text, "enter")
             await settle(pilot)
         warnings = [text for text in toasts(app) if "prompt history" in text]
         assert len(warnings) == 1 and "this run only" in warnings[0]
         assert len(wire_server.generation_requests) == 2  # both were sent all the same
-        await pilot.press("up")
+        await press(pilot, "up")
         assert app.query_one(PromptInput).text == "two"

@@ -13,7 +13,7 @@ from textual.theme import BUILTIN_THEMES
 
 from chatui.ui.app import ChatApp
 from chatui.ui.conversation.selection import READABLE, contrast
-from tests.pilot import chat, settle
+from tests.pilot import chat, press, settle
 from tests.transcripts import streaming_chat
 from tests.ui.conftest import AppFactory
 
@@ -77,10 +77,10 @@ async def test_the_selection_is_visible_and_readable_in_every_theme(
         themes = ["textual-dark"] if no_color else list(BUILTIN_THEMES)
         for theme in themes:
             app.theme = theme
-            await pilot.press("escape")
+            await press(pilot, "escape")
             await pilot.pause()
             plain = painted(app)
-            await pilot.press("alt+up")  # the reply
+            await press(pilot, "alt+up")  # the reply
             await pilot.pause()
             selected = chat(app).view.highlighted
             assert selected is not None

@@ -11,7 +11,7 @@ from textual.widgets import Input, Label, TextArea
 from chatui.ui.app import ChatApp
 from chatui.ui.chat.prompt import PromptInput
 from chatui.ui.screens.settings import SettingsDialog
-from tests.pilot import chat, palette_titles, run_from_palette, settle
+from tests.pilot import chat, palette_titles, press, run_from_palette, settle
 from tests.ui.conftest import AppFactory
 from tests.wireserver import WireServer
 
@@ -31,7 +31,7 @@ def with_presets(app_env: Path) -> None:
 
 
 async def open_dialog(pilot: Pilot[None]) -> SettingsDialog:
-    await pilot.press("ctrl+g")
+    await press(pilot, "ctrl+g")
     await pilot.pause()
     dialog = pilot.app.screen
     assert isinstance(dialog, SettingsDialog)
@@ -57,14 +57,14 @@ async def test_edit_system_prompt_and_temperature_then_send(
         await settle(pilot)
         await open_dialog(pilot)
         assert app.screen.query_one("#settings-system", TextArea).has_focus
-        await pilot.press(*"Be brief.", "tab")
+        await press(pilot, *"Be brief.", "tab")
         assert field(app, "#settings-temp").has_focus
-        await pilot.press(*"0.3", "tab", "ctrl+u", *"123", "ctrl+s")
+        await press(pilot, *"0.3", "tab", "ctrl+u", *"123", "ctrl+s")
         await pilot.pause()
         assert not isinstance(app.screen, SettingsDialog)
         assert "[system prompt]" in chat(app).status.render().plain
         assert isinstance(app.focused, PromptInput)
-        await pilot.press(*"hi", "enter")
+        await press(pilot, *"hi", "enter")
         await settle(pilot)
         assert saved_settings(app) == ("Be brief.", {"temperature": 0.3, "max_tokens": 123})
     body = wire_server.generation_requests[-1].body
@@ -79,7 +79,7 @@ async def test_invalid_temperature_is_explained_and_nothing_typed_is_lost(
     async with app.run_test(size=(100, 40)) as pilot:
         await settle(pilot)
         await open_dialog(pilot)
-        await pilot.press(*"Keep me.", "tab", *"warm", "ctrl+s")
+        await press(pilot, *"Keep me.", "tab", *"warm", "ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, SettingsDialog)  # still open
         error = str(app.screen.query_one("#settings-error", Label).render())
@@ -88,17 +88,17 @@ async def test_invalid_temperature_is_explained_and_nothing_typed_is_lost(
         assert temperature.value == "warm" and temperature.has_focus
         assert temperature.has_class("-invalid")
         assert app.screen.query_one("#settings-system", TextArea).text == "Keep me."
-        await pilot.press("ctrl+u", *"1.5", "tab", "ctrl+u", *"0", "ctrl+s")  # bad max tokens
+        await press(pilot, "ctrl+u", *"1.5", "tab", "ctrl+u", *"0", "ctrl+s")  # bad max tokens
         await pilot.pause()
         assert "Max tokens must be a whole number above 0" in str(
             app.screen.query_one("#settings-error", Label).render()
         )
         assert field(app, "#settings-max-tokens").has_focus
         assert field(app, "#settings-temp").value == "1.5"
-        await pilot.press("ctrl+u", *"64", "tab", "enter")  # Enter on the Save button
+        await press(pilot, "ctrl+u", *"64", "tab", "enter")  # Enter on the Save button
         await pilot.pause()
         assert not isinstance(app.screen, SettingsDialog)
-        await pilot.press(*"hi", "enter")
+        await press(pilot, *"hi", "enter")
         await settle(pilot)
     body = wire_server.generation_requests[-1].body
     assert body["messages"][0] == {"role": "system", "content": "Keep me."}
@@ -113,11 +113,11 @@ async def test_escape_discards_the_changes(make_app: AppFactory, wire_server: Wi
         assert session is not None
         before = session.settings
         await open_dialog(pilot)
-        await pilot.press(*"Forget me.", "tab", *"1", "escape")
+        await press(pilot, *"Forget me.", "tab", *"1", "escape")
         await pilot.pause()
         assert not isinstance(app.screen, SettingsDialog)
         assert session.settings == before
-        await pilot.press(*"hi", "enter")
+        await press(pilot, *"hi", "enter")
         await settle(pilot)
         assert saved_settings(app) == ("", {"temperature": None, "max_tokens": 4096})
         await open_dialog(pilot)  # reopening shows the settings in effect, not the discarded
@@ -133,7 +133,7 @@ async def test_palette_preset_applies_to_the_conversation_and_its_model(
     app = make_app()
     async with app.run_test(size=(100, 40)) as pilot:
         await settle(pilot)
-        await pilot.press(*"first", "enter")
+        await press(pilot, *"first", "enter")
         await settle(pilot)
         await run_from_palette(pilot, "Use preset: pirate")
         status = chat(app).status.render().plain
@@ -142,7 +142,7 @@ async def test_palette_preset_applies_to_the_conversation_and_its_model(
             "Talk like a pirate.",
             {"temperature": 0.9, "max_tokens": 300, "preset": "pirate"},
         )
-        await pilot.press(*"second", "enter")
+        await press(pilot, *"second", "enter")
         await settle(pilot)
     first, second = wire_server.generation_requests
     assert "temperature" not in first.body
@@ -169,13 +169,13 @@ async def test_resume_restores_settings_and_new_chat_resets_them(
     async with app.run_test(size=(100, 40)) as pilot:
         await settle(pilot)
         await open_dialog(pilot)
-        await pilot.press(*"Remember this.", "tab", *"0.25", "ctrl+s")
-        await pilot.press(*"one", "enter")
+        await press(pilot, *"Remember this.", "tab", *"0.25", "ctrl+s")
+        await press(pilot, *"one", "enter")
         await settle(pilot)
         session = chat(app).session
         assert session is not None
         conversation = session.conversation_id
-        await pilot.press("ctrl+n")
+        await press(pilot, "ctrl+n")
         await pilot.pause()
         fresh = chat(app).session
         assert fresh is not None and fresh.settings.system_prompt == ""
@@ -187,7 +187,7 @@ async def test_resume_restores_settings_and_new_chat_resets_them(
         await open_dialog(pilot)
         assert resumed.screen.query_one("#settings-system", TextArea).text == "Remember this."
         assert field(resumed, "#settings-temp").value == "0.25"
-        await pilot.press("escape", *"two", "enter")
+        await press(pilot, "escape", *"two", "enter")
         await settle(pilot)
     body = wire_server.generation_requests[-1].body
     assert body["messages"][0] == {"role": "system", "content": "Remember this."}

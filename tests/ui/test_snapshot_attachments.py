@@ -9,7 +9,7 @@ import pytest
 from textual.pilot import Pilot
 
 from chatui.ui.chat.attachment_bar import AttachmentBar
-from tests.pilot import chat, settle_for_snapshot
+from tests.pilot import chat, press, settle_for_snapshot
 from tests.ui.conftest import AppFactory
 
 
@@ -27,13 +27,13 @@ def test_prompt_with_two_chips(
         bar = chat(pilot.app).query_one(AttachmentBar)
         for count, name in enumerate(("notes.md", "main.py"), 1):
             chat(pilot.app).prompt.text = f"/file {name}"
-            await pilot.press("enter")
+            await press(pilot, "enter")
             for _ in range(200):
                 if len(bar.files) == count:
                     break
                 await pilot.pause(0.01)
             assert len(bar.files) == count
-        await pilot.press(*"what do these do?")
+        await press(pilot, *"what do these do?")
         await settle_for_snapshot(pilot)
 
     assert snap_compare(make_app(), terminal_size=(90, 20), run_before=attach_two)

@@ -7,7 +7,7 @@ from typing import Any
 from textual.pilot import Pilot
 
 from chatui.services.session.settings import ConversationSettings
-from tests.pilot import settle_for_snapshot
+from tests.pilot import press, settle_for_snapshot
 from tests.ui.conftest import AppFactory
 
 PRESET = ConversationSettings(
@@ -18,7 +18,7 @@ PRESET = ConversationSettings(
 def test_settings_dialog(snap_compare: Any, make_app: AppFactory) -> None:
     async def open_dialog(pilot: Pilot[Any]) -> None:
         await settle_for_snapshot(pilot)
-        await pilot.press("ctrl+g")
+        await press(pilot, "ctrl+g")
         await pilot.pause()
         for widget in pilot.app.screen.query("*").results():  # no blinking cursor in the image
             if hasattr(widget, "cursor_blink"):

@@ -12,7 +12,7 @@ import pytest
 from textual.pilot import Pilot
 
 from chatui.store import TranscriptStore
-from tests.pilot import settle_for_snapshot
+from tests.pilot import press, settle_for_snapshot, workers_done
 from tests.transcripts import streaming_chat
 from tests.ui.conftest import AppFactory
 
@@ -25,7 +25,7 @@ def test_main_screen(snap_compare: Any, make_app: AppFactory) -> None:
 def test_model_picker(snap_compare: Any, make_app: AppFactory) -> None:
     async def open_picker(pilot: Pilot[Any]) -> None:
         await settle_for_snapshot(pilot)
-        await pilot.press("ctrl+o")
+        await press(pilot, "ctrl+o")
         await pilot.pause()
         for widget in pilot.app.screen.query("*").results():
             if hasattr(widget, "cursor_blink"):
@@ -46,12 +46,12 @@ def pressing(*keys: str) -> Any:
 
     async def run(pilot: Pilot[Any]) -> None:
         await settle_for_snapshot(pilot)
-        await pilot.press(*keys)
-        await pilot.app.workers.wait_for_complete()
+        await press(pilot, *keys)
+        await workers_done(pilot)
         for widget in pilot.app.screen.query("*").results():
             if hasattr(widget, "cursor_blink"):
                 widget.cursor_blink = False
-        await pilot.app.workers.wait_for_complete()
+        await workers_done(pilot)
         await pilot.pause()
 
     return run

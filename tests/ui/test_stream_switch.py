@@ -17,6 +17,7 @@ from chatui.ui.conversation.entries import AssistantEntry
 from tests.pilot import (
     chat,
     palette_offers,
+    press,
     press_at_once,
     screen_text,
     settle,
@@ -27,6 +28,9 @@ from tests.ui.conftest import AppFactory
 from tests.wireserver import Reply, WireServer
 
 LONG = [f"word{i} " for i in range(3000)]  # a minute: it never ends by itself here
+#: For conditions that cannot hold before what they wait for happened: looking at once spares
+#: waiting for the app to idle, which a streaming reply never lets it do (a second each time).
+AT_ONCE: dict[str, Any] = {"idle_first": False}
 
 
 def streamed(pilot: Pilot[Any]) -> bool:
@@ -44,15 +48,15 @@ async def leave_and_type(pilot: Pilot[Any], how: str, after_escape: bool) -> Non
         return
     if how == "palette":
         press_at_once(pilot, *first, "ctrl+p")
-        await wait_until(pilot, lambda: isinstance(pilot.app.screen, CommandPalette))
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, CommandPalette), **AT_ONCE)
         press_at_once(pilot, *"new chat")
-        await wait_until(pilot, lambda: palette_offers(pilot.app, "new chat"), "New chat")
+        await wait_until(pilot, lambda: palette_offers(pilot.app, "new chat"), **AT_ONCE)
     else:
         press_at_once(pilot, *first, "ctrl+b")
-        await wait_until(pilot, lambda: len(getattr(pilot.app.screen, "rows", ())) == 2)
-        await pilot.press("down")
+        await wait_until(pilot, lambda: len(getattr(pilot.app.screen, "rows", ())) == 2, **AT_ONCE)
+        await press(pilot, "down")
     press_at_once(pilot, "enter")  # keys sent with it would still go to the closing screen
-    await wait_until(pilot, lambda: isinstance(pilot.app.screen, ChatScreen))
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, ChatScreen), **AT_ONCE)
     press_at_once(pilot, *typed)
 
 
@@ -90,8 +94,8 @@ async def test_leaving_a_streaming_reply(
     wire_server.enqueue(Reply(pieces=LONG, interval=0.02), Reply(pieces=["fresh reply"]))
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press(*"repro", "enter")
-        await wait_until(pilot, lambda: streamed(pilot))
+        await press(pilot, *"repro", "enter")
+        await wait_until(pilot, lambda: streamed(pilot), **AT_ONCE)
         first = chat(app).session
         assert first is not None and first.conversation_id is not None
         screen = chat(app)

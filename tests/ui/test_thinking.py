@@ -15,6 +15,7 @@ from chatui.ui.conversation.plain_text import StreamingPlain
 from chatui.ui.conversation.thinking_block import ThinkingBlock
 from tests.pilot import (
     chat,
+    press,
     press_at_once,
     run_from_palette,
     screen_text,
@@ -53,7 +54,7 @@ async def test_reasoning_streams_collapsed_and_ctrl_t_toggles(
     wire_server.enqueue(Reply(reasoning=reasoning, pieces=["Hi", " there!"], interval=0.15))
     app = make_app()
     async with app.run_test(size=(90, 24)) as pilot:
-        await pilot.press(*"hello")
+        await press(pilot, *"hello")
         press_at_once(pilot, "enter")  # pilot.press would wait for the app to idle: it streams
         live = await wait_while_streaming(pilot, "▸ Thinking… · ")
         assert "The user" not in live and "Hi there" not in live
@@ -61,14 +62,14 @@ async def test_reasoning_streams_collapsed_and_ctrl_t_toggles(
         shown = screen_text(app)
         assert f"▸ Thinking · {len(THOUGHT)} chars" in shown and "Hi there!" in shown
         assert "greets me" not in shown
-        await pilot.press("ctrl+t")
+        await press(pilot, "ctrl+t")
         await pilot.pause()
         lines = screen_text(app).splitlines()
         opened = next(i for i, line in enumerate(lines) if "▾ Thinking" in line)
         assert lines[opened + 1].strip() == "The user greets me."
         assert lines[opened + 2].strip() == "A short, friendly answer fits."
         assert lines[opened + 3].strip() == "" and lines[opened + 4].strip() == "Hi there!"
-        await pilot.press("ctrl+t")
+        await press(pilot, "ctrl+t")
         await pilot.pause()
         assert "greets me" not in screen_text(app) and "▸ Thinking · " in screen_text(app)
 
@@ -83,18 +84,18 @@ async def test_ctrl_t_toggles_only_the_selected_reply(
     app = make_app()
     async with app.run_test(size=(90, 30)) as pilot:
         for prompt in ("a", "b"):
-            await pilot.press(prompt, "enter")
+            await press(pilot, prompt, "enter")
             await settle(pilot)
-        await pilot.press("alt+up", "alt+up", "alt+up")  # the first reply
-        await pilot.press("ctrl+t")
+        await press(pilot, "alt+up", "alt+up", "alt+up")  # the first reply
+        await press(pilot, "ctrl+t")
         await pilot.pause()
         shown = screen_text(app)
         assert "first thought" in shown and "second thought" not in shown
-        await pilot.press("escape", "ctrl+t")  # no selection: all open (some were closed)
+        await press(pilot, "escape", "ctrl+t")  # no selection: all open (some were closed)
         await pilot.pause()
         shown = screen_text(app)
         assert "first thought" in shown and "second thought" in shown
-        await pilot.press("ctrl+t")
+        await press(pilot, "ctrl+t")
         await pilot.pause()
         shown = screen_text(app)
         assert "first thought" not in shown and shown.count("▸ Thinking · ") == 2
@@ -107,7 +108,7 @@ async def test_stored_reasoning_shown_after_resume(make_app: AppFactory) -> None
         shown = screen_text(app)
         assert f"▸ Thinking · {len(THOUGHT)} chars" in shown and "Hi! How can I help?" in shown
         assert "Thinking…" not in shown and "friendly" not in shown
-        await pilot.press("ctrl+t")
+        await press(pilot, "ctrl+t")
         await pilot.pause()
         assert "A short, friendly answer fits." in screen_text(app)
 
@@ -121,7 +122,7 @@ async def test_palette_switches_extended_thinking_for_the_conversation(
         await run_from_palette(pilot, "Extended thinking")
         screen = chat(app)
         assert screen.session is not None and screen.session.options.thinking_budget == 4096
-        await pilot.press(*"think", "enter")
+        await press(pilot, *"think", "enter")
         await settle(pilot)
         conversation_id = screen.session.conversation_id
         assert app.store is not None and conversation_id is not None
@@ -144,9 +145,9 @@ async def test_history_exports_leave_reasoning_out_and_undo_keeps_it(
     monkeypatch.chdir(tmp_path)
     app = make_app()
     async with app.run_test() as pilot:
-        await pilot.press("ctrl+b")
+        await press(pilot, "ctrl+b")
         await settle(pilot)
-        await pilot.press("ctrl+e", "ctrl+s")
+        await press(pilot, "ctrl+e", "ctrl+s")
         await settle(pilot)
         (md,) = tmp_path.glob("chatui-thoughtful-*.md")
         (js,) = tmp_path.glob("chatui-thoughtful-*.json")
@@ -154,12 +155,12 @@ async def test_history_exports_leave_reasoning_out_and_undo_keeps_it(
         data = json.loads(js.read_text())
         assert data["messages"][1]["reasoning"] == "" and "friendly" not in js.read_text()
         assert app.store is not None
-        await pilot.press("ctrl+d")
+        await press(pilot, "ctrl+d")
         await pilot.pause()
-        await pilot.press("y")
+        await press(pilot, "y")
         await settle(pilot)
         assert app.store.list_conversations() == []
-        await pilot.press("ctrl+z")
+        await press(pilot, "ctrl+z")
         await settle(pilot)
         restored = app.store.get_conversation(conversation)
         assert restored.messages[1].reasoning == THOUGHT
@@ -209,7 +210,7 @@ def test_reasoning_is_never_markup() -> None:
 def test_expanded_thinking_snapshot(snap_compare: Any, make_app: AppFactory) -> None:
     async def expand(pilot: Pilot[Any]) -> None:
         await settle_for_snapshot(pilot)
-        await pilot.press("ctrl+t")
+        await press(pilot, "ctrl+t")
         await settle_for_snapshot(pilot)
 
     app = make_app(resume_id=seed_with_reasoning())
