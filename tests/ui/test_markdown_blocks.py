@@ -124,13 +124,13 @@ def test_finished_blocks_are_never_rendered_again(monkeypatch: pytest.MonkeyPatc
 
 def test_work_grows_linearly_with_the_reply(monkeypatch: pytest.MonkeyPatch) -> None:
     spy = RenderSpy(monkeypatch)
-    document = DOCUMENT * 4
+    document = DOCUMENT * 2
     markdown = StreamingMarkdown()
     for chunk in random_chunks(document, seed=3, largest=6):
         markdown.append(chunk)
         markdown.render_lines(80)  # a frame after every chunk: the worst case
     rendered = sum(len(source) for source in spy.sources)
-    # Re-rendering the whole reply per chunk would render about len * len / 7: ~1,000 times len.
+    # Re-rendering the whole reply per chunk would render about len * len / 7: ~500 times len.
     assert rendered < 25 * len(document)
 
 
