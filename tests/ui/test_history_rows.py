@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
-from textual.pilot import Pilot
 from textual.strip import Strip
 
 from chatui.ui.screens.history import HITS, HistoryScreen, Opened
@@ -13,14 +10,7 @@ from chatui.ui.screens.row_list import RowList
 from tests.pilot import press, settle, wait_until
 from tests.transcripts import seed
 from tests.ui.conftest import AppFactory
-
-
-async def open_history(pilot: Pilot[Any]) -> HistoryScreen:
-    await press(pilot, "ctrl+b")
-    await settle(pilot)
-    screen = pilot.app.screen
-    assert isinstance(screen, HistoryScreen)
-    return screen
+from tests.ui.test_history import open_history
 
 
 async def test_a_keystroke_draws_the_lines_on_screen_and_only_those_that_changed(
