@@ -88,6 +88,14 @@ _BRANCH_TAIL = f"""
     FROM branch JOIN messages AS m USING (id) ORDER BY depth DESC
 """
 
+# The newest :limit messages of a conversation saved without any parent link (an import).
+_NEWEST_UNLINKED = (
+    _MESSAGE_SELECT
+    + """ WHERE conversation_id = :conversation AND NOT EXISTS (
+        SELECT 1 FROM messages WHERE conversation_id = :conversation AND parent_id IS NOT NULL
+    ) ORDER BY seq DESC LIMIT :limit"""
+)
+
 
 def transcript_tail(
     conn: sqlite3.Connection, conversation_id: str, limit: int
@@ -97,22 +105,13 @@ def transcript_tail(
     messages. Costs what `limit` messages cost, however long the conversation is."""
     record = conversation(conn, conversation_id)
     where = {"conversation": conversation_id, "limit": limit}
-    rows = conn.execute(_BRANCH_TAIL, where).fetchall()
-    if len(rows) == 1 and rows[0][2] is None:  # no parent: a first message, or no links at all
-        rows = (
-            conn.execute(
-                _MESSAGE_SELECT + " WHERE conversation_id = :conversation"
-                " AND NOT EXISTS (SELECT 1 FROM messages WHERE conversation_id = :conversation"
-                " AND parent_id IS NOT NULL) ORDER BY seq DESC LIMIT :limit",
-                where,
-            ).fetchall()[::-1]
-            or rows
-        )
+    messages = [MessageRecord.from_row(row) for row in conn.execute(_BRANCH_TAIL, where)]
+    if len(messages) == 1 and messages[0].parent_id is None:  # a first message, or no links
+        unlinked = conn.execute(_NEWEST_UNLINKED, where).fetchall()[::-1]
+        messages = [MessageRecord.from_row(row) for row in unlinked] or messages
     sql = "SELECT count(*) FROM messages WHERE conversation_id = ?"
     count = conn.execute(sql, (conversation_id,)).fetchone()[0]
-    return Transcript(record, tuple(MessageRecord.from_row(row) for row in rows)), len(
-        rows
-    ) == count
+    return Transcript(record, tuple(messages)), len(messages) == count
 
 
 def preview(text: str | None, width: int = PREVIEW_CHARS) -> str:
