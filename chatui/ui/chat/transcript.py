@@ -101,12 +101,9 @@ class Transcript(ConversationView):
         unshown, self.unshown = self.unshown, 0
         if self.session is None or not unshown:
             return
-        tail = dict(self.entry_for)
-        self.entry_for.clear()
         with self.adding_above(replacing=1):
             for turn in self.session.turns[:unshown]:
                 self.show_turn(turn)
-        self.entry_for.update(tail)
 
     def branch_label(self, turn: Turn) -> str:
         position, count = self.session.branch_position(turn) if self.session else (1, 1)
