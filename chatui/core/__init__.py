@@ -1,6 +1,7 @@
 """Plain data types shared by every layer: messages, stream events, errors. No I/O."""
 
 from chatui.core.attachments import Attachment
+from chatui.core.capabilities import UNKNOWN, Capabilities, Price, Source, short_count
 from chatui.core.errors import (
     AlreadyImported,
     AmbiguousId,
@@ -11,6 +12,7 @@ from chatui.core.errors import (
     ConfigError,
     ConnectionDropped,
     ConnectionFailed,
+    ContextOverflow,
     InternalError,
     MalformedStream,
     ModelNotFound,
@@ -34,18 +36,21 @@ from chatui.core.models import (
 )
 
 __all__ = [
+    "UNKNOWN",
     "AlreadyImported",
     "AmbiguousId",
     "Attachment",
     "AuthenticationError",
     "BadExport",
     "BadRequest",
+    "Capabilities",
     "ChatError",
     "ChatMessage",
     "ChatRequest",
     "ConfigError",
     "ConnectionDropped",
     "ConnectionFailed",
+    "ContextOverflow",
     "Finished",
     "GenerationOptions",
     "InternalError",
@@ -56,14 +61,17 @@ __all__ = [
     "NotFound",
     "Overloaded",
     "PermissionDenied",
+    "Price",
     "RateLimited",
     "ReasoningDelta",
     "Role",
     "ServerError",
+    "Source",
     "StoreError",
     "StreamEvent",
     "StreamTimeout",
     "TextDelta",
     "Usage",
     "UsageReport",
+    "short_count",
 ]

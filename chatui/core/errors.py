@@ -38,6 +38,20 @@ class BadRequest(ChatError):
     title = "Request rejected"
 
 
+class ContextOverflow(BadRequest):
+    """The request is more than the model's window can take: said by the server (a rejection,
+    with the numbers where it gives them) or found before sending."""
+
+    title = "Too long for the model"
+
+    def __init__(
+        self, message: str, *, prompt_tokens: int | None = None, window: int | None = None
+    ) -> None:
+        super().__init__(message)
+        self.prompt_tokens = prompt_tokens
+        self.window = window
+
+
 class RateLimited(ChatError):
     title = "Rate limited"
     retryable = True
