@@ -4,6 +4,7 @@ touches is pinned to the minor version it was tested with."""
 from __future__ import annotations
 
 import ast
+import functools
 import importlib.metadata
 import re
 import sys
@@ -33,6 +34,7 @@ def requirements() -> dict[str, Requirement]:
     return {normal(req.name): req for req in map(Requirement, lines)}
 
 
+@functools.cache
 def third_party_imports() -> dict[str, list[str]]:
     """Top-level package -> what of it chatui imports ("pkg.module" or "pkg.module:name")."""
     found: dict[str, list[str]] = defaultdict(list)
@@ -51,8 +53,15 @@ def third_party_imports() -> dict[str, list[str]]:
     return found
 
 
+@functools.cache
+def installed() -> dict[str, list[str]]:
+    """Top-level module -> the installed distributions providing it (reads every installed
+    distribution's metadata: read once)."""
+    return dict(importlib.metadata.packages_distributions())
+
+
 def distribution(module: str) -> str:
-    names = importlib.metadata.packages_distributions().get(module)
+    names = installed().get(module)
     return normal(names[0]) if names else NOT_INSTALLED[module]
 
 
