@@ -8,8 +8,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from chatui.config_models import ModelOverrides, read_models
 from chatui.config_reader import ConfigReader, check_url, url_problem
-from chatui.core import ConfigError, ModelRef
+from chatui.core import Capabilities, ConfigError, ModelRef
 from chatui.paths import config_path
 
 MIN_TEMPERATURE, MAX_TEMPERATURE = 0.0, 2.0
@@ -33,9 +34,14 @@ class ProviderConfig:
     api_key_env: str | None = None
     api: str | None = None
     models: tuple[str, ...] = ()
+    model_overrides: ModelOverrides = ()  # [providers.NAME.models."ID"]: what the user says
     timeouts: Timeouts = field(default_factory=Timeouts)
     max_retries: int = 2
     model_path: str | None = None
+
+    def override(self, model: str) -> Capabilities | None:
+        """What the config says `model` can take, if it says."""
+        return next((caps for name, caps in self.model_overrides if name == model), None)
 
     def api_key(self) -> str | None:
         """The key from the environment, or None when it is needed but unset."""
@@ -282,13 +288,15 @@ def _provider(
     base_url = reader.get(table, "base_url", where, str, current.base_url)
     if "base_url" in table and (problem := url_problem(base_url)):
         raise reader.fail(where + "base_url", f"{base_url!r} is not a valid URL ({problem})")
+    models, overrides = read_models(reader, table, where)
     return replace(
         current,
         kind=kind,
         base_url=base_url,
         api_key_env=key_env or None,
         api=api,
-        models=reader.strings(table, "models", where) or current.models,
+        models=models or current.models,
+        model_overrides=overrides or current.model_overrides,
         timeouts=times,
         model_path=reader.get(table, "model_path", where, str, current.model_path),
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -39,12 +40,14 @@ class ConfigReader:
         self.path = path
         self.lines = text.splitlines()
 
-    def fail(self, key: str, problem: str) -> ConfigError:
-        return ConfigError(f"{self.where(key)}: {key}: {problem}")
+    def fail(self, key: str, problem: str, parts: Sequence[str] | None = None) -> ConfigError:
+        """An error naming the file, the line of `key` and the key; `parts` are the key's parts
+        where one holds a dot itself (a model id: `providers.oai.models."gpt-4.1".context`)."""
+        return ConfigError(f"{self.where(key, parts)}: {key}: {problem}")
 
-    def where(self, key: str) -> str:
+    def where(self, key: str, parts: Sequence[str] | None = None) -> str:
         """ "FILE, line N" for a dotted key (N left out when the line can't be found)."""
-        line = self._line_of(key)
+        line = self._line_of(list(parts) if parts else key.split("."))
         if line is None and key.startswith("keymap."):  # "chat.retry" = ... inside [keymap]
             quoted = re.compile(
                 r'^\s*["\']?' + re.escape(key.removeprefix("keymap.")) + r'["\']?\s*='
@@ -52,9 +55,10 @@ class ConfigReader:
             line = next((n for n, text in enumerate(self.lines, 1) if quoted.match(text)), None)
         return f"{self.path}, line {line}" if line else str(self.path)
 
-    def _line_of(self, dotted: str) -> int | None:
-        *tables, key = dotted.split(".")
-        header = re.compile(r"^\s*\[\s*" + r"\s*\.\s*".join(map(re.escape, tables)) + r"\s*\]")
+    def _line_of(self, parts: list[str]) -> int | None:
+        *tables, key = parts
+        names = [r"[\"']?" + re.escape(table) + r"[\"']?" for table in tables]
+        header = re.compile(r"^\s*\[\s*" + r"\s*\.\s*".join(names) + r"\s*\]")
         in_table = not tables
         for number, line in enumerate(self.lines, 1):
             if tables and header.match(line):

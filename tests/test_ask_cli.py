@@ -197,6 +197,23 @@ def test_models_lists_live_and_configured(env: dict[str, str], wire_server: Wire
     assert "claude/test-model" in result.stdout
 
 
+def test_models_long_shows_what_each_model_takes(tmp_path: Path, wire_server: WireServer) -> None:
+    config = wire_config(wire_server).replace(
+        "[providers.local]\n",
+        '[providers.local]\nmodels."test-model" = { context = 32768, images = false }\n',
+    )
+    result = chatui(cli_environ(tmp_path, config), "models", "--long")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["MODEL", "WINDOW", "OUTPUT", "IMAGES", "TOOLS"]
+    rows = {line.split()[0]: line.split()[1:] for line in lines[1:]}
+    assert rows["local/test-model"] == ["33k", "?", "no", "?"]  # the config's word
+    assert rows["claude/test-model"] == ["?", "?", "?", "?"]  # nobody says
+    assert chatui(cli_environ(tmp_path, config), "models").stdout.splitlines()[0] == (
+        "local/test-model"
+    )  # piped: names only
+
+
 def test_piped_stdin_goes_with_the_words(
     env: dict[str, str], wire_server: WireServer, tmp_path: Path
 ) -> None:

@@ -12,7 +12,7 @@ from typing import TextIO
 from chatui.config import load_config
 from chatui.core import Attachment, Finished, InternalError, StoreError, TextDelta
 from chatui.core.text import inert
-from chatui.services.models import list_all_models, no_provider_message, resolve_model
+from chatui.services.models import resolve_model
 from chatui.services.pool import ProviderPool
 from chatui.services.session.chat import ChatSession, NotSaved, ReplyEnded
 from chatui.services.session.settings import ConversationSettings
@@ -111,17 +111,3 @@ async def run_ask(
         if store is not None:
             store.close()
     return code
-
-
-async def run_models() -> int:
-    config = load_config()
-    results = await list_all_models(config)
-    if not results:
-        print(f"chatui: {no_provider_message(config)}", file=sys.stderr)
-        return 2  # a configuration problem, as for `chatui ask`
-    for result in results:  # one name per line, as `-m` takes it: ready for grep or fzf
-        for model in result.models:
-            print(f"{result.provider.name}/{model}")
-        if result.error is not None:
-            print(f"chatui: {result.provider.name}: {result.error}", file=sys.stderr)
-    return 0

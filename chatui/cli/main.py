@@ -65,9 +65,11 @@ ASK_EPILOG = f"""examples:
   chatui ask --no-save - < question.txt
 
 {EXIT_CODES}"""
-MODELS_DESCRIPTION = """List the models of every available provider, one `provider/model` per line
-(the names `-m` accepts), provider by provider. Providers are asked live; when one cannot be
-reached, the models listed for it in the config are shown and the error goes to stderr."""
+MODELS_DESCRIPTION = """List the models of every available provider, provider by provider: on a
+terminal a table of each model's window (tokens of prompt and reply), longest reply, and whether
+it reads images and calls tools (`?` where unknown); piped, one `provider/model` per line (the
+names `-m` accepts). Providers are asked live; when one cannot be reached, the models listed for
+it in the config are shown and the error goes to stderr."""
 MODELS_EPILOG = """exit codes: 0 listed (a provider that failed is reported on stderr),
 2 no provider is available (no API key, no endpoint configured), 130 interrupted"""
 
@@ -128,8 +130,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ask.add_argument("--no-save", action="store_true", help="do not save to the history")
 
-    add(commands, "models", "list the models of every provider", MODELS_DESCRIPTION,
-             MODELS_EPILOG)  # fmt: skip
+    models = add(commands, "models", "list the models of every provider", MODELS_DESCRIPTION,
+                 MODELS_EPILOG)  # fmt: skip
+    shape = models.add_mutually_exclusive_group()
+    shape.add_argument("-l", "--long", action="store_true", default=None,
+                       help="a table: each model's window, longest reply, images, tools "
+                       "(the default on a terminal)")  # fmt: skip
+    shape.add_argument("--names", dest="long", action="store_false",
+                       help="names only, one per line (the default when piped)")  # fmt: skip
     history_args.register(commands)
     return parser
 
@@ -223,9 +231,9 @@ def dispatch(args: argparse.Namespace) -> int:
             args.command_parser.error("ask needs a prompt (as arguments, '-' or on stdin)")
         return asyncio.run(run_ask(args, prompt, attachments))
     if args.command == "models":
-        from chatui.cli.ask import run_models
+        from chatui.cli.models import run_models
 
-        return asyncio.run(run_models())
+        return asyncio.run(run_models(args.long))
     if args.command == "history":
         from chatui.cli import history as history_cmd
 

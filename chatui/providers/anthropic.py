@@ -10,6 +10,7 @@ from collections.abc import AsyncGenerator
 from typing import TYPE_CHECKING, Any
 
 from chatui.core import (
+    Capabilities,
     ChatMessage,
     ChatRequest,
     ConnectionDropped,
@@ -20,7 +21,8 @@ from chatui.core import (
     Usage,
     UsageReport,
 )
-from chatui.providers.base import Price, SDKProvider, plain_json, price_by_prefix
+from chatui.providers.base import SDKProvider, from_table, plain_json
+from chatui.providers.models import catalog
 from chatui.providers.sse import StreamFailed, server_sent_events
 
 if TYPE_CHECKING:
@@ -41,16 +43,6 @@ MODELS = (
     "claude-opus-5-5",
     "claude-haiku-5-5",
 )
-# (input, output) USD per 1M tokens on api.anthropic.com, by the longest prefix of the model id.
-PRICES: dict[str, Price] = {
-    "claude-opus-4": (15.00, 75.00),
-    "claude-sonnet-4": (3.00, 15.00),
-    "claude-haiku-4-5": (1.00, 5.00),
-    "claude-3-7-sonnet": (3.00, 15.00),
-    "claude-3-5-sonnet": (3.00, 15.00),
-    "claude-3-5-haiku": (0.80, 4.00),
-    "claude-3-haiku": (0.25, 1.25),
-}
 
 
 def supports_thinking(model: str) -> bool:
@@ -143,9 +135,8 @@ class AnthropicProvider(SDKProvider["AsyncAnthropic"]):
     def supports_thinking(self, model: str) -> bool:
         return supports_thinking(model)
 
-    def prices(self, model: str) -> Price | None:
-        """Anthropic's list prices, on Anthropic's own endpoint."""
-        return price_by_prefix(PRICES, model) if self.served_by(OFFICIAL_HOST) else None
+    def known(self, model: str) -> Capabilities:
+        return from_table(catalog.ANTHROPIC, model, priced=self.served_by(OFFICIAL_HOST))
 
     def _new_client(self) -> AsyncAnthropic:
         import anthropic

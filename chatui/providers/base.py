@@ -6,15 +6,23 @@ import asyncio
 from abc import ABC, abstractmethod
 from collections.abc import AsyncGenerator, Mapping
 from contextlib import aclosing
+from dataclasses import replace
 from typing import Any, ClassVar, Generic, TypeVar
 from urllib.parse import urlparse
 
 from chatui.config import ProviderConfig
-from chatui.core import ChatError, ChatRequest, StreamEvent, StreamTimeout
+from chatui.core import (
+    UNKNOWN,
+    Capabilities,
+    ChatError,
+    ChatRequest,
+    StreamEvent,
+    StreamTimeout,
+)
 from chatui.providers.errors import map_exception
+from chatui.providers.models.catalog import by_prefix
 
 MAX_RETRY_WAIT = 8.0
-Price = tuple[float, float]  # (input, output) USD per million tokens
 ClientT = TypeVar("ClientT")
 
 
@@ -26,6 +34,8 @@ class Provider(ABC):
 
     def __init__(self, config: ProviderConfig) -> None:
         self.config = config
+        self.served: dict[str, Capabilities] = {}  # what the server said of its models
+        self.learned: dict[str, Capabilities] = {}  # what its rejections said (the window)
 
     @property
     def name(self) -> str:
@@ -44,9 +54,19 @@ class Provider(ABC):
         """Whether `model` takes a budget of extended thinking (`options.thinking_budget`)."""
         return False
 
-    def prices(self, model: str) -> Price | None:
-        """(input, output) USD per million tokens of `model` here, or None when unknown."""
-        return None
+    def capabilities(self, model: str) -> Capabilities:
+        """What `model` can take here: the config's word over the server's, over what a
+        rejection taught, over chatui's table; unknown where none of them says."""
+        caps = self.known(model)
+        for said in (self.learned.get(model), self.served.get(model), self.config.override(model)):
+            if said is not None:
+                caps = said.over(caps)
+        return caps
+
+    def known(self, model: str) -> Capabilities:
+        """What chatui's own table says of `model` on this endpoint (prices only on the
+        vendor's own: a compatible server's are unknown)."""
+        return UNKNOWN
 
     def client_options(self) -> dict[str, Any]:
         """What both SDK clients are built with: key, address, timeouts; no SDK retries (the
@@ -170,10 +190,12 @@ def merge_models(live: list[str], configured: tuple[str, ...]) -> list[str]:
     return list(seen)
 
 
-def price_by_prefix(prices: Mapping[str, Price], model: str) -> Price | None:
-    """The price of the longest prefix of `model` in `prices` (model ids grow dated suffixes)."""
-    matches = [prefix for prefix in prices if model.startswith(prefix)]
-    return prices[max(matches, key=len)] if matches else None
+def from_table(table: Mapping[str, Capabilities], model: str, *, priced: bool) -> Capabilities:
+    """`model`'s row of `table`, without its price unless `priced` (the vendor's endpoint)."""
+    row = by_prefix(table, model)
+    if row is None:
+        return UNKNOWN
+    return row if priced else replace(row, price=None)
 
 
 def plain_json(**fields: object) -> dict[str, object]:

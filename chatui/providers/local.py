@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import importlib.util
 import os
+import re
 import threading
 from collections.abc import AsyncGenerator, Iterator
 from pathlib import Path
@@ -12,10 +13,13 @@ from typing import Any
 
 from chatui.config import ProviderConfig
 from chatui.core import (
+    Capabilities,
     ChatError,
     ChatRequest,
     ConfigError,
+    ContextOverflow,
     Finished,
+    Source,
     StreamEvent,
     TextDelta,
     Usage,
@@ -24,7 +28,9 @@ from chatui.core import (
 from chatui.providers.base import Provider
 
 DEFAULT_MODEL_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
-CONTEXT = 4096
+CONTEXT = 0  # the window the model was trained for (SmolLM2: 8,192 tokens)
+DEFAULT_CONTEXT = 8192  # the default model's, known before it is loaded
+TOO_LONG = re.compile(r"Requested tokens \((\d+)\) exceed context window of (\d+)")
 INSTALL_HINT = "install the extra: pip install 'chatui[local]' (builds llama-cpp-python, ~11 min)"
 
 
@@ -120,7 +126,7 @@ class LocalProvider(Provider):
             while True:
                 kind, item = await queue.get()
                 if kind == "error":
-                    raise item if isinstance(item, ChatError) else ChatError(f"local model: {item}")
+                    raise local_error(item)
                 if kind == "end":
                     break
                 choice = (item.get("choices") or [{}])[0]
@@ -137,3 +143,27 @@ class LocalProvider(Provider):
 
     async def list_models(self) -> list[str]:
         return list(self.config.models) or ["smollm2"]
+
+    def known(self, model: str) -> Capabilities:
+        """The loaded model's window; the default model's before it is loaded."""
+        if self._llama is not None:
+            context: int | None = self._llama.n_ctx()
+        else:
+            path = model_file(self.config)
+            context = DEFAULT_CONTEXT if path and path.name == DEFAULT_MODEL_FILE else None
+        return Capabilities(
+            context=context, images=False, tools=False, reasoning=False, source=Source.TABLE
+        )
+
+
+def local_error(error: Exception) -> ChatError:
+    """What llama-cpp-python raised, as a core error (its "exceed context window" is an
+    overflow, with the numbers)."""
+    if isinstance(error, ChatError):
+        return error
+    if found := TOO_LONG.search(str(error)):
+        prompt, window = map(int, found.groups())
+        return ContextOverflow(
+            f"{prompt:,} tokens; the window is {window:,}", prompt_tokens=prompt, window=window
+        )
+    return ChatError(f"local model: {error}")

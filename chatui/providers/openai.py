@@ -6,8 +6,9 @@ import re
 from collections.abc import AsyncGenerator
 from typing import TYPE_CHECKING, Any
 
-from chatui.core import ChatRequest, StreamEvent
-from chatui.providers.base import Price, SDKProvider, price_by_prefix
+from chatui.core import Capabilities, ChatRequest, StreamEvent
+from chatui.providers.base import SDKProvider, from_table
+from chatui.providers.models import catalog
 
 if TYPE_CHECKING:
     from openai import AsyncOpenAI
@@ -16,19 +17,6 @@ OFFICIAL_HOST = "api.openai.com"
 REASONING_MODELS = re.compile(r"^(o\d|gpt-5|codex)|-(pro|codex)\b")
 # Offered before a live list is fetched.
 MODELS = ("gpt-4o", "gpt-4o-mini", "gpt-4.1", "gpt-4.1-mini", "o4-mini", "gpt-5")
-# (input, output) USD per 1M tokens on api.openai.com, by the longest prefix of the model id.
-PRICES: dict[str, Price] = {
-    "gpt-4o-mini": (0.15, 0.60),
-    "gpt-4o": (2.50, 10.00),
-    "gpt-4.1-nano": (0.10, 0.40),
-    "gpt-4.1-mini": (0.40, 1.60),
-    "gpt-4.1": (2.00, 8.00),
-    "gpt-5-nano": (0.05, 0.40),
-    "gpt-5-mini": (0.25, 2.00),
-    "gpt-5": (1.25, 10.00),
-    "o4-mini": (1.10, 4.40),
-    "o3": (2.00, 8.00),
-}
 
 
 class OpenAIProvider(SDKProvider["AsyncOpenAI"]):
@@ -42,9 +30,8 @@ class OpenAIProvider(SDKProvider["AsyncOpenAI"]):
     def api(self) -> str:
         return self.config.api or ("responses" if self.official else "chat")
 
-    def prices(self, model: str) -> Price | None:
-        """OpenAI's list prices, on OpenAI's own endpoint (a compatible server's are unknown)."""
-        return price_by_prefix(PRICES, model) if self.official else None
+    def known(self, model: str) -> Capabilities:
+        return from_table(catalog.OPENAI, model, priced=self.official)
 
     def _new_client(self) -> AsyncOpenAI:
         import openai

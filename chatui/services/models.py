@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from chatui.config import Config, ProviderConfig
-from chatui.core import ChatError, ConfigError, ModelRef
+from chatui.core import Capabilities, ChatError, ConfigError, ModelRef
 from chatui.providers import Provider, available_providers, create_provider
 from chatui.providers.kinds import key_variables
 from chatui.providers.registry import default_model
@@ -48,6 +48,7 @@ class ProviderModels:
     provider: ProviderConfig
     models: list[str]
     error: ChatError | None = None
+    served: dict[str, Capabilities] = field(default_factory=dict)  # what the server said
 
 
 def _ready(provider: ProviderConfig) -> Provider:
@@ -60,16 +61,17 @@ def _ready(provider: ProviderConfig) -> Provider:
 
 async def _list_one(provider: ProviderConfig) -> ProviderModels:
     client = await asyncio.to_thread(_ready, provider)
+    error: ChatError | None = None
     try:
         models = await asyncio.wait_for(client.list_models(), LIST_TIMEOUT)
-        return ProviderModels(provider, models)
     except ChatError as exc:
-        return ProviderModels(provider, list(provider.models), exc)
+        models, error = list(provider.models), exc
     except TimeoutError:
         error = ChatError(f"{provider.name} did not list its models in {LIST_TIMEOUT:g} s")
-        return ProviderModels(provider, list(provider.models), error)
+        models = list(provider.models)
     finally:
         await client.aclose()
+    return ProviderModels(provider, models, error, dict(client.served))
 
 
 async def list_all_models(config: Config) -> list[ProviderModels]:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
+
 from chatui.config import Config
+from chatui.core import UNKNOWN, Capabilities, ChatError, ModelRef
 from chatui.providers import Provider, create_provider
 
 
@@ -25,6 +28,19 @@ class ProviderPool:
         if name not in self.warmed:
             self.get(name).warm()
             self.warmed.add(name)
+
+    def capabilities(self, ref: ModelRef) -> Capabilities:
+        """What `ref` can take (unknown when its provider can't be made: no key)."""
+        try:
+            return self.get(ref.provider).capabilities(ref.model)
+        except ChatError:
+            return UNKNOWN
+
+    def heard(self, name: str, served: dict[str, Capabilities]) -> None:
+        """What a listing of `name`'s models heard from its server, kept for its provider."""
+        if served:
+            with suppress(ChatError):
+                self.get(name).served.update(served)
 
     async def aclose(self) -> None:
         for provider in self.providers.values():

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from chatui.core import Usage
-from chatui.providers.base import Price
+from chatui.core import Price, Usage
 
 
 def cost_of(price: Price | None, usage: Usage) -> float | None:
-    """USD for `usage` at `price` (input, output per 1M tokens), or None when it is unknown."""
+    """USD for `usage` at `price` (USD per million tokens), or None when it is unknown."""
     if price is None:
         return None
-    return (usage.input_tokens * price[0] + usage.output_tokens * price[1]) / 1_000_000
+    return (usage.input_tokens * price.input + usage.output_tokens * price.output) / 1_000_000

@@ -7,10 +7,9 @@ from pathlib import Path
 import pytest
 
 from chatui.config import ProviderConfig, load_config
-from chatui.core import ConfigError, Usage
+from chatui.core import ConfigError
 from chatui.providers import provider_for
 from chatui.providers.kinds import KINDS
-from chatui.services.pricing import cost_of
 
 
 @pytest.mark.parametrize("kind", list(KINDS))
@@ -31,17 +30,6 @@ def test_thinking_is_asked_of_the_provider() -> None:
     assert anthropic.supports_thinking("claude-sonnet-4-5")
     assert not anthropic.supports_thinking("claude-3-5-haiku")
     assert not openai.supports_thinking("claude-sonnet-4-5")  # a proxy's name, not Anthropic's API
-
-
-def test_prices_are_known_on_the_vendors_own_endpoint_only() -> None:
-    official = provider_for(ProviderConfig("work", "openai"))  # any name: the endpoint counts
-    ollama = provider_for(ProviderConfig("ollama", "openai", base_url="http://127.0.0.1:11434/v1"))
-    claude = provider_for(ProviderConfig("c", "anthropic", base_url="https://api.anthropic.com"))
-    assert official.prices("gpt-4o-mini-2024-07-18") == (0.15, 0.60)  # the longest prefix
-    assert ollama.prices("gpt-4o-mini") is None
-    assert claude.prices("claude-sonnet-4-5") == (3.00, 15.00)
-    assert cost_of(official.prices("gpt-4o"), Usage(1_000_000, 100_000)) == pytest.approx(3.5)
-    assert cost_of(ollama.prices("gpt-4o"), Usage(10, 10)) is None
 
 
 def test_only_the_embedded_model_is_local(tmp_path: Path) -> None:

@@ -40,7 +40,7 @@ OPEN: dict[str, Callable[[ChatApp], Screen[Any]] | None] = {
     "Everywhere": None,
     "Chat": None,
     "History": lambda app: HistoryScreen(),
-    "Model picker": lambda app: ModelPicker(app.config, chat(app).models.current, {}),
+    "Model picker": lambda app: ModelPicker(app.config, chat(app).models.current, {}, app.pool),
     "Conversation settings": lambda app: SettingsDialog(app.start_settings),
     "Attach a file": lambda app: PathDialog(no_file),
     "Confirmation": lambda app: Confirm("Delete it?"),

@@ -299,7 +299,9 @@ class ChatSession:
                         writer.add(event, stats)
                     elif isinstance(event, UsageReport):
                         stats.usage = reply.usage = event.usage
-                        stats.cost = reply.cost = cost_of(provider.prices(model.model), event.usage)
+                        stats.cost = reply.cost = cost_of(
+                            provider.capabilities(model.model).price, event.usage
+                        )
                     elif isinstance(event, Finished):
                         reply.status, reply.stop_reason = MessageStatus.COMPLETE, event.stop_reason
                     yield event

@@ -57,7 +57,7 @@ class ModelChoice:
             if ref is not None:
                 self.use(ref)
 
-        picker = ModelPicker(self.app.config, self.current, self.app.model_lists)
+        picker = ModelPicker(self.app.config, self.current, self.app.model_lists, self.app.pool)
         self.app.push_screen(picker, picked)
 
     def warm_up(self, provider: str) -> None:

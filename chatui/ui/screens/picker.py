@@ -13,9 +13,10 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from chatui.config import Config
-from chatui.core import ModelRef
+from chatui.core import ModelRef, short_count
 from chatui.providers import available_providers
 from chatui.services.models import list_all_models
+from chatui.services.pool import ProviderPool
 from chatui.ui.keymap import ScreenKeys
 from chatui.ui.onboarding import no_models_text
 
@@ -32,11 +33,17 @@ class ModelPicker(ModalScreen[ModelRef | None]):
     ]
 
     def __init__(
-        self, config: Config, current: ModelRef | None, live: dict[str, list[str]]
+        self,
+        config: Config,
+        current: ModelRef | None,
+        live: dict[str, list[str]],
+        pool: ProviderPool,
     ) -> None:
-        """`live` caches the lists fetched from providers, between openings of the picker."""
+        """`live` caches the lists fetched from providers, between openings of the picker;
+        `pool` says what each model can take (its window is shown beside it)."""
         super().__init__()
         self.config = config
+        self.pool = pool
         self.current = current
         self.live = live
         self.errors: dict[str, str] = {}
@@ -60,6 +67,7 @@ class ModelPicker(ModalScreen[ModelRef | None]):
         for result in await list_all_models(self.config):
             name = result.provider.name
             self.live[name] = self.models[name] = result.models
+            self.pool.heard(name, result.served)
             if result.error is not None:
                 self.errors[name] = result.error.message
         self.refill(self.query_one(Input).value, keep=True)
@@ -88,12 +96,12 @@ class ModelPicker(ModalScreen[ModelRef | None]):
             if provider in self.errors:
                 heading.append("  (offline list: see below)", style="dim")
             items.append(Option(heading, disabled=True))
+            width = max(len(model) for _, model in shown)
             for _, model in shown:
                 ref = ModelRef(provider, model)
-                mark = "● " if ref == self.current else "  "
                 if target is None or str(ref) == wanted:
                     target = len(items)
-                items.append(Option(Text(mark + model), id=str(ref)))
+                items.append(Option(self._line(ref, width), id=str(ref)))
         note, text = self.query_one("#picker-note", Static), self._note(query, bool(items))
         note.update(text)
         note.display = bool(text)
@@ -101,6 +109,13 @@ class ModelPicker(ModalScreen[ModelRef | None]):
         options.clear_options()
         options.add_options(items)
         options.highlighted = target
+
+    def _line(self, ref: ModelRef, width: int) -> Text:
+        """`● model   128k`: the current model marked, the window beside (`?`: unknown)."""
+        line = Text("● " if ref == self.current else "  ")
+        line.append(ref.model.ljust(width + 2))
+        line.append(short_count(self.pool.capabilities(ref).context).rjust(5), style="dim")
+        return line
 
     def _note(self, query: str, listed: bool) -> Text:
         """Why the list is empty, and which live lists failed (it wraps; the list doesn't)."""
