@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from chatui.config import ProviderConfig
@@ -22,18 +23,26 @@ from chatui.core import (
     StreamTimeout,
 )
 from chatui.errorlog import internal_error, mask
+from chatui.providers.models.overflow import context_overflow, is_overflow
 from chatui.providers.sse import StreamFailed
+
+
+def _error_detail(body: Any) -> dict[str, Any]:
+    """The error object of an API error body in any protocol's shape (`{"error": {...}}`, the
+    object itself, or Ollama's `{"error": "text"}`, which the OpenAI SDK hands on as the text);
+    empty when there is none."""
+    inner = body.get("error", body) if isinstance(body, dict) else body
+    if isinstance(inner, dict):
+        return inner
+    return {"message": inner} if isinstance(inner, str) and inner else {}
 
 
 def _body_error(body: Any) -> tuple[str | None, str | None]:
     """(type, message) from an API error body in either protocol's shape."""
-    if isinstance(body, dict):
-        inner = body.get("error", body)
-        if isinstance(inner, dict):
-            kind = inner.get("type") or inner.get("code")
-            message = inner.get("message")
-            return (str(kind) if kind else None, str(message) if message else None)
-    return None, None
+    inner = _error_detail(body)
+    kind = inner.get("type") or inner.get("code")
+    message = inner.get("message")
+    return (str(kind) if kind else None, str(message) if message else None)
 
 
 def _retry_after(response: Any) -> float | None:
@@ -48,10 +57,19 @@ def _retry_after(response: Any) -> float | None:
 
 
 def from_status(
-    status: int, kind: str | None, message: str, config: ProviderConfig, retry: float | None
+    status: int,
+    kind: str | None,
+    message: str,
+    config: ProviderConfig,
+    retry: float | None,
+    detail: Mapping[str, Any] | None = None,
 ) -> ChatError:
-    """The core error for an HTTP status (or an in-stream error type) from `config`'s endpoint."""
+    """The core error for an HTTP status (or an in-stream error type) from `config`'s endpoint;
+    `detail` is the body's error object, where there is one."""
     where = f"{config.name}"
+    detail = {**(detail or {}), "type": kind} if kind else (detail or {})
+    if is_overflow(status, detail, message):  # before the others: a 400 that is never retried
+        return context_overflow(where, detail, message)
     if kind == "overloaded_error" or status == 529:
         return Overloaded(f"{where} is overloaded: {message}. Try again shortly.")
     if kind in ("rate_limit_error", "rate_limit_exceeded") or status == 429:
@@ -106,7 +124,7 @@ def _translate(exc: BaseException, config: ProviderConfig) -> ChatError | None:
         return exc
     if isinstance(exc, StreamFailed):  # an error event inside a stream we read ourselves
         kind, message = _body_error(exc.body)
-        return from_status(0, kind, message or str(exc), config, None)
+        return from_status(0, kind, message or str(exc), config, None, _error_detail(exc.body))
     if isinstance(exc, json.JSONDecodeError | UnicodeDecodeError):
         return _malformed(exc, config)
     if isinstance(exc, httpx2.HTTPError):  # raised while the body is read: the SDK wraps none
@@ -141,16 +159,19 @@ def _sdk_error(exc: BaseException, config: ProviderConfig) -> ChatError | None:
     if isinstance(exc, invalid):  # a body that does not fit the API's schema
         return _malformed(exc, config)
     if isinstance(exc, status):  # an HTTP error status, or an error event in the SDK's stream
-        kind, message = _body_error(getattr(exc, "body", None))
+        body = getattr(exc, "body", None)
+        kind, message = _body_error(body)
         kind = getattr(exc, "type", None) or kind
         text = message or getattr(exc, "message", None) or str(exc)
         retry = _retry_after(getattr(exc, "response", None))
-        return from_status(int(getattr(exc, "status_code", 0)), kind, text, config, retry)
+        code = int(getattr(exc, "status_code", 0))
+        return from_status(code, kind, text, config, retry, _error_detail(body))
     if isinstance(exc, connection):  # the SDK wraps what sending the request raised
         return _connection(exc, isinstance(exc, timeout), config)
     if isinstance(exc, api):
-        kind, message = _body_error(getattr(exc, "body", None))
-        return from_status(0, kind, message or str(exc), config, None)
+        body = getattr(exc, "body", None)
+        kind, message = _body_error(body)
+        return from_status(0, kind, message or str(exc), config, None, _error_detail(body))
     return None
 
 

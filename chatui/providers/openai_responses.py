@@ -70,8 +70,11 @@ async def stream_responses(
                 details = body.get("incomplete_details") or {}
                 yield Finished(details.get("reason") or body.get("status"))
                 return
-            elif kind == "error":
-                raise StreamFailed({"type": event.get("code"), "message": event.get("message")})
+            elif kind == "error":  # the fields at the top, or (some servers) in `error`
+                error = event.get("error")
+                if not isinstance(error, dict):
+                    error = {k: event.get(k) for k in ("code", "message", "param")}
+                raise StreamFailed({**error, "type": error.get("code") or error.get("type")})
             elif kind == "response.failed":
                 error = (event.get("response") or {}).get("error") or {}
                 raise StreamFailed(

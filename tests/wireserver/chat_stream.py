@@ -94,6 +94,8 @@ class ChatEmitter(Emitter):
 
     def error_event(self) -> bytes:
         r = self.reply
+        if r.error_body is not None:
+            return self.sse(r.error_body)
         return self.sse(openai_error(r.status or 500, r.error_message, r.error_type, r.error_code))
 
     def complete_body(self) -> dict[str, Any]:

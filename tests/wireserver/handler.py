@@ -226,7 +226,9 @@ class Handler(BaseHTTPRequestHandler):
         if reply.retry_after is not None:
             extra["retry-after"] = reply.retry_after
         if reply.status is not None:
-            if self.anthropic:
+            if reply.error_body is not None:
+                data = reply.error_body
+            elif self.anthropic:
                 data = anthropic_error(reply.status, reply.error_message, reply.error_type)
             else:
                 data = openai_error(

@@ -100,6 +100,8 @@ class MessagesEmitter(Emitter):
 
     def error_event(self) -> bytes:
         r = self.reply
+        if r.error_body is not None:
+            return self.sse(r.error_body, event="error")
         message = r.error_message or "Overloaded"
         return self.ev(
             "error", error={"type": r.error_type or "overloaded_error", "message": message}

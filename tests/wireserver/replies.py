@@ -45,6 +45,9 @@ class Reply:
     error_code: str | None = None  # OpenAI `code`
     error_message: str | None = None
     retry_after: str | None = None
+    # sent as is instead of the protocol's usual error body (with `status`), or as the data of
+    # the in-stream error event (with `error_event_after`): another server's shape
+    error_body: dict[str, Any] | None = None
     # mid-stream faults
     error_event_after: int | None = None
     error_event_kind: Literal["error", "failed"] = (

@@ -157,6 +157,8 @@ class ResponsesEmitter(Emitter):
 
     def error_event(self) -> bytes:
         r = self.reply
+        if r.error_body is not None:
+            return self.sse(r.error_body, event="error")
         message = r.error_message or "The server had an error while processing your request."
         code = r.error_code or "server_error"
         if r.error_event_kind == "failed":
