@@ -14,7 +14,8 @@ from chatui.core import Attachment, Finished, InternalError, StoreError, TextDel
 from chatui.core.text import inert
 from chatui.services.models import resolve_model
 from chatui.services.pool import ProviderPool
-from chatui.services.session.chat import ChatSession, NotSaved, ReplyEnded
+from chatui.services.session.chat import ChatSession
+from chatui.services.session.events import NotSaved, ReplyEnded
 from chatui.services.session.settings import ConversationSettings
 from chatui.services.session.turns import CUT_SHORT
 from chatui.store import TranscriptStore

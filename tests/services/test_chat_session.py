@@ -11,7 +11,8 @@ from chatui.config import Config, ProviderConfig
 from chatui.core import ModelRef, RateLimited, Role, TextDelta
 from chatui.providers.scripted import ScriptedProvider
 from chatui.services.pool import ProviderPool
-from chatui.services.session.chat import ChatSession, NotSaved, ReplyEnded, SessionEvent
+from chatui.services.session.chat import ChatSession
+from chatui.services.session.events import NotSaved, ReplyEnded, SessionEvent
 from chatui.store import TranscriptStore
 
 

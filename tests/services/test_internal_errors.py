@@ -13,7 +13,7 @@ import pytest
 
 from chatui.core import InternalError, StoreError, TextDelta
 from chatui.services.session import chat
-from chatui.services.session.chat import NotSaved, ReplyEnded
+from chatui.services.session.events import NotSaved, ReplyEnded
 from chatui.services.session.recorder import Recorder
 from tests.services.test_chat_session import make_session, run
 

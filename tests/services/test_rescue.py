@@ -6,7 +6,7 @@ from pathlib import Path
 
 from chatui.core import TextDelta
 from chatui.services.session.branches import build_tree
-from chatui.services.session.chat import NotSaved
+from chatui.services.session.events import NotSaved
 from chatui.services.session.rescue import SavedAsNew
 from chatui.store import TranscriptStore
 from tests.services.test_chat_session import make_session, run

@@ -10,7 +10,8 @@ from chatui.config import Config, Preset, ProviderConfig
 from chatui.core import GenerationOptions, ModelRef
 from chatui.providers.scripted import ScriptedProvider
 from chatui.services.pool import ProviderPool
-from chatui.services.session.chat import ChatSession, SessionEvent
+from chatui.services.session.chat import ChatSession
+from chatui.services.session.events import SessionEvent
 from chatui.services.session.settings import (
     ConversationSettings,
     parse_max_tokens,

@@ -12,7 +12,8 @@ from chatui.core import ConfigError, GenerationOptions, ModelRef, ReasoningDelta
 from chatui.providers.scripted import ScriptedProvider
 from chatui.services.pool import ProviderPool
 from chatui.services.session import thinking
-from chatui.services.session.chat import ChatSession, SessionEvent
+from chatui.services.session.chat import ChatSession
+from chatui.services.session.events import SessionEvent
 from chatui.store import TranscriptStore
 
 

@@ -23,7 +23,8 @@ def app_env(tmp_path: Path, wire_server: WireServer, monkeypatch: pytest.MonkeyP
     config = tmp_path / "config.toml"
     config.write_text(
         'default_model = "oai/test-model"\n'
-        f'[providers.oai]\nbase_url = "{wire_server.base_url}/v1"\nmodels = ["test-model"]\n'
+        f'[providers.oai]\nbase_url = "{wire_server.base_url}/v1"\n'
+        'models = { "test-model" = { context = 16384 } }\n'
         f'[providers.claude]\nkind = "anthropic"\nbase_url = "{wire_server.base_url}"\n'
         'api_key_env = "CLAUDE_TEST_KEY"\nmodels = ["claude-test"]\n'
         "[providers.claude.timeouts]\nread = 1\n"

@@ -78,6 +78,7 @@ SENT: dict[str, dict[str, Press]] = {
     "y": everywhere("y"),
     "n": everywhere("n"),
     "q": everywhere("q"),
+    **{digit: everywhere(digit) for digit in "123"},
     "ctrl+b": ctrl("b", tmux=TMUX_PREFIX),
     **{f"ctrl+{c}": ctrl(c) for c in "defglnopqrstyz"},
     "ctrl+j": ctrl("j"),

@@ -13,10 +13,13 @@ from textual.dom import DOMNode
 from textual.pilot import Pilot
 from textual.screen import Screen
 
+from chatui.core import ModelRef
+from chatui.services.context.budget import Budget
 from chatui.ui.app import ChatApp
 from chatui.ui.chat.attachment_bar import PathDialog
 from chatui.ui.chat.prompt import PromptInput
 from chatui.ui.chat.screen import ChatScreen
+from chatui.ui.context.overflow_choice import OverflowChoice, Situation
 from chatui.ui.keymap import scopes, split_keys
 from chatui.ui.screens.dialogs import Ask, Confirm
 from chatui.ui.screens.help import HelpScreen
@@ -46,6 +49,9 @@ OPEN: dict[str, Callable[[ChatApp], Screen[Any]] | None] = {
     "Confirmation": lambda app: Confirm("Delete it?"),
     "Text prompt": lambda app: Ask("New title:"),
     "Help": lambda app: HelpScreen({}, "config.toml"),
+    "Too long for the model": lambda app: OverflowChoice(
+        Situation(ModelRef("oai", "m"), Budget(9000, 2048, 512, True), 4, 40, ModelRef("a", "b"))
+    ),
 }
 
 

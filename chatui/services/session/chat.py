@@ -5,13 +5,13 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncGenerator, Sequence
 from contextlib import aclosing
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from chatui.core import (
     Attachment,
     ChatError,
-    ChatRequest,
+    ContextOverflow,
     Finished,
     GenerationOptions,
     InternalError,
@@ -19,51 +19,27 @@ from chatui.core import (
     ModelRef,
     ReasoningDelta,
     Role,
-    StoreError,
-    StreamEvent,
     TextDelta,
     UsageReport,
 )
 from chatui.errorlog import internal_error
+from chatui.services.context.budget import Budget
+from chatui.services.context.fitting import Conversation, Fitting, Overflow
 from chatui.services.pool import ProviderPool
 from chatui.services.pricing import cost_of
 from chatui.services.session import thinking
 from chatui.services.session.branches import MessageTree
+from chatui.services.session.events import NotSaved, ReplyEnded, ReplyStarted, SessionEvent
 from chatui.services.session.recorder import Recorder
 from chatui.services.session.reply_writer import ReplyWriter
 from chatui.services.session.rescue import SavedAsNew, save_again_if_deleted
 from chatui.services.session.saved import SavedConversation
 from chatui.services.session.settings import ConversationSettings, with_thinking_budget
-from chatui.services.session.turns import ReplyStats, Turn, history, instructions
+from chatui.services.session.turns import ReplyStats, Turn
 from chatui.store import TranscriptStore
 from chatui.store.records import Transcript
 
 TITLE_LENGTH = 80
-
-
-@dataclass(frozen=True, slots=True)
-class ReplyStarted:
-    """The request is on its way; `turn` is the (empty) reply."""
-
-    turn: Turn
-
-
-@dataclass(frozen=True, slots=True)
-class ReplyEnded:
-    """The reply ended: `turn.status` is complete, stopped or error (then `error` is set)."""
-
-    turn: Turn
-    error: ChatError | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class NotSaved:
-    """Saving failed (or met a bug: InternalError); the conversation goes on in memory only."""
-
-    error: StoreError | InternalError
-
-
-SessionEvent = StreamEvent | ReplyStarted | ReplyEnded | NotSaved | SavedAsNew
 
 
 def make_title(prompt: str) -> str:
@@ -97,6 +73,9 @@ class ChatSession:
         self.title = ""
         self.stats: ReplyStats | None = None
         self.busy = False
+        self.fitting = Fitting(pool)
+        self.on_overflow = Overflow.ASK  # a send that won't fit: ask (or send what fits)
+        self.sent_from = 0  # the index of the first turn the next request sends
         self._reported_failure = False
         self._saved_as_new = False
 
@@ -158,13 +137,37 @@ class ChatSession:
                 settings=self.saved_settings,
             )
 
+    @property
+    def conversation(self) -> Conversation:
+        """What the next request is made of."""
+        return Conversation(self.turns, self.system, self.model, self.options)
+
+    def budget(self, draft: str = "", attachments: Sequence[Attachment] = ()) -> Budget:
+        """The next request (the draft sent) against the model's window: the whole branch,
+        or, when it won't fit and the conversation sends what fits, the newest turns."""
+        whole = self.fitting.budget(self.conversation, draft, attachments)
+        start = self.start_for(draft, attachments) if not whole.fits else 0
+        if not start:
+            return whole
+        return self.fitting.budget(self.conversation, draft, attachments, start)
+
+    def start_for(self, draft: str = "", attachments: Sequence[Attachment] = ()) -> int | None:
+        """The first turn sent with the draft: 0 when the whole branch fits; else, when the
+        conversation sends what fits, the newest turns' first; else None (ask the user)."""
+        if self.fitting.budget(self.conversation, draft, attachments).fits:
+            return 0
+        if self.on_overflow is not Overflow.WINDOW:
+            return None
+        return self.fitting.newest_that_fit(self.conversation, draft, attachments)
+
     def send(
-        self, prompt: str, attachments: Sequence[Attachment] = ()
+        self, prompt: str, attachments: Sequence[Attachment] = (), start: int = 0
     ) -> AsyncGenerator[SessionEvent, None]:
         """Add the user's message (with any attached files) to the turns now; the events save
-        it, then stream (and save) the reply."""
+        it, then stream (and save) the reply, sent with the turns from `start` on."""
         if self.busy:
             raise RuntimeError("a reply is already streaming")
+        self.sent_from = start
         user = self._append(Turn(Role.USER, prompt, attachments=tuple(attachments)))
         return self._send(user)
 
@@ -173,11 +176,12 @@ class ChatSession:
         async for event in self._reply():
             yield event
 
-    def retry(self) -> AsyncGenerator[SessionEvent, None]:
+    def retry(self, start: int = 0) -> AsyncGenerator[SessionEvent, None]:
         """Ask again for the last reply: it leaves the turns now (it stays in the tree as a
-        sibling branch); the events stream the new one."""
+        sibling branch); the events stream the new one, sent with the turns from `start` on."""
         if self.busy:
             raise RuntimeError("a reply is already streaming")
+        self.sent_from = start
         if self.turns and self.turns[-1].role is Role.ASSISTANT:
             self.turns.pop()
         return self._reply()
@@ -280,10 +284,10 @@ class ChatSession:
         if not self.turns:
             return
         self.busy = True
-        model = self.model
-        system = instructions(self.system, self.turns)
-        request = ChatRequest(model.model, history(self.turns), system, self.options)
+        model, start = self.model, min(self.sent_from, len(self.turns) - 1)
+        request = self.fitting.request(self.conversation, start)
         reply = self._append(Turn(Role.ASSISTANT, "", provider=model.provider, model=model.model))
+        reply.window = self.turns[start] if start else None
         self.stats = stats = ReplyStats(state="waiting")
         writer = ReplyWriter(self.recorder, self.conversation_id, reply)
         error: ChatError | None = None
@@ -299,6 +303,8 @@ class ChatSession:
                         writer.add(event, stats)
                     elif isinstance(event, UsageReport):
                         stats.usage = reply.usage = event.usage
+                        sent = Conversation(self.turns[:-1], self.system, model, self.options)
+                        self.fitting.calibrate(sent, start, event.usage.input_tokens)
                         stats.cost = reply.cost = cost_of(
                             provider.capabilities(model.model).price, event.usage
                         )
@@ -307,6 +313,8 @@ class ChatSession:
                     yield event
         except ChatError as exc:
             error = exc
+            if isinstance(exc, ContextOverflow):
+                self.fitting.learn(model, exc)
         except Exception as exc:  # a bug here: the reply still ends (and is saved) as failed
             error = internal_error(exc, f"streaming the reply of {model}")
         except asyncio.CancelledError:

@@ -33,6 +33,7 @@ class Turn:
     parent: Turn | None = None
     stop_reason: str | None = None
     attachments: tuple[Attachment, ...] = ()
+    window: Turn | None = None  # a reply's: the first turn it was sent, when not the first
 
     @property
     def cut_short(self) -> bool:

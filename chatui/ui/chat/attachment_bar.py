@@ -160,8 +160,11 @@ class Attacher:
     """Attaching in the chat: files wait in the `bar` until the next message takes them; while
     they do, an empty `prompt` can be sent."""
 
-    def __init__(self, bar: AttachmentBar, prompt: PromptInput) -> None:
-        self.bar, self.prompt = bar, prompt
+    def __init__(
+        self, bar: AttachmentBar, prompt: PromptInput, changed: Callable[[], object] = lambda: None
+    ) -> None:
+        """`changed` runs when the files waiting change."""
+        self.bar, self.prompt, self.changed = bar, prompt, changed
 
     def take(self) -> tuple[Attachment, ...]:
         """The files for the message being sent; the bar empties."""
@@ -172,6 +175,7 @@ class Attacher:
     def _show(self, files: Sequence[Attachment]) -> None:
         self.bar.show(files)
         self.prompt.submit_empty = bool(files)
+        self.changed()
 
     async def attach(self, typed: str) -> str | None:
         """Read the file off the event loop and add its chip; the refusal's text if it fails."""

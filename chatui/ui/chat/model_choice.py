@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import suppress
 from typing import TYPE_CHECKING, cast
 
@@ -50,14 +50,18 @@ class ModelChoice:
         self.status.show(note=model_note(self.app.config, ref))
         self.warm_up(ref.provider)
 
-    def pick(self) -> None:
-        """Open the model picker; the model picked answers next."""
+    def pick(self, need: int | None = None, then: Callable[[ModelRef], None] | None = None) -> None:
+        """Open the model picker; the model picked answers next, then `then` runs. `need`:
+        only the models whose window takes that many prompt tokens are offered."""
 
         def picked(ref: ModelRef | None) -> None:
             if ref is not None:
                 self.use(ref)
+                if then is not None:
+                    then(ref)
 
-        picker = ModelPicker(self.app.config, self.current, self.app.model_lists, self.app.pool)
+        app = self.app
+        picker = ModelPicker(app.config, self.current, app.model_lists, app.pool, need)
         self.app.push_screen(picker, picked)
 
     def warm_up(self, provider: str) -> None:

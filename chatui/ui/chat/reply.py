@@ -10,7 +10,7 @@ from textual.widget import Widget
 from textual.worker import Worker
 
 from chatui.core import ReasoningDelta, TextDelta
-from chatui.services.session import chat
+from chatui.services.session import events as session
 from chatui.services.session.rescue import SavedAsNew
 from chatui.services.session.turns import Turn
 from chatui.ui.chat import messages as ui
@@ -50,7 +50,7 @@ class ReplyRelay:
         self.worker: Worker[None] | None = None
         self.attached = True
 
-    def start(self, events: AsyncGenerator[chat.SessionEvent, None]) -> None:
+    def start(self, events: AsyncGenerator[session.SessionEvent, None]) -> None:
         """Stream the reply in a worker; `stop` (Esc) cancels it."""
         self.worker = self.transcript.run_worker(
             self.run(events), group="reply", exit_on_error=False
@@ -78,7 +78,7 @@ class ReplyRelay:
         self.attached = False
         return self.worker if self.running else None
 
-    async def run(self, events: AsyncGenerator[chat.SessionEvent, None]) -> None:
+    async def run(self, events: AsyncGenerator[session.SessionEvent, None]) -> None:
         """Post the session's events to the transcript (runs in the reply worker)."""
         post = self.transcript.post_message
         text = TextBatcher(lambda piece: post(ui.ReplyText(self, piece)))
@@ -107,13 +107,13 @@ class ReplyRelay:
             post(ui.ReplyCrashed(self, exc))
             raise
 
-    def message(self, event: chat.SessionEvent) -> ui.ReplyMessage | None:
+    def message(self, event: session.SessionEvent) -> ui.ReplyMessage | None:
         """The message for a session event other than streamed text (None: not shown)."""
-        if isinstance(event, chat.ReplyStarted):
+        if isinstance(event, session.ReplyStarted):
             return ui.ReplyStarted(self, event.turn)
-        if isinstance(event, chat.ReplyEnded):
+        if isinstance(event, session.ReplyEnded):
             return ui.ReplyEnded(self, event.turn, event.error)
-        if isinstance(event, chat.NotSaved):
+        if isinstance(event, session.NotSaved):
             return ui.SaveFailed(self, event.error)
         if isinstance(event, SavedAsNew):
             return ui.SavedAsNew(self, event.conversation_id)

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncGenerator, Callable
-from contextlib import suppress
 from typing import TYPE_CHECKING
 
 from textual import events, on
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.worker import Worker, WorkerCancelled, WorkerFailed
+from textual.worker import Worker
 
-from chatui.core import ChatError, GenerationOptions, Role
+from chatui.core import ChatError, ContextOverflow, GenerationOptions, Role
 from chatui.services.prompt_history import PromptHistory
 from chatui.services.session import chat
+from chatui.services.session.events import SessionEvent
 from chatui.services.session.saved import read_saved
 from chatui.ui.chat import messages as ui
 from chatui.ui.chat import thinking
@@ -26,10 +26,11 @@ from chatui.ui.chat.model_choice import ModelChoice, SettingsActions
 from chatui.ui.chat.prompt import PromptInput
 from chatui.ui.chat.status_bar import StatusBar
 from chatui.ui.chat.transcript import Transcript
+from chatui.ui.context.send_check import SendCheck
 from chatui.ui.footer import KeyFooter
 from chatui.ui.keymap import ScreenKeys
 from chatui.ui.onboarding import NO_MODEL, UNSET_MODEL, model_note, welcome_text
-from chatui.ui.screens.history import HistoryScreen, Opened
+from chatui.ui.screens.history import open_history
 
 #: A saved conversation opens with this many of its newest turns (a few screens' worth), then
 #: the rest is read: a long one is on screen as soon as a short one.
@@ -59,10 +60,14 @@ class ChatScreen(Screen[None]):
         self.prompt = PromptInput(id="prompt", history_file=PromptHistory())
         self.status = StatusBar(id="status")
         self.cursor = MessageCursor(self.view, self.prompt, self.status)
-        self.attacher = Attacher(self.attachments, self.prompt)
+        self.attacher = Attacher(
+            self.attachments, self.prompt, lambda: self.status.refresh() and None
+        )
         self.models = ModelChoice(self.view, self.status)
         self.settings_actions = SettingsActions(self.view, self.status, self.models)
         self.deletion = OpenConversationDeletion(self.view, self.action_new_chat, self.resume)
+        self.send_check = SendCheck(self)
+        self.status.draft = lambda: (self.prompt.text, self.attachments.files)
         self.opening: str | None = None  # the conversation being read from the store
         self.send_when_open = False  # Enter was pressed while it was read: send the prompt
 
@@ -214,24 +219,22 @@ class ChatScreen(Screen[None]):
         if self.models.current is None:
             self.notify(NO_MODEL)
             return
+        if self.cursor.editing is None or self.session is None:
+            self.send_check.submit(event.text)  # or asks first, when it won't fit
+            return
         event.prompt.remember(event.text, sent=True)
         event.prompt.clear()
-        if self.cursor.editing is not None and self.session is not None:
-            index = self.cursor.editing
-            self.cursor.end_edit()
-            self.run_reply(self.session.edit(index, event.text), redraw=True)
-            return
-        self.send(event.text)
+        index = self.cursor.editing
+        self.cursor.end_edit()
+        self.run_reply(self.session.edit(index, event.text), redraw=True)
 
-    def send(self, text: str) -> None:
+    def send(self, text: str, start: int = 0) -> None:
         assert self.session is not None
-        events = self.session.send(text, self.attacher.take())
+        events = self.session.send(text, self.attacher.take(), start)
         self.view.show_turn(self.session.turns[-1])
         self.run_reply(events)
 
-    def run_reply(
-        self, events: AsyncGenerator[chat.SessionEvent, None], redraw: bool = False
-    ) -> None:
+    def run_reply(self, events: AsyncGenerator[SessionEvent, None], redraw: bool = False) -> None:
         """Stream a reply (the session's turns already hold what it answers; `redraw` when
         they changed in place) into the transcript; Esc stops it."""
         if redraw:
@@ -246,11 +249,12 @@ class ChatScreen(Screen[None]):
 
     def on_reply_ended(self, message: ui.ReplyEnded) -> None:
         self.status.reply_ended()
+        if isinstance(message.error, ContextOverflow) and message.reply.attached:
+            self.send_check.rejected(message.error)
 
-    def on_reply_stopped(self, message: ui.ReplyStopped) -> None:
-        self.status.reply_ended()
-
-    def on_reply_crashed(self, message: ui.ReplyCrashed) -> None:
+    @on(ui.ReplyStopped)
+    @on(ui.ReplyCrashed)
+    def _reply_gone(self) -> None:
         self.status.reply_ended()
 
     def action_stop(self) -> None:
@@ -307,24 +311,7 @@ class ChatScreen(Screen[None]):
         thinking.toggle_blocks(self.view)
 
     def action_history(self) -> None:
-        async def opened(choice: Opened | None) -> None:
-            if choice is None:
-                self.deletion.reopen_if_restored()
-                return
-            stopping = self.new_session()
-            if stopping is not None and choice.conversation_id is not None:
-                with suppress(WorkerCancelled, WorkerFailed):  # it may be the one opened:
-                    await stopping.wait()  # show its reply as saved
-            if choice.conversation_id is not None:
-                self.resume(choice.conversation_id, choice.message_id)
-            self.prompt.focus()
-
-        if not self.app.is_screen_installed("history"):  # kept: it opens again at once
-            self.app.install_screen(HistoryScreen(self.deletion.deleted), "history")
-        history = self.app.get_screen("history")
-        assert isinstance(history, HistoryScreen)
-        history.start_over()
-        self.app.push_screen(history, opened)
+        open_history(self)
 
     def action_new_chat(self) -> None:
         self.new_session()
@@ -332,6 +319,10 @@ class ChatScreen(Screen[None]):
 
     def action_attach_file(self) -> None:
         self.attacher.open_dialog()
+
+    @on(PromptInput.Changed)
+    def _draft_changed(self) -> None:
+        self.status.refresh()  # the context meter counts the draft
 
     @on(PromptInput.PathCompletionRequested)
     def _complete_path(self, event: PromptInput.PathCompletionRequested) -> None:

@@ -1,20 +1,25 @@
-"""The status bar: current model, reply state, time to first token, speed, tokens and cost."""
+"""The status bar: the model, how full its window is, the reply's state, speed, tokens, cost."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.timer import Timer
 from textual.widget import Widget
 
+from chatui.core import Attachment
+from chatui.services.context.budget import Budget
 from chatui.services.session.turns import ReplyStats
+from chatui.ui.context.meter import meter
 from chatui.ui.onboarding import chosen_model
 
 if TYPE_CHECKING:
     from chatui.services.session.chat import ChatSession
 
 STATUS_HZ = 4
+Draft = tuple[str, Sequence[Attachment]]  # the prompt's text and the files attached
 
 
 def money(value: float) -> str:
@@ -43,6 +48,7 @@ class StatusBar(Widget):
         self.stats: ReplyStats | None = None
         self.total_tokens = (0, 0)
         self.total_cost: float | None = None
+        self.draft: Callable[[], Draft] = lambda: ("", ())  # what the next message holds
 
     def show_session(self, session: ChatSession, note: str) -> None:
         """Show `session`'s model and figures from now on, its totals from zero."""
@@ -100,12 +106,22 @@ class StatusBar(Widget):
         self.total_tokens, self.total_cost, self.stats = (0, 0), None, None
         self.refresh()
 
+    def budget(self) -> Budget | None:
+        """The next request (the draft sent) against the model's window; None without one."""
+        if self.session is None or chosen_model(self.session.model) is None:
+            return None
+        return self.session.budget(*self.draft())
+
     def render(self) -> Text:
         model = chosen_model(self.session.model) if self.session else None
         label = str(model) if model else "no model available" if self.session else "no model"
         text = Text(label, style="bold")
         if self.badge:
             text.append(f" [{self.badge}]", style="not bold")
+        if (budget := self.budget()) is not None:
+            theme = self.app.current_theme
+            text.append("  ")
+            text.append_text(meter(budget, theme.warning or "yellow", theme.error or "red"))
         parts = self._reply_parts()
         if parts:
             text.append("  " + " · ".join(parts))

@@ -19,7 +19,8 @@ from chatui.ui.conversation.view import ConversationView
 Severity = Literal["warning", "error"]
 
 if TYPE_CHECKING:
-    from chatui.services.session.chat import ChatSession, SessionEvent
+    from chatui.services.session.chat import ChatSession
+    from chatui.services.session.events import SessionEvent
 
 
 class Transcript(ConversationView):

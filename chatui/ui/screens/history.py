@@ -29,6 +29,7 @@ from chatui.ui.screens.row_list import Line, Row, RowList
 
 if TYPE_CHECKING:
     from chatui.ui.app import ChatApp
+    from chatui.ui.chat.screen import ChatScreen
 
 PAGE = 40  # three screens of rows at 40 lines; more as the cursor nears the end
 HITS = 25  # search results shown; more would only cost time per keystroke
@@ -278,3 +279,28 @@ class HistoryScreen(Screen[Opened | None]):
     def action_export(self, kind: str) -> None:
         if self.current_id() is not None:
             export_here(self, self.app.history, self.current_id(), kind)
+
+
+def open_history(chat: ChatScreen) -> None:
+    """Open the history over the chat screen (kept between openings: it opens again at once);
+    the conversation chosen replaces the chat's, once a reply streaming there is saved."""
+    app = chat.app
+
+    async def opened(choice: Opened | None) -> None:
+        if choice is None:
+            chat.deletion.reopen_if_restored()
+            return
+        stopping = chat.new_session()
+        if stopping is not None and choice.conversation_id is not None:
+            with contextlib.suppress(WorkerCancelled, WorkerFailed):  # it may be the one opened:
+                await stopping.wait()  # show its reply as saved
+        if choice.conversation_id is not None:
+            chat.resume(choice.conversation_id, choice.message_id)
+        chat.prompt.focus()
+
+    if not app.is_screen_installed("history"):
+        app.install_screen(HistoryScreen(chat.deletion.deleted), "history")
+    history = app.get_screen("history")
+    assert isinstance(history, HistoryScreen)
+    history.start_over()
+    app.push_screen(history, opened)

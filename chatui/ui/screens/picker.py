@@ -13,8 +13,9 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from chatui.config import Config
-from chatui.core import ModelRef, short_count
+from chatui.core import GenerationOptions, ModelRef, short_count
 from chatui.providers import available_providers
+from chatui.services.context.budget import reply_reserve
 from chatui.services.models import list_all_models
 from chatui.services.pool import ProviderPool
 from chatui.ui.keymap import ScreenKeys
@@ -38,12 +39,14 @@ class ModelPicker(ModalScreen[ModelRef | None]):
         current: ModelRef | None,
         live: dict[str, list[str]],
         pool: ProviderPool,
+        need: int | None = None,
     ) -> None:
         """`live` caches the lists fetched from providers, between openings of the picker;
         `pool` says what each model can take (its window is shown beside it)."""
         super().__init__()
         self.config = config
         self.pool = pool
+        self.need = need  # prompt tokens the model must take (a conversation too long)
         self.current = current
         self.live = live
         self.errors: dict[str, str] = {}
@@ -86,7 +89,11 @@ class ModelPicker(ModalScreen[ModelRef | None]):
         items: list[Option] = []
         target: int | None = None
         for provider, models in self.models.items():
-            scored = [(matcher.match(f"{provider}/{m}") if matcher else 1.0, m) for m in models]
+            scored = [
+                (matcher.match(f"{provider}/{m}") if matcher else 1.0, m)
+                for m in models
+                if self._takes(ModelRef(provider, m))
+            ]
             shown = [(score, m) for score, m in scored if score > 0]
             if not shown:
                 continue
@@ -110,6 +117,14 @@ class ModelPicker(ModalScreen[ModelRef | None]):
         options.add_options(items)
         options.highlighted = target
 
+    def _takes(self, ref: ModelRef) -> bool:
+        """Whether `ref`'s window takes what is needed (unknown windows don't)."""
+        if self.need is None:
+            return True
+        caps = self.pool.capabilities(ref)
+        reserve = reply_reserve(GenerationOptions(self.config.max_tokens), caps)
+        return caps.context is not None and caps.context - reserve >= self.need
+
     def _line(self, ref: ModelRef, width: int) -> Text:
         """`● model   128k`: the current model marked, the window beside (`?`: unknown)."""
         line = Text("● " if ref == self.current else "  ")
@@ -120,6 +135,8 @@ class ModelPicker(ModalScreen[ModelRef | None]):
     def _note(self, query: str, listed: bool) -> Text:
         """Why the list is empty, and which live lists failed (it wraps; the list doesn't)."""
         lines = [f"{name}: {error}" for name, error in self.errors.items()]
+        if self.need is not None:
+            lines.insert(0, f"Models whose window takes ~{self.need:,} tokens (known windows).")
         if not self.models:
             lines.insert(0, no_models_text(self.config))
         elif not listed:

@@ -1,0 +1,134 @@
+"""How full a model's window is for the next request: exact where the server counted (the last
+reply's usage), estimated for what came after (newer messages, the draft, attached files)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from chatui.core import Attachment, Capabilities, GenerationOptions, MessageStatus, ModelRef, Role
+from chatui.core.attachments import with_attachments
+from chatui.services.session.turns import SENDABLE, Turn
+
+Count = Callable[[str], int]  # an estimate of the tokens of a text
+MESSAGE_OVERHEAD = 4  # tokens each message costs beyond its text (role, delimiters)
+PRIMING = 3  # tokens the reply's start costs
+WARNING_SHARE = 0.8  # the meter's warning from 80% of the window on
+
+
+@dataclass(frozen=True, slots=True)
+class Budget:
+    """The next request against the model's window. `used`: its prompt tokens; `reserve`: the
+    tokens kept for the reply (the `max_tokens` sent); `estimated`: some of `used` is an
+    estimate (else the server counted all of it)."""
+
+    used: int
+    window: int | None
+    reserve: int
+    estimated: bool
+    max_input: int | None = None
+
+    @property
+    def limit(self) -> int | None:
+        """The most the prompt may take: the window less the reply's room (and the vendor's
+        cap on prompts, where it has one); None when the window is unknown."""
+        if self.window is None:
+            return self.max_input
+        room = max(self.window - self.reserve, 0)
+        return min(room, self.max_input) if self.max_input else room
+
+    @property
+    def fits(self) -> bool:
+        return self.limit is None or self.used <= self.limit
+
+    @property
+    def share(self) -> float | None:
+        """How full the window is, 0-1 (more when over); None when the window is unknown."""
+        return self.used / self.window if self.window else None
+
+    @property
+    def warning(self) -> bool:
+        return not self.fits or (self.share or 0.0) >= WARNING_SHARE
+
+
+def reply_reserve(options: GenerationOptions, caps: Capabilities) -> int:
+    """Tokens kept for the reply: its `max_tokens`, at most the model's longest reply and a
+    quarter of its window (the default 4,096 would leave nothing of a 2,048-token window)."""
+    reserve = options.max_tokens
+    if caps.max_output:
+        reserve = min(reserve, caps.max_output)
+    if caps.context:
+        reserve = min(reserve, max(caps.context // 4, 1))
+    return reserve
+
+
+class TurnCounts:
+    """Estimated tokens of each turn's message, kept while the turn's text stays the same
+    length (a streaming reply grows): a keystroke re-counts only the draft."""
+
+    def __init__(self, count: Count) -> None:
+        self.count = count
+        self._counted: dict[Turn, tuple[int, int]] = {}  # turn -> (its length, tokens)
+
+    def of(self, turn: Turn) -> int:
+        size = len(turn.content) + sum(len(a.content) for a in turn.attachments)
+        known = self._counted.get(turn)
+        if known is None or known[0] != size:
+            text = with_attachments(turn.content, turn.attachments)
+            known = self._counted[turn] = (size, self.count(text) + MESSAGE_OVERHEAD)
+        return known[1]
+
+    def text(self, text: str) -> int:
+        return self.count(text) + MESSAGE_OVERHEAD if text else 0
+
+
+def sent(turn: Turn) -> bool:
+    """Whether the turn goes into a request (see `turns.history`)."""
+    if not (turn.content or turn.attachments):
+        return False
+    return turn.role is Role.USER or (turn.role is Role.ASSISTANT and turn.status in SENDABLE)
+
+
+def anchor(turns: Sequence[Turn], model: ModelRef) -> int | None:
+    """The index of the newest reply of `model` whose usage the server reported: its prompt
+    and reply tokens count everything up to it exactly."""
+    for index in range(len(turns) - 1, -1, -1):
+        turn = turns[index]
+        if (
+            turn.role is Role.ASSISTANT
+            and turn.usage is not None
+            and turn.usage.input_tokens > 0
+            and turn.status == MessageStatus.COMPLETE
+            and (turn.provider, turn.model) == (model.provider, model.model)
+        ):
+            return index
+    return None
+
+
+def measure(
+    turns: Sequence[Turn],
+    system: str,
+    model: ModelRef,
+    caps: Capabilities,
+    options: GenerationOptions,
+    counts: TurnCounts,
+    draft: str = "",
+    attachments: Sequence[Attachment] = (),
+    scale: Callable[[int], int] = lambda tokens: tokens,
+    exact: bool = True,
+) -> Budget:
+    """The budget of sending `turns` (a branch, or the part of it sent) then the draft; the
+    estimated part through `scale` (a model's calibration and the safety margin). `exact`:
+    what the newest reply of the model counted is taken as counted (else all is estimated)."""
+    start = anchor(turns, model) if exact else None
+    if start is not None:
+        usage = turns[start].usage
+        assert usage is not None
+        counted, guessed, after = usage.input_tokens + usage.output_tokens, 0, turns[start + 1 :]
+    else:
+        counted, guessed, after = 0, PRIMING + counts.text(system), turns
+    guessed += sum(counts.of(turn) for turn in after if sent(turn))
+    guessed += counts.text(with_attachments(draft, attachments))
+    estimated = start is None or any(sent(turn) for turn in after) or bool(draft or attachments)
+    used = counted + (scale(guessed) if estimated else guessed)
+    return Budget(used, caps.context, reply_reserve(options, caps), estimated, caps.max_input)

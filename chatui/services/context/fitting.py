@@ -1,0 +1,126 @@
+"""A conversation against its model's window: the budget of the next request, the newest
+turns that fit, the request as sent (its reply's room clamped to the window), and what a
+server's rejection taught about the window."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from contextlib import suppress
+from dataclasses import dataclass, replace
+from enum import StrEnum
+from functools import partial
+
+from chatui.core import (
+    Attachment,
+    Capabilities,
+    ChatError,
+    ChatRequest,
+    ContextOverflow,
+    GenerationOptions,
+    ModelRef,
+    Source,
+)
+from chatui.services.context.budget import Budget, TurnCounts, measure, reply_reserve
+from chatui.services.context.estimate import Calibration, Profile, profile_for, text_tokens
+from chatui.services.context.plan import window_start
+from chatui.services.pool import ProviderPool
+from chatui.services.session.turns import Turn, history, instructions
+
+
+class Overflow(StrEnum):
+    """What a send that won't fit does: ask the user, or send the newest turns that fit
+    (`window`), or summarise the earlier part first (`compact`); `fail` (ask on the command
+    line) says so and sends nothing."""
+
+    ASK = "ask"
+    WINDOW = "window"
+    COMPACT = "compact"
+    FAIL = "fail"
+
+
+@dataclass(frozen=True, slots=True)
+class Conversation:
+    """What a request is made of: the branch's turns, the system prompt, the model, options."""
+
+    turns: Sequence[Turn]
+    system: str
+    model: ModelRef
+    options: GenerationOptions
+
+
+class Fitting:
+    """Counts and fits conversations for the models of a pool (estimates are kept per turn
+    and per tokenizer family, so a keystroke re-counts only the draft)."""
+
+    def __init__(self, pool: ProviderPool) -> None:
+        self.pool = pool
+        self._counts: dict[Profile, TurnCounts] = {}
+        self.calibrations: dict[ModelRef, Calibration] = {}
+
+    def capabilities(self, model: ModelRef) -> Capabilities:
+        return self.pool.capabilities(model)
+
+    def counts(self, model: ModelRef) -> TurnCounts:
+        provider = self.pool.config.providers.get(model.provider)
+        kind = provider.kind if provider is not None else ""
+        profile = profile_for(kind, model.model)
+        if profile not in self._counts:
+            self._counts[profile] = TurnCounts(partial(text_tokens, profile=profile))
+        return self._counts[profile]
+
+    def budget(
+        self,
+        chat: Conversation,
+        draft: str = "",
+        attachments: Sequence[Attachment] = (),
+        start: int = 0,
+    ) -> Budget:
+        """The next request's budget: the turns from `start` on, then the draft."""
+        caps = self.capabilities(chat.model)
+        system = instructions(chat.system, list(chat.turns))
+        counts, scale = self.counts(chat.model), self.calibration(chat.model).apply
+        turns = chat.turns[start:]
+        return measure(
+            turns, system, chat.model, caps, chat.options, counts, draft, attachments, scale
+        )
+
+    def calibration(self, model: ModelRef) -> Calibration:
+        return self.calibrations.setdefault(model, Calibration())
+
+    def calibrate(self, chat: Conversation, start: int, prompt_tokens: int) -> None:
+        """A reply's usage came: the server's count of the request sent (the turns from
+        `start` on, the reply excluded) corrects the model's later estimates."""
+        caps = self.capabilities(chat.model)
+        system = instructions(chat.system, list(chat.turns))
+        counts = self.counts(chat.model)
+        turns = chat.turns[start:]
+        guess = measure(turns, system, chat.model, caps, chat.options, counts, exact=False)
+        self.calibration(chat.model).update(prompt_tokens, guess.used)
+
+    def newest_that_fit(
+        self, chat: Conversation, draft: str = "", attachments: Sequence[Attachment] = ()
+    ) -> int | None:
+        """The index of the first turn of the newest that fit with the draft (`len(turns)`:
+        the draft alone); None when not even the draft (or the last question) fits, or the
+        window is unknown."""
+        budget = self.budget(chat, draft, attachments)
+        if budget.limit is None:
+            return None
+        system = instructions(chat.system, list(chat.turns))
+        counts = self.counts(chat.model)
+        return window_start(chat.turns, system, budget.limit, counts, draft, attachments)
+
+    def request(self, chat: Conversation, start: int = 0) -> ChatRequest:
+        """The request for the turns from `start` on: the system prompt and the branch's system
+        messages always go; the reply's room is clamped to the window."""
+        caps = self.capabilities(chat.model)
+        options = replace(chat.options, max_tokens=reply_reserve(chat.options, caps))
+        system = instructions(chat.system, list(chat.turns))
+        return ChatRequest(chat.model.model, history(list(chat.turns[start:])), system, options)
+
+    def learn(self, model: ModelRef, error: ContextOverflow) -> None:
+        """A server said the window (its rejection named it): the next check uses it."""
+        if error.window:
+            learned = Capabilities(context=error.window, source=Source.LEARNED)
+            with suppress(ChatError):  # its provider can't be made: nothing to learn into
+                self.pool.get(model.provider).learned[model.model] = learned

@@ -1,0 +1,80 @@
+"""Before a message goes: whether it fits the model's window, and when it doesn't, the choice
+(send what fits, compact, another model) and what follows it. A server that rejects a request
+as too long (the estimate was wrong, or the window unknown) leads to the same choice."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from chatui.core import ContextOverflow
+from chatui.services.context.fitting import Overflow
+from chatui.ui.context.overflow_choice import PICK, OverflowChoice, Situation
+
+if TYPE_CHECKING:
+    from chatui.services.session.chat import ChatSession
+    from chatui.ui.chat.screen import ChatScreen
+
+
+class SendCheck:
+    """The chat screen's side of fitting: it sends, or asks first."""
+
+    def __init__(self, screen: ChatScreen) -> None:
+        self.screen = screen
+
+    @property
+    def session(self) -> ChatSession:
+        session = self.screen.session
+        assert session is not None
+        return session
+
+    def submit(self, text: str) -> None:
+        """Send `text` (with the files attached) when it fits, or the conversation sends what
+        fits; else ask, the prompt and its files kept until the choice."""
+        files = tuple(self.screen.attachments.files)
+        start = self.session.start_for(text, files)
+        if start is not None:
+            self._send_prompt(text, start)
+            return
+        self._ask(text, retry=False)
+
+    def _send_prompt(self, text: str, start: int) -> None:
+        self.screen.prompt.remember(text, sent=True)
+        self.screen.prompt.clear()
+        self.screen.send(text, start)
+
+    def rejected(self, error: ContextOverflow) -> None:
+        """The server said the last request was too long: the same choice, for asking again."""
+        self.screen.notify(f"{error.title}: {error.message}", severity="warning")
+        self._ask("", retry=True)
+
+    def _ask(self, text: str, *, retry: bool) -> None:
+        session = self.session
+        files = () if retry else tuple(self.screen.attachments.files)
+        budget = session.fitting.budget(session.conversation, text, files)
+        start = session.fitting.newest_that_fit(session.conversation, text, files)
+        total = len(session.turns) + (0 if retry else 1)
+        fitting = None if start is None else total - start
+        situation = Situation(session.model, budget, fitting, total, None)
+
+        def chosen(choice: str | None) -> None:
+            if choice == Overflow.WINDOW and start is not None:
+                session.on_overflow = Overflow.WINDOW  # and from now on in this conversation
+                self._go(text, start, retry)
+            elif choice == PICK:
+                self.screen.models.pick(need=budget.used, then=lambda _: self._again(text, retry))
+
+        self.screen.app.push_screen(OverflowChoice(situation), chosen)
+
+    def _again(self, text: str, retry: bool) -> None:
+        """After another model was picked: check again (it may not fit that one either)."""
+        start = self.session.start_for(text, () if retry else self.screen.attachments.files)
+        if start is None:
+            self._ask(text, retry=retry)
+        else:
+            self._go(text, start, retry)
+
+    def _go(self, text: str, start: int, retry: bool) -> None:
+        if retry:
+            self.screen.run_reply(self.session.retry(start), redraw=True)
+        else:
+            self._send_prompt(text, start)

@@ -1,0 +1,144 @@
+"""A conversation against the model's window in the TUI: the meter, and the choice when the
+next request won't fit (send what fits, another model, back to editing), also after a server
+rejected a request the estimate let through."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from chatui.ui.app import ChatApp
+from chatui.ui.context.overflow_choice import OverflowChoice
+from chatui.ui.screens.picker import ModelPicker
+from tests.pilot import chat, press, session_of, settle, wait_until
+from tests.transcripts import seed
+from tests.ui.conftest import AppFactory
+from tests.wireserver import Reply, WireServer
+
+WORDS = "the quick brown fox jumps over the lazy dog " * 40  # ~360 tokens
+LLAMA_TOO_LONG = {
+    "error": {
+        "code": 400,
+        "type": "exceed_context_size_error",
+        "message": "request (9000 tokens) exceeds the available context size (2048 tokens)",
+        "n_prompt_tokens": 9000,
+        "n_ctx": 2048,
+    }
+}
+
+
+@pytest.fixture
+def small_models(app_env: Path) -> None:
+    """Beside test-model (16k): `tiny` (a 2k window) and `mystery` (a window nobody says)."""
+    config = app_env / "config.toml"
+    text = config.read_text().replace(
+        'models = { "test-model" = { context = 16384 } }',
+        'models = { "test-model" = { context = 16384 }, "tiny" = { context = 2048 }, '
+        '"mystery" = {} }',
+    )
+    config.write_text(text)
+
+
+def long_conversation() -> str:
+    """Ten questions and answers of ~360 tokens each: ~7k tokens, made on test-model."""
+    return seed("Long", [(f"question {n}", f"{n} {WORDS}") for n in range(10)])
+
+
+def meter(app: ChatApp) -> str:
+    text = chat(app).status.render().plain
+    return text[text.index("ctx ") :].split("  ")[0]
+
+
+async def test_the_meter_counts_the_draft_and_warns_near_the_window(
+    make_app: AppFactory, small_models: None
+) -> None:
+    app = make_app("oai/tiny")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        empty = meter(app)
+        assert empty.startswith("ctx ~") and empty.endswith("/2k"), empty
+        chat(app).prompt.insert(WORDS * 3)  # ~1.1k tokens: over 80% of 2k? not yet
+        await pilot.pause()
+        assert "won't fit" not in meter(app)
+        chat(app).prompt.insert(WORDS * 2)  # ~1.8k: past the room left for the reply
+        await pilot.pause()
+        assert meter(app).endswith("/2k won't fit"), meter(app)
+        assert chat(app).status.budget() is not None
+        assert chat(app).status.budget().warning  # type: ignore[union-attr]
+
+
+async def test_a_long_conversation_switched_to_a_small_model_sends_what_fits(
+    make_app: AppFactory, wire_server: WireServer, small_models: None
+) -> None:
+    app = make_app("oai/tiny", resume_id=long_conversation())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        session = session_of(app)
+        session.model = session.model.__class__("oai", "tiny")  # the conversation's was 16k
+        await press(pilot, *"and now?", "enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, OverflowChoice), "the choice")
+        assert not wire_server.generation_requests  # nothing sent before the choice
+        await press(pilot, "1")
+        await settle(pilot)
+        sent = wire_server.generation_requests[-1].body["messages"]
+        assert sent[-1] == {"role": "user", "content": "and now?"}
+        assert 1 < len(sent) < 21 and sent[0]["role"] == "user", len(sent)
+        assert session.turns[-1].window is session.turns[-len(sent) - 1]
+        # from now on this conversation sends what fits without asking
+        await press(pilot, *"more", "enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, OverflowChoice)
+        assert wire_server.generation_requests[-1].body["messages"][-1]["content"] == "more"
+
+
+async def test_escape_goes_back_to_the_prompt_with_the_text(
+    make_app: AppFactory, wire_server: WireServer, small_models: None
+) -> None:
+    app = make_app("oai/tiny", resume_id=long_conversation())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        session_of(app).model = session_of(app).model.__class__("oai", "tiny")
+        await press(pilot, *"keep me", "enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, OverflowChoice), "the choice")
+        await press(pilot, "escape")
+        assert chat(app).prompt.text == "keep me" and not wire_server.generation_requests
+
+
+async def test_another_model_is_picked_among_those_whose_window_fits(
+    make_app: AppFactory, wire_server: WireServer, small_models: None
+) -> None:
+    app = make_app("oai/tiny", resume_id=long_conversation())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        session_of(app).model = session_of(app).model.__class__("oai", "tiny")
+        await press(pilot, *"bigger?", "enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, OverflowChoice), "the choice")
+        await press(pilot, "3")
+        await wait_until(pilot, lambda: isinstance(app.screen, ModelPicker), "the picker")
+        offered = [o.id for o in app.screen.query_one("#picker-options").options]  # type: ignore[attr-defined]
+        assert "oai/test-model" in offered and "oai/tiny" not in offered
+        assert "oai/mystery" not in offered  # its window is unknown
+        await press(pilot, "enter")
+        await settle(pilot)
+        request = wire_server.generation_requests[-1]
+        assert request.body["model"] == "test-model" and len(request.body["messages"]) == 21
+
+
+async def test_a_rejection_the_estimate_let_through_leads_to_the_same_choice(
+    make_app: AppFactory, wire_server: WireServer, small_models: None
+) -> None:
+    wire_server.enqueue(Reply(status=400, error_body=LLAMA_TOO_LONG))
+    app = make_app("oai/mystery", resume_id=long_conversation())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        session = session_of(app)
+        session.model = session.model.__class__("oai", "mystery")  # no window known: it goes
+        await press(pilot, *"q", "enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, OverflowChoice), "the choice")
+        assert len(wire_server.generation_requests) == 1
+        await press(pilot, "1")  # the window the server named: 2,048
+        await settle(pilot)
+        retried = wire_server.generation_requests[-1].body["messages"]
+        assert retried[-1]["content"] == "q" and len(retried) < 21
+        assert session.turns[-1].content and session.turns[-1].error is None
