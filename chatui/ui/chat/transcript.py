@@ -39,6 +39,8 @@ class Transcript(ConversationView):
         self.reply: ReplyRelay | None = None  # the reply streaming now, or the last one
         self.live: AssistantEntry | None = None  # the entry the streaming reply appends to
         self.unshown = 0  # the first turns, not shown yet: a gap above the others stands in
+        #: where the newest reply's model started reading (earlier turns were not sent), and it
+        self.window_mark: tuple[Turn, str] | None = None
 
     def show_session(self, session: ChatSession) -> Worker[None] | None:
         """Show `session` from now on (empty until `redraw`). A reply streaming in the one
@@ -69,6 +71,7 @@ class Transcript(ConversationView):
         self.clear()
         self.entry_for.clear()
         self.unshown = 0
+        self.window_mark = window_mark(self.session.turns if self.session else [])
         for turn in self.session.turns if self.session else []:
             self.show_turn(turn)
         self.lay_out_now()
@@ -119,6 +122,8 @@ class Transcript(ConversationView):
             self.entry_for[turn] = self.add_system(turn.content)
             return
         if turn.role is Role.USER:
+            if self.window_mark is not None and turn is self.window_mark[0]:
+                self.add_notice(f"Earlier messages were not sent to {self.window_mark[1]}", "info")
             label, chips = self.branch_label(turn), chip_labels(turn.attachments)
             self.entry_for[turn] = self.add_user(turn.content + label, chips)
             return
@@ -197,6 +202,9 @@ class Transcript(ConversationView):
             if kind == "error" and message.error is not None and message.error.retryable:
                 text += " — press ctrl+r to retry"
             self.add_notice(text, kind)
+        window = message.turn.window
+        if window is not None and (self.window_mark is None or window is not self.window_mark[0]):
+            self.redraw()  # the mark goes where the model's view starts
 
     def end_reply(self, status: MessageStatus) -> None:
         """The streaming reply ended with `status`: its entry is complete."""
@@ -238,3 +246,11 @@ class Transcript(ConversationView):
             self.add_notice(text, kind)
         else:
             self.notify(text, severity=kind)
+
+
+def window_mark(turns: list[Turn]) -> tuple[Turn, str] | None:
+    """The first turn the newest reply was sent (when not the first), and its model."""
+    reply = next((turn for turn in reversed(turns) if turn.role is Role.ASSISTANT), None)
+    if reply is None or reply.window is None:
+        return None
+    return reply.window, reply.model_label

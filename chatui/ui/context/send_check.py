@@ -4,9 +4,10 @@ as too long (the estimate was wrong, or the window unknown) leads to the same ch
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from chatui.core import ContextOverflow
+from chatui.core import ContextOverflow, Role
 from chatui.services.context.fitting import Overflow
 from chatui.ui.context.overflow_choice import PICK, OverflowChoice, Situation
 
@@ -44,15 +45,17 @@ class SendCheck:
 
     def rejected(self, error: ContextOverflow) -> None:
         """The server said the last request was too long: the same choice, for asking again."""
-        self.screen.notify(f"{error.title}: {error.message}", severity="warning")
-        self._ask("", retry=True)
+        self._ask("", retry=True)  # (the error is on the failed reply, in the log)
 
     def _ask(self, text: str, *, retry: bool) -> None:
         session = self.session
         files = () if retry else tuple(self.screen.attachments.files)
-        budget = session.fitting.budget(session.conversation, text, files)
-        start = session.fitting.newest_that_fit(session.conversation, text, files)
-        total = len(session.turns) + (0 if retry else 1)
+        chat = session.conversation
+        if retry and chat.turns and chat.turns[-1].role is Role.ASSISTANT:
+            chat = replace(chat, turns=chat.turns[:-1])  # asked again, the failed reply goes
+        budget = session.fitting.budget(chat, text, files)
+        start = session.fitting.newest_that_fit(chat, text, files)
+        total = len(chat.turns) + (0 if retry else 1)
         fitting = None if start is None else total - start
         situation = Situation(session.model, budget, fitting, total, None)
 
