@@ -142,24 +142,21 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def first(folder: Path, pattern: str) -> Path:
+    """The first file in `folder` matching `pattern`, else the pattern's path (not a file)."""
+    return next(iter(sorted(folder.glob(pattern))), folder / pattern)
+
+
 @contextlib.contextmanager
 def llama_server(args: argparse.Namespace) -> Iterator[str]:
     """The URL of a llama-server: --llama-url, or one started here (stopped afterwards)."""
     if args.llama_url:
         yield args.llama_url.rstrip("/")
         return
-    binary = (
-        Path(args.llama_server)
-        if args.llama_server
-        else next(iter(sorted(CACHE.glob("llama-server*"))), None)
-    )
-    model = (
-        Path(args.llama_model)
-        if args.llama_model
-        else next(iter(sorted(CACHE.glob("SmolLM2*.gguf"))), None)
-    )
-    if binary is None or model is None or not binary.is_file() or not model.is_file():
-        raise FileNotFoundError(f"no llama-server and SmolLM2 model in {CACHE}")
+    binary = Path(args.llama_server) if args.llama_server else first(CACHE, "llama-server*")
+    model = Path(args.llama_model) if args.llama_model else first(CACHE, "SmolLM2*.gguf")
+    if not (binary.is_file() and model.is_file()):
+        raise FileNotFoundError(f"no llama-server binary and SmolLM2 model ({binary}, {model})")
     port = free_port()
     command = [str(binary), "--model", str(model), "--offline", "--threads", "1", "-c", "8192"]
     command += ["--no-webui", "--host", "127.0.0.1", "--port", str(port)]

@@ -108,7 +108,7 @@ async def failure(provider: Provider) -> tuple[list[str], ChatError]:
 def assert_overflow(error: ChatError, prompt: int | None, window: int | None) -> None:
     assert type(error) is ContextOverflow, error
     assert (error.prompt_tokens, error.window) == (prompt, window)
-    assert not error.retryable
+    assert not error.retryable and "pick a model with a bigger window" in error.message
     if prompt is not None:
         assert f"{prompt:,} tokens" in error.message
     if window is not None:

@@ -65,15 +65,12 @@ def overflow_numbers(detail: Mapping[str, Any], message: str) -> tuple[int | Non
 def context_overflow(where: str, detail: Mapping[str, Any], message: str) -> ContextOverflow:
     """The core error for a recognised overflow, its message saying the numbers when known."""
     prompt, window = overflow_numbers(detail, message)
-    said = []
-    if prompt is not None:
-        said.append(f"{prompt:,} tokens")
+    said = [f"{prompt:,} tokens"] if prompt is not None else []
     if window is not None:
         said.append(f"the window is {window:,}")
-    numbers = f" ({'; '.join(said)})" if said else ""
+    told = f"{'; '.join(said)} ({message})" if said else message
     return ContextOverflow(
-        f"{where}: the conversation is too long for the model{numbers}: {message} (shorten the "
-        "conversation or pick a model with a bigger window)",
+        f"{where}: {told}. Shorten the conversation or pick a model with a bigger window",
         prompt_tokens=prompt,
         window=window,
     )
