@@ -188,7 +188,8 @@ def _base(server: WireServer) -> str:
 DETECTED = {
     p.LLAMA_SERVER: (ServerKind.LLAMA_SERVER, 2),
     p.OLLAMA: (ServerKind.OLLAMA, 1 + len(MODELS)),
-    p.LMSTUDIO: (ServerKind.LMSTUDIO, 4),
+    p.LMSTUDIO: (ServerKind.LMSTUDIO, 3),
+    p.LMSTUDIO_V1: (ServerKind.LMSTUDIO, 3),
     p.OPENROUTER: (ServerKind.OPENROUTER, 1),
     p.VLLM: (ServerKind.VLLM, 1),
     p.OPENAI: (ServerKind.OPENAI_COMPATIBLE, 4),
@@ -228,7 +229,9 @@ async def test_ollama_is_asked_about_each_model_and_forgets_the_unknown_ones(
     assert sorted(b["model"] for b in shown) == ["missing", "think-7b"]
 
 
-@pytest.mark.parametrize("persona_server", [p.OPENROUTER, p.VLLM, p.LMSTUDIO], indirect=True)
+@pytest.mark.parametrize(
+    "persona_server", [p.OPENROUTER, p.VLLM, p.LMSTUDIO, p.LMSTUDIO_V1], indirect=True
+)
 async def test_only_the_models_asked_about_or_every_model_when_none_is_named(
     persona_server: WireServer,
 ) -> None:
@@ -238,6 +241,17 @@ async def test_only_the_models_asked_about_or_every_model_when_none_is_named(
     assert list(every.models) == MODELS
     assert asked.models["vision-7b"] == every.models["vision-7b"]
     assert every.models["vision-7b"].context is not None
+
+
+async def test_ollama_models_of_a_namespace_are_told_by_api_version() -> None:
+    """`owned_by` is the name's namespace ("library" for Ollama's own): not a hint then."""
+    with WireServer(persona=p.OLLAMA, models=["someone/vision-7b"]) as server:
+        info = await server_capabilities(server.base_url + "/v1", None, [])
+    assert info.kind == ServerKind.OLLAMA
+    assert info.models["someone/vision-7b"].images is True
+    paths = [r.path for r in server.requests]
+    assert paths[0] == "/v1/models" and paths[-1] == "/api/show"
+    assert set(paths[1:-1]) == {"/props", "/api/version", "/api/v0/models"}
 
 
 @pytest.mark.parametrize("persona_server", [p.OPENROUTER], indirect=True)

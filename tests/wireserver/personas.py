@@ -12,12 +12,24 @@ OPENAI = "openai"  # the plain OpenAI-compatible API: /v1/models, nothing more
 LLAMA_SERVER = "llama-server"
 OLLAMA = "ollama"
 LMSTUDIO = "lmstudio"
+LMSTUDIO_V1 = "lmstudio-v1"  # a build that no longer serves the deprecated /api/v0
 OPENROUTER = "openrouter"
 VLLM = "vllm"
 ANTHROPIC = "anthropic"  # /v1/models with the window and capabilities (anthropic-version)
 HANG = "hang"  # accepts every request and never answers
 GARBAGE = "garbage"  # answers every request 200 with a body that is not JSON
-PERSONAS = (OPENAI, LLAMA_SERVER, OLLAMA, LMSTUDIO, OPENROUTER, VLLM, ANTHROPIC, HANG, GARBAGE)
+PERSONAS = (
+    OPENAI,
+    LLAMA_SERVER,
+    OLLAMA,
+    LMSTUDIO,
+    LMSTUDIO_V1,
+    OPENROUTER,
+    VLLM,
+    ANTHROPIC,
+    HANG,
+    GARBAGE,
+)
 
 GARBAGE_BODY = b'{"object": "list", "data": [{"id": "x", "meta": {"n_ctx": 20<html>'
 
@@ -119,9 +131,15 @@ def ollama_models(_body: Any, models: list[str]) -> Any:
     return {
         "object": "list",
         "data": [
-            {"id": m, "object": "model", "created": CREATED, "owned_by": "library"} for m in models
+            {"id": m, "object": "model", "created": CREATED, "owned_by": namespace(m)}
+            for m in models
         ],
     }
+
+
+def namespace(model: str) -> str:
+    """Ollama's `owned_by`: the namespace of the model's name, "library" for its own."""
+    return model.partition("/")[0] if "/" in model else "library"
 
 
 def ollama_version(_body: Any, _models: list[str]) -> Any:
@@ -282,6 +300,8 @@ ROUTES = {
     (LMSTUDIO, "GET", "/v1/models"): lmstudio_models,
     (LMSTUDIO, "GET", "/api/v0/models"): lmstudio_v0,
     (LMSTUDIO, "GET", "/api/v1/models"): lmstudio_v1,
+    (LMSTUDIO_V1, "GET", "/v1/models"): lmstudio_models,
+    (LMSTUDIO_V1, "GET", "/api/v1/models"): lmstudio_v1,
     (OPENROUTER, "GET", "/api/v1/models"): openrouter_models,
     (VLLM, "GET", "/v1/models"): vllm_models,
 }

@@ -18,6 +18,8 @@ from chatui.providers.models import shapes
 OLLAMA_PORT = 11434
 #: `owned_by` of the hosted OpenAI API's models: it has no metadata endpoints to probe
 OPENAI_OWNERS = frozenset({"openai", "system", "openai-internal"})
+#: `owned_by` of LM Studio's models
+LMSTUDIO_OWNER = "organization_owner"
 
 
 class ServerKind(StrEnum):
@@ -107,6 +109,10 @@ async def _probe(fetch: Fetch, root: str, listing: Any, wanted: list[str]) -> Se
             return ollama
     if owners and owners <= OPENAI_OWNERS:
         return ServerInfo(ServerKind.OPENAI_COMPATIBLE)
+    if owners == {LMSTUDIO_OWNER}:
+        v0, v1 = await asyncio.gather(fetch("/api/v0/models"), fetch("/api/v1/models"))
+        if found := shapes.lmstudio_v0(v0) or shapes.lmstudio_v1(v1):
+            return _found(ServerKind.LMSTUDIO, found, wanted)
     props, version, lmstudio = await asyncio.gather(
         fetch("/props"), fetch("/api/version"), fetch("/api/v0/models")
     )
