@@ -292,6 +292,18 @@ async def test_a_server_that_never_answers_is_unknown_within_about_the_timeout(
     assert [r.path for r in persona_server.requests] == ["/v1/models"]
 
 
+@pytest.mark.parametrize("persona_server", [p.STALL_METADATA], indirect=True)
+async def test_a_server_that_lists_its_models_but_stalls_on_the_rest_costs_one_more_timeout(
+    persona_server: WireServer,
+) -> None:
+    started = time.monotonic()
+    info = await server_capabilities(_base(persona_server), None, MODELS, timeout=0.5)
+    elapsed = time.monotonic() - started
+    assert info == ServerInfo(ServerKind.OPENAI_COMPATIBLE, {})
+    assert 0.5 <= elapsed < 1.5
+    assert persona_server.wait_for_requests(4)
+
+
 @pytest.mark.parametrize("persona_server", [p.GARBAGE], indirect=True)
 async def test_a_server_answering_garbage_is_unknown(persona_server: WireServer) -> None:
     info = await server_capabilities(_base(persona_server), None, MODELS)

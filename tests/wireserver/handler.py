@@ -108,7 +108,7 @@ class Handler(BaseHTTPRequestHandler):
             message = f"Incorrect API key provided: {key or '(none)'}."
             return self._json(401, openai_error(401, message))
         persona = self.wire.persona
-        if persona == personas.HANG:
+        if persona == personas.HANG or (persona == personas.STALL_METADATA and path != MODELS_PATH):
             return self._hold()
         if persona == personas.GARBAGE:
             return self._send_body(200, personas.GARBAGE_BODY, "application/json")

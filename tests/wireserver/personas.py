@@ -17,19 +17,10 @@ OPENROUTER = "openrouter"
 VLLM = "vllm"
 ANTHROPIC = "anthropic"  # /v1/models with the window and capabilities (anthropic-version)
 HANG = "hang"  # accepts every request and never answers
+STALL_METADATA = "stall-metadata"  # lists its models, never answers anything else
 GARBAGE = "garbage"  # answers every request 200 with a body that is not JSON
-PERSONAS = (
-    OPENAI,
-    LLAMA_SERVER,
-    OLLAMA,
-    LMSTUDIO,
-    LMSTUDIO_V1,
-    OPENROUTER,
-    VLLM,
-    ANTHROPIC,
-    HANG,
-    GARBAGE,
-)
+SERVERS = (OPENAI, LLAMA_SERVER, OLLAMA, LMSTUDIO, LMSTUDIO_V1, OPENROUTER, VLLM, ANTHROPIC)
+PERSONAS = (*SERVERS, HANG, STALL_METADATA, GARBAGE)
 
 GARBAGE_BODY = b'{"object": "list", "data": [{"id": "x", "meta": {"n_ctx": 20<html>'
 

@@ -20,6 +20,8 @@ OLLAMA_PORT = 11434
 OPENAI_OWNERS = frozenset({"openai", "system", "openai-internal"})
 #: `owned_by` of LM Studio's models
 LMSTUDIO_OWNER = "organization_owner"
+#: how many `timeout`s a whole probe may take
+ROUNDS = 3
 
 
 class ServerKind(StrEnum):
@@ -52,20 +54,23 @@ async def server_capabilities(
 ) -> ServerInfo:
     """What the server at `base_url` (an OpenAI-compatible base, `/v1` or not) says about
     `models` (every model it describes when `models` is empty). Never raises for network or
-    shape problems. Requests go in at most three rounds, those of a round concurrently, each
-    within `timeout`; a server that does not answer the first (`GET /v1/models`) is asked
-    nothing more, so a silent one costs about `timeout`."""
+    shape problems. Requests go in rounds (one or two for most servers), those of a round
+    concurrently, each within `timeout`, all within `ROUNDS * timeout` (what is late then is
+    unknown); a server that does not answer the first (`GET /v1/models`) is asked nothing
+    more, so a silent one costs about `timeout`."""
     import httpx2
 
     root = base_url.rstrip("/").removesuffix("/v1")
     headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
+    loop = asyncio.get_running_loop()
+    end = loop.time() + ROUNDS * timeout
     async with httpx2.AsyncClient(headers=headers, timeout=timeout) as client:
 
         async def ask(path: str, body: dict[str, Any] | None = None) -> Any:
             """The JSON answer of GET (POST when there is a body) `root + path`; None for a
             status other than 200 or a body that is not JSON."""
             try:
-                async with asyncio.timeout(timeout):
+                async with asyncio.timeout_at(min(loop.time() + timeout, end)):
                     if body is None:
                         response = await client.get(root + path)
                     else:
@@ -131,10 +136,11 @@ async def _llama(fetch: Fetch, listing: Any, wanted: list[str], props: Any = Non
     if props is None:
         props = await fetch("/props")
     listed = shapes.llama_models(listing)
-    served = next(iter(shapes.llama_props(props).values()), None)
-    if served is not None and len(listed) <= 1:
+    said = shapes.llama_props(props)
+    if said and len(listed) <= 1:
         base = next(iter(listed.values()), Capabilities())
-        listed = dict.fromkeys([*listed, *wanted], served.over(base))
+        names = [*listed, *wanted, *filter(None, said)]  # "": no alias
+        listed = dict.fromkeys(names, next(iter(said.values())).over(base))
     return _found(ServerKind.LLAMA_SERVER, listed, wanted)
 
 
