@@ -3,6 +3,7 @@ each kind of server apart over real HTTP (the wire server's personas), never rai
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -24,6 +25,7 @@ from chatui.providers.models import (
     server_capabilities,
     vllm_models,
 )
+from chatui.providers.models.servers import _probe
 from tests.wire.clients import make_claude
 from tests.wireserver import WireServer
 from tests.wireserver import personas as p
@@ -322,3 +324,44 @@ async def test_a_refused_key_leaves_the_models_unknown() -> None:
     with WireServer(persona=p.VLLM, models=MODELS, api_key="right") as server:
         info = await server_capabilities(server.base_url + "/v1", "wrong", MODELS)
     assert info == ServerInfo(ServerKind.UNKNOWN, {})
+
+
+async def test_port_11434_is_asked_as_ollama_before_anything_else() -> None:
+    """Ollama's own port: `/api/show` straight after the listing, even with no other hint."""
+    asked: list[str] = []
+
+    async def fetch(path: str, body: Any = None) -> Any:  # Ollama's answers, without HTTP
+        asked.append(path)
+        route = p.ROUTES.get((p.OLLAMA, "GET" if body is None else "POST", path))
+        return None if route is None else route(body, ["someone/think-7b"])
+
+    listing = await fetch("/v1/models")
+    info = await _probe(fetch, "http://127.0.0.1:11434", listing, [])
+    assert info.kind == ServerKind.OLLAMA
+    assert info.models["someone/think-7b"].reasoning is True
+    assert asked == ["/v1/models", "/api/show"]
+
+
+@pytest.mark.timing
+@pytest.mark.parametrize("persona_server", [p.LLAMA_SERVER, p.OPENROUTER], indirect=True)
+async def test_probing_leaves_the_event_loop_free(persona_server: WireServer) -> None:
+    """The import, the client's CA bundle and the requests never hold the loop 50 ms."""
+    gaps: list[float] = []
+    done = asyncio.Event()
+
+    async def tick() -> None:
+        last = time.perf_counter()
+        while not done.is_set():
+            await asyncio.sleep(0.005)
+            now = time.perf_counter()
+            gaps.append(now - last)
+            last = now
+
+    ticker = asyncio.create_task(tick())
+    while not gaps:  # the ticker runs
+        await asyncio.sleep(0)
+    info = await server_capabilities(_base(persona_server), None, MODELS)
+    done.set()
+    await ticker
+    assert info.models
+    assert max(gaps) < 0.05

@@ -9,11 +9,14 @@ import json
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from chatui.core import Capabilities
 from chatui.providers.models import shapes
+
+if TYPE_CHECKING:
+    import httpx2
 
 OLLAMA_PORT = 11434
 #: `owned_by` of the hosted OpenAI API's models: it has no metadata endpoints to probe
@@ -58,13 +61,16 @@ async def server_capabilities(
     concurrently, each within `timeout`, all within `ROUNDS * timeout` (what is late then is
     unknown); a server that does not answer the first (`GET /v1/models`) is asked nothing
     more, so a silent one costs about `timeout`."""
-    import httpx2
-
     root = base_url.rstrip("/").removesuffix("/v1")
     headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
     loop = asyncio.get_running_loop()
     end = loop.time() + ROUNDS * timeout
-    async with httpx2.AsyncClient(headers=headers, timeout=timeout) as client:
+    # Importing httpx2 and building a client (it loads the CA bundle) take 50-100 ms: not on
+    # the event loop, which may be drawing the app.
+    client = await asyncio.to_thread(_client, headers, timeout)
+    import httpx2  # loaded by _client
+
+    async with client:
 
         async def ask(path: str, body: dict[str, Any] | None = None) -> Any:
             """The JSON answer of GET (POST when there is a body) `root + path`; None for a
@@ -94,6 +100,12 @@ async def server_capabilities(
         except Unanswered:
             return ServerInfo()
         return await _probe(fetch, root, listing, list(models))
+
+
+def _client(headers: dict[str, str], timeout: float) -> httpx2.AsyncClient:
+    import httpx2
+
+    return httpx2.AsyncClient(headers=headers, timeout=timeout)
 
 
 async def _probe(fetch: Fetch, root: str, listing: Any, wanted: list[str]) -> ServerInfo:
