@@ -73,25 +73,26 @@ class NotFound(Exception):
 def llama_models(_body: Any, models: list[str]) -> Any:
     meta = {"vocab_type": 2, "n_vocab": 49152, "n_ctx_train": LLAMA_N_CTX_TRAIN}
     meta |= {"n_ctx": LLAMA_N_CTX, "n_embd": 576, "n_params": 134515008, "size": 269030400}
-    capabilities = ["completion", *(["multimodal"] if vision(models[0]) else [])]
+    served = models[:1]  # llama-server serves one model
+    capabilities = ["completion", *(["multimodal"] if any(map(vision, served)) else [])]
     return {
         "models": [
             {"name": m, "model": m, "modified_at": "", "size": "", "digest": "", "type": "model",
              "description": "", "tags": [""], "capabilities": capabilities, "parameters": "",
              "details": {"parent_model": "", "format": "gguf", "family": "", "families": [""],
                          "parameter_size": "", "quantization_level": ""}}
-            for m in models[:1]
+            for m in served
         ],
         "object": "list",
         "data": [
             {"id": m, "object": "model", "created": CREATED, "owned_by": "llamacpp", "meta": meta}
-            for m in models[:1]
+            for m in served
         ],
     }  # fmt: skip
 
 
 def llama_props(_body: Any, models: list[str]) -> Any:
-    model = models[0]
+    model = models[0] if models else "model"
     return {
         "default_generation_settings": {
             "id": 0, "id_task": -1, "n_ctx": LLAMA_N_CTX, "speculative": False,
