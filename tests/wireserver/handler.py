@@ -12,6 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from tests.wireserver import personas
 from tests.wireserver.chat_stream import ChatEmitter
 from tests.wireserver.emitter import Emitter
 from tests.wireserver.error_bodies import anthropic_error, openai_error
@@ -106,13 +107,25 @@ class Handler(BaseHTTPRequestHandler):
             key = headers.get("authorization", "").removeprefix("Bearer ")
             message = f"Incorrect API key provided: {key or '(none)'}."
             return self._json(401, openai_error(401, message))
+        persona = self.wire.persona
+        if persona == personas.HANG or (persona == personas.STALL_METADATA and path != MODELS_PATH):
+            return self._hold()
+        if persona == personas.GARBAGE:
+            return self._send_body(200, personas.GARBAGE_BODY, "application/json")
+        try:
+            said = personas.answer(persona, self.command, path, body, self.wire.models)
+        except personas.NotFound as missing:
+            return self._json(404, missing.data)
+        if said is not None:
+            return self._json(200, said)
+        detailed = persona == personas.ANTHROPIC
         if self.command == "GET" and path == MODELS_PATH:
             self._wait_until(time.monotonic() + self.wire.models_delay)
-            return self._json(200, models_body(self.wire.models, anthropic))
+            return self._json(200, models_body(self.wire.models, anthropic, detailed))
         if self.command == "GET" and path.startswith(MODELS_PATH + "/"):
             model = path[len(MODELS_PATH) + 1 :]
             if model in self.wire.models:
-                return self._json(200, model_body(model, anthropic))
+                return self._json(200, model_body(model, anthropic, detailed))
             return self._not_found(f"model: {model}", "model_not_found")
         if self.command != "POST" or path not in GENERATION_PATHS:
             return self._not_found(f"Unknown request URL: {self.command} {path}.", "unknown_url")
@@ -149,9 +162,13 @@ class Handler(BaseHTTPRequestHandler):
     # ---- plain responses
 
     def _json(self, status: int, data: Any, extra: dict[str, str] | None = None) -> None:
-        payload = dumps(data).encode()
+        self._send_body(status, dumps(data).encode(), "application/json", extra)
+
+    def _send_body(
+        self, status: int, payload: bytes, content_type: str, extra: dict[str, str] | None = None
+    ) -> None:
         self.send_response(status)
-        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(payload)))
         self.send_header("request-id" if self.anthropic else "x-request-id", uid("req_"))
         for name, value in (extra or {}).items():

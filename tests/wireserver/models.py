@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from tests.wireserver.personas import anthropic_model
 
-def models_body(models: list[str], anthropic: bool) -> dict[str, Any]:
-    data = [model_body(m, anthropic) for m in models]
+
+def models_body(models: list[str], anthropic: bool, detailed: bool = False) -> dict[str, Any]:
+    """`detailed`: Anthropic's entries with their window and capabilities."""
+    data = [model_body(m, anthropic, detailed) for m in models]
     if anthropic:
         return {
             "data": data,
@@ -17,7 +20,9 @@ def models_body(models: list[str], anthropic: bool) -> dict[str, Any]:
     return {"object": "list", "data": data}
 
 
-def model_body(model: str, anthropic: bool) -> dict[str, Any]:
+def model_body(model: str, anthropic: bool, detailed: bool = False) -> dict[str, Any]:
+    if anthropic and detailed:
+        return anthropic_model(model)
     if anthropic:
         return {
             "type": "model",

@@ -9,6 +9,7 @@ import threading
 from types import TracebackType
 
 from tests.wireserver.handler import HTTPServer
+from tests.wireserver.personas import OPENAI, PERSONAS
 from tests.wireserver.replies import (
     DEFAULT_MODELS,
     GENERATION_PATHS,
@@ -29,8 +30,13 @@ class WireServer:
         known_models: set[str] | None = None,
         default_reply: Reply | None = None,
         port: int = 0,
+        persona: str = OPENAI,
     ) -> None:
-        """`port` 0 picks a free one; a given port lets a stopped server come back on it."""
+        """`port` 0 picks a free one; a given port lets a stopped server come back on it.
+        `persona`: which kind of server's model metadata it serves (`personas.PERSONAS`)."""
+        if persona not in PERSONAS:
+            raise ValueError(f"unknown persona {persona!r}: one of {', '.join(PERSONAS)}")
+        self.persona = persona
         self.api_key = api_key
         self.requested_port = port
         self.models: list[str] = list(models or DEFAULT_MODELS)
