@@ -11,7 +11,7 @@ import pytest
 from chatui.ui.app import ChatApp
 from chatui.ui.context.overflow_choice import OverflowChoice
 from chatui.ui.screens.picker import ModelPicker
-from tests.pilot import chat, press, screen_text, session_of, settle, wait_until
+from tests.pilot import chat, notices, press, session_of, settle, wait_until
 from tests.transcripts import seed
 from tests.ui.conftest import AppFactory
 from tests.wireserver import Reply, WireServer
@@ -85,7 +85,10 @@ async def test_a_long_conversation_switched_to_a_small_model_sends_what_fits(
         assert sent[-1] == {"role": "user", "content": "and now?"}
         assert 1 < len(sent) < 21 and sent[0]["role"] == "user", len(sent)
         assert session.turns[-1].window is session.turns[-len(sent) - 1]
-        assert "Earlier messages were not sent to oai/tiny" in screen_text(app)
+        assert "Earlier messages were not sent to oai/tiny" in notices(app)
+        entries, view = chat(app).view.entries, chat(app).view
+        mark = next(i for i, e in enumerate(entries) if getattr(e, "text", "").startswith("Earl"))
+        assert entries[mark + 1] is view.entry_for[session.turns[-len(sent) - 1]]  # above it
         # from now on this conversation sends what fits without asking
         await press(pilot, *"more", "enter")
         await settle(pilot)
