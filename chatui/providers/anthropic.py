@@ -23,6 +23,7 @@ from chatui.core import (
 )
 from chatui.providers.base import SDKProvider, from_table, plain_json
 from chatui.providers.models import catalog
+from chatui.providers.models.shapes import anthropic_models
 from chatui.providers.sse import StreamFailed, server_sent_events
 
 if TYPE_CHECKING:
@@ -134,6 +135,10 @@ class AnthropicProvider(SDKProvider["AsyncAnthropic"]):
 
     def supports_thinking(self, model: str) -> bool:
         return supports_thinking(model)
+
+    def listed(self, models: list[Any]) -> None:
+        """The API's model list says each model's window, longest reply, images, thinking."""
+        self.served.update(anthropic_models([model.to_dict() for model in models]))
 
     def known(self, model: str) -> Capabilities:
         return from_table(catalog.ANTHROPIC, model, priced=self.served_by(OFFICIAL_HOST))

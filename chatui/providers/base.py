@@ -63,6 +63,9 @@ class Provider(ABC):
                 caps = said.over(caps)
         return caps
 
+    async def fetch_capabilities(self, models: list[str]) -> None:  # noqa: B027 - optional
+        """Ask the server what `models` can take (into `served`); nothing when it can't say."""
+
     def known(self, model: str) -> Capabilities:
         """What chatui's own table says of `model` on this endpoint (prices only on the
         vendor's own: a compatible server's are unknown)."""
@@ -168,10 +171,14 @@ class SDKProvider(Provider, Generic[ClientT]):
 
     async def list_models(self) -> list[str]:
         try:
-            live = [model.id async for model in self.sdk_client().models.list()]
+            listed = [model async for model in self.sdk_client().models.list()]
         except Exception as exc:
             raise map_exception(exc, self.config) from exc
-        return merge_models(self.ordered(live), self.config.models)
+        self.listed(listed)
+        return merge_models(self.ordered([model.id for model in listed]), self.config.models)
+
+    def listed(self, models: list[Any]) -> None:
+        """What the SDK's model list says of each model, kept in `served` where it says."""
 
     def ordered(self, live: list[str]) -> list[str]:
         """The live list in the order the picker shows it (the endpoint's own, here)."""

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from chatui.core import Capabilities, ChatRequest, StreamEvent
 from chatui.providers.base import SDKProvider, from_table
 from chatui.providers.models import catalog
+from chatui.providers.models.servers import server_capabilities
 
 if TYPE_CHECKING:
     from openai import AsyncOpenAI
@@ -29,6 +30,14 @@ class OpenAIProvider(SDKProvider["AsyncOpenAI"]):
     @property
     def api(self) -> str:
         return self.config.api or ("responses" if self.official else "chat")
+
+    async def fetch_capabilities(self, models: list[str]) -> None:
+        """A compatible server's word on its models' windows (llama-server, vLLM, LM Studio,
+        OpenRouter, Ollama); OpenAI's own API says nothing: the table does."""
+        if self.official or self.config.base_url is None:
+            return
+        info = await server_capabilities(self.config.base_url, self.config.api_key(), models)
+        self.served.update(info.models)
 
     def known(self, model: str) -> Capabilities:
         return from_table(catalog.OPENAI, model, priced=self.official)

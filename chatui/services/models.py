@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from contextlib import suppress
 from dataclasses import dataclass, field
 
 from chatui.config import Config, ProviderConfig
@@ -64,6 +65,8 @@ async def _list_one(provider: ProviderConfig) -> ProviderModels:
     error: ChatError | None = None
     try:
         models = await asyncio.wait_for(client.list_models(), LIST_TIMEOUT)
+        with suppress(TimeoutError):  # what the server says of them, if it says in time
+            await asyncio.wait_for(client.fetch_capabilities(models), LIST_TIMEOUT)
     except ChatError as exc:
         models, error = list(provider.models), exc
     except TimeoutError:

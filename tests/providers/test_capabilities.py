@@ -8,10 +8,13 @@ from pathlib import Path
 import pytest
 
 from chatui.config import ProviderConfig, load_config
-from chatui.core import Capabilities, ConfigError, Price, Source, Usage, short_count
+from chatui.core import Capabilities, ConfigError, ModelRef, Price, Source, Usage, short_count
 from chatui.providers import provider_for
 from chatui.providers.kinds import KINDS
+from chatui.services.models import list_all_models
+from chatui.services.pool import ProviderPool
 from chatui.services.pricing import cost_of
+from tests.wireserver import WireServer
 
 OFFICIAL = provider_for(ProviderConfig("work", "openai"))  # any name: the endpoint counts
 OLLAMA = provider_for(ProviderConfig("ollama", "openai", base_url="http://127.0.0.1:11434/v1"))
@@ -122,3 +125,20 @@ def test_short_counts_for_the_picker() -> None:
     assert [short_count(n) for n in (None, 900, 2048, 8192, 128_000, 131_072, 1_047_576)] == [
         "?", "900", "2k", "8.2k", "128k", "131k", "1M",
     ]  # fmt: skip
+
+
+async def test_listing_models_hears_what_the_server_says_of_them(
+    tmp_path: Path, wire_server: WireServer
+) -> None:
+    wire_server.persona = "llama-server"  # /props: n_ctx 2048
+    config = load_config(
+        write_config(
+            tmp_path, f'[providers.llama]\nbase_url = "{wire_server.base_url}/v1"\nmodels = ["x"]\n'
+        )
+    )
+    [listed] = [r for r in await list_all_models(config) if r.provider.name == "llama"]
+    assert listed.error is None and listed.served["test-model"].context == 2048
+    pool = ProviderPool(config)
+    pool.heard("llama", listed.served)
+    assert pool.capabilities(ModelRef("llama", "test-model")).source is Source.SERVER
+    assert pool.capabilities(ModelRef("nobody", "m")) == Capabilities()  # no such provider

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from chatui.core import ModelRef, Source
 from chatui.ui.app import ChatApp
 from chatui.ui.context.overflow_choice import OverflowChoice
 from chatui.ui.screens.picker import ModelPicker
@@ -146,3 +147,15 @@ async def test_a_rejection_the_estimate_let_through_leads_to_the_same_choice(
         retried = wire_server.generation_requests[-1].body["messages"]
         assert retried[-1]["content"] == "q" and len(retried) < 21
         assert session.turns[-1].content and session.turns[-1].error is None
+
+
+async def test_the_window_a_server_states_reaches_the_meter(
+    make_app: AppFactory, wire_server: WireServer
+) -> None:
+    wire_server.persona = "llama-server"  # its /props says n_ctx 2048
+    app = make_app("oai/test-model-large")  # no window in the config for this one
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await wait_until(pilot, lambda: meter(app).endswith("/2k"), "the server's window")
+        caps = app.pool.capabilities(ModelRef("oai", "test-model-large"))
+        assert (caps.context, caps.source) == (2048, Source.SERVER)

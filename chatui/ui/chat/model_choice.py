@@ -80,6 +80,10 @@ class ModelChoice:
         with suppress(ChatError, TimeoutError):
             models = await asyncio.wait_for(pool.get(provider).list_models(), 10)
             self.app.model_lists[provider] = models
+            current = self.current.model if self.current else None
+            asked = models + ([current] if current and current not in models else [])
+            await asyncio.wait_for(pool.get(provider).fetch_capabilities(asked), 10)
+            self.status.refresh()  # the meter: the model's window, as its server says
 
     def discover_endpoints(self) -> None:
         """Probe for local servers after the first paint; they join the model picker."""
