@@ -36,6 +36,12 @@ class ProviderPool:
         except ChatError:
             return UNKNOWN
 
+    def served_models(self, name: str) -> list[str]:
+        """The models `name`'s server described (what its listing heard)."""
+        with suppress(ChatError):
+            return list(self.get(name).served)
+        return []
+
     def heard(self, name: str, served: dict[str, Capabilities]) -> None:
         """What a listing of `name`'s models heard from its server, kept for its provider."""
         if served:

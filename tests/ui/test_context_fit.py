@@ -159,3 +159,37 @@ async def test_the_window_a_server_states_reaches_the_meter(
         await wait_until(pilot, lambda: meter(app).endswith("/2k"), "the server's window")
         caps = app.pool.capabilities(ModelRef("oai", "test-model-large"))
         assert (caps.context, caps.source) == (2048, Source.SERVER)
+
+
+async def test_compacting_summarises_the_earlier_part_on_a_new_branch(
+    make_app: AppFactory, wire_server: WireServer, small_models: None
+) -> None:
+    wire_server.enqueue(Reply(pieces=["They talked about ", "foxes."]), Reply(pieces=["Yes."]))
+    app = make_app("oai/tiny", resume_id=long_conversation())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        session = session_of(app)
+        original_first = session.turns[0]
+        session.model = session.model.__class__("oai", "tiny")
+        await press(pilot, *"so?", "enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, OverflowChoice), "the choice")
+        await press(pilot, "2")
+        await settle(pilot)
+        summarise, answer = wire_server.generation_requests
+        # the model with the biggest window that reads it all summarises: test-model (16k)
+        assert summarise.body["model"] == "test-model"
+        assert "Summarise the conversation" in summarise.body["messages"][-1]["content"]
+        assert answer.body["model"] == "tiny"
+        system, *rest = answer.body["messages"]
+        assert system["role"] == "system" and "They talked about foxes." in system["content"]
+        assert rest[-1] == {"role": "user", "content": "so?"} and len(rest) < 21
+        summary = session.turns[0]
+        assert summary.content.startswith("Summary of the earlier conversation, written by")
+        assert session.branch_position(summary) == (2, 2)  # beside the original first turn
+        assert session.turns[-1].content == "Yes."
+        await press(pilot, "alt+up")  # select the newest message, then go to the first
+        for _ in range(len(session.turns)):
+            await press(pilot, "alt+up")
+        await press(pilot, "alt+left")  # back to the original turns
+        await settle(pilot)
+        assert session.turns[0] is original_first and len(session.turns) == 20

@@ -32,4 +32,9 @@ class NotSaved:
     error: StoreError | InternalError
 
 
-SessionEvent = StreamEvent | ReplyStarted | ReplyEnded | NotSaved | SavedAsNew
+@dataclass(frozen=True, slots=True)
+class Compacted:
+    """The earlier turns were summarised: the conversation is on a new branch (draw it)."""
+
+
+SessionEvent = StreamEvent | ReplyStarted | ReplyEnded | NotSaved | SavedAsNew | Compacted

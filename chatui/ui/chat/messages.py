@@ -64,6 +64,11 @@ class ReplyCrashed(ReplyMessage):
 
 
 @dataclass
+class BranchChanged(ReplyMessage):
+    """The conversation moved to another branch (compacted): draw it again."""
+
+
+@dataclass
 class SaveFailed(ReplyMessage):
     """The store refused a write (or saving met a bug: InternalError): the conversation
     continues unsaved."""

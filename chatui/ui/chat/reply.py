@@ -117,4 +117,6 @@ class ReplyRelay:
             return ui.SaveFailed(self, event.error)
         if isinstance(event, SavedAsNew):
             return ui.SavedAsNew(self, event.conversation_id)
+        if isinstance(event, session.Compacted):
+            return ui.BranchChanged(self)
         return None

@@ -249,7 +249,8 @@ class ChatScreen(Screen[None]):
 
     def on_reply_ended(self, message: ui.ReplyEnded) -> None:
         self.status.reply_ended()
-        if isinstance(message.error, ContextOverflow) and message.reply.attached:
+        asked = message.turn.role is Role.ASSISTANT  # (not a summary: compacting)
+        if isinstance(message.error, ContextOverflow) and message.reply.attached and asked:
             self.send_check.rejected(message.error)
 
     @on(ui.ReplyStopped)

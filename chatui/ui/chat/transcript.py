@@ -179,9 +179,10 @@ class Transcript(ConversationView):
 
     def on_reply_started(self, message: ui.ReplyStarted) -> None:
         if self._attached(message):
-            self.live = self.add_assistant(
-                message.turn.model_label + self.branch_label(message.turn)
-            )
+            turn = message.turn  # a reply, or a summary (not in the tree until it is done)
+            summary = turn.role is Role.SYSTEM
+            label = turn.model_label + ("" if summary else self.branch_label(turn))
+            self.live = self.add_assistant(f"summary by {label}" if summary else label)
             self.entry_for[message.turn] = self.live
 
     def on_reply_text(self, message: ui.ReplyText) -> None:
@@ -193,6 +194,10 @@ class Transcript(ConversationView):
         message.stop()
         if message.reply.attached and self.live is not None:
             self.append_reasoning(self.live, message.text)
+
+    def on_branch_changed(self, message: ui.BranchChanged) -> None:
+        if self._attached(message):
+            self.redraw()
 
     def on_reply_ended(self, message: ui.ReplyEnded) -> None:
         if not self._attached(message):

@@ -75,7 +75,7 @@ class OverflowChoice(ModalScreen[str | None]):
         compact = (
             f"2  Compact: {s.compactor} summarises the earlier part, then your message goes"
             if s.compactor
-            else "2  Compact: no model can read the earlier part"
+            else "2  Compact: not here (no model with a known window can read enough of it)"
         )
         return [
             Option(window, id=Overflow.WINDOW, disabled=s.fitting is None),

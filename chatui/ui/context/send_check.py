@@ -7,7 +7,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from chatui.core import ContextOverflow, Role
+from chatui.core import ContextOverflow, ModelRef, Role
+from chatui.services.context.compact import compact_and_send, compactor, keep_from
 from chatui.services.context.fitting import Overflow
 from chatui.ui.context.overflow_choice import PICK, OverflowChoice, Situation
 
@@ -57,12 +58,16 @@ class SendCheck:
         start = session.fitting.newest_that_fit(chat, text, files)
         total = len(chat.turns) + (0 if retry else 1)
         fitting = None if start is None else total - start
-        situation = Situation(session.model, budget, fitting, total, None)
+        keep = keep_from(session, text, files)
+        by = compactor(session, keep) if keep else None
+        situation = Situation(session.model, budget, fitting, total, by[0] if by else None)
 
         def chosen(choice: str | None) -> None:
             if choice == Overflow.WINDOW and start is not None:
                 session.on_overflow = Overflow.WINDOW  # and from now on in this conversation
                 self._go(text, start, retry)
+            elif choice == Overflow.COMPACT and keep and by:
+                self._compact(text, keep, by, retry)
             elif choice == PICK:
                 self.screen.models.pick(need=budget.used, then=lambda _: self._again(text, retry))
 
@@ -75,6 +80,16 @@ class SendCheck:
             self._ask(text, retry=retry)
         else:
             self._go(text, start, retry)
+
+    def _compact(self, text: str, keep: int, by: tuple[ModelRef, int], retry: bool) -> None:
+        """Summarise the turns before `keep`, then send (or ask again) on the new branch."""
+        if retry:
+            self.screen.run_reply(compact_and_send(self.session, None, (), keep, by))
+            return
+        self.screen.prompt.remember(text, sent=True)
+        self.screen.prompt.clear()
+        files = self.screen.attacher.take()
+        self.screen.run_reply(compact_and_send(self.session, text, files, keep, by))
 
     def _go(self, text: str, start: int, retry: bool) -> None:
         if retry:

@@ -1,0 +1,159 @@
+"""Compacting: the earlier part of a conversation summarised by a model, streamed like a reply,
+and a new branch made of the summary, the turns kept, and the question. The original turns stay
+in the tree (alt+left on the summary goes back to them), in search and in exports."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator, Sequence
+from contextlib import aclosing
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from chatui.core import (
+    Attachment,
+    ChatError,
+    ChatMessage,
+    ChatRequest,
+    GenerationOptions,
+    MessageStatus,
+    ModelRef,
+    Role,
+    TextDelta,
+)
+from chatui.providers import available_providers
+from chatui.services.context.fitting import Conversation
+from chatui.services.context.plan import window_start
+from chatui.services.session.events import Compacted, ReplyEnded, ReplyStarted, SessionEvent
+from chatui.services.session.turns import Turn, history, instructions
+
+if TYPE_CHECKING:
+    from chatui.services.session.chat import ChatSession
+
+SUMMARY_MAX_TOKENS = 1024
+SUMMARY_PREFIX = "Summary of the earlier conversation, written by {model}:\n\n"
+INSTRUCTION = (
+    "Summarise the conversation so far for the assistant who will continue it: the facts, "
+    "decisions, names, numbers, code and open questions that later turns may need, in at most "
+    "300 words. Write only the summary."
+)
+
+
+def candidates(session: ChatSession) -> list[ModelRef]:
+    """The model in use, then every model of the available providers it could hand over to."""
+    config = session.pool.config
+    found = [session.model]
+    for provider in available_providers(config):
+        names = [*provider.models, *session.pool.served_models(provider.name)]
+        found += [ModelRef(provider.name, name) for name in dict.fromkeys(names)]
+    return list(dict.fromkeys(found))
+
+
+def summary_request(session: ChatSession, model: ModelRef, earlier: Sequence[Turn]) -> ChatRequest:
+    """What `model` is asked: the earlier turns, then the instruction, with little room."""
+    messages = (*history(list(earlier)), ChatMessage(Role.USER, INSTRUCTION))
+    system = instructions(session.system, list(earlier))
+    options = GenerationOptions(max_tokens=SUMMARY_MAX_TOKENS)
+    return ChatRequest(model.model, messages, system, options)
+
+
+def compactor(session: ChatSession, keep_from: int) -> tuple[ModelRef, int] | None:
+    """Who summarises the turns before `keep_from`, and from which turn it reads: the model in
+    use when it can read them all, else the model with the biggest known window that can;
+    when none can, the one that reads the most of them (the newest)."""
+    earlier = session.turns[:keep_from]
+    best: tuple[ModelRef, int] | None = None
+    for model in candidates(session):
+        fitting, caps = session.fitting, session.pool.capabilities(model)
+        if caps.context is None:
+            continue
+        chat = Conversation(earlier, session.system, model, GenerationOptions(SUMMARY_MAX_TOKENS))
+        limit = fitting.budget(chat, INSTRUCTION).limit
+        system = instructions(session.system, list(earlier))
+        start = None if limit is None else window_start(
+            earlier, system, limit, fitting.counts(model), INSTRUCTION
+        )  # fmt: skip
+        if start == 0 and model == session.model:
+            return model, 0
+        if start is not None and (best is None or start < best[1]):
+            best = (model, start)
+    return best
+
+
+def keep_from(
+    session: ChatSession, draft: str = "", attachments: Sequence[Attachment] = ()
+) -> int | None:
+    """The first of the newest turns that fit the model with the draft and a summary before
+    them (None: not even the draft does, or the window is unknown)."""
+    chat = session.conversation
+    if draft == "" and chat.turns and chat.turns[-1].role is Role.ASSISTANT:
+        chat = replace(chat, turns=chat.turns[:-1])  # asking again: the failed reply goes
+    limit = session.fitting.budget(chat, draft, attachments).limit
+    if limit is None or limit <= SUMMARY_MAX_TOKENS:
+        return None
+    system = instructions(session.system, list(chat.turns))
+    counts = session.fitting.counts(session.model)
+    room = limit - SUMMARY_MAX_TOKENS
+    start = window_start(chat.turns, system, room, counts, draft, attachments)
+    return start if start else None  # 0: nothing to summarise
+
+
+async def compact_and_send(
+    session: ChatSession,
+    prompt: str | None,
+    attachments: Sequence[Attachment],
+    keep: int,
+    by: tuple[ModelRef, int],
+) -> AsyncGenerator[SessionEvent, None]:
+    """Summarise the turns before `keep` with `by` (a model, the first turn it reads),
+    streamed as a reply; then the new branch (the summary, copies of the turns kept) is the
+    conversation's, and `prompt` is sent on it (None: the last question is asked again). A
+    failed or stopped summary changes nothing."""
+    model, reads_from = by
+    earlier, kept = session.turns[reads_from:keep], session.turns[keep:]
+    if prompt is None and kept and kept[-1].role is Role.ASSISTANT:
+        kept = kept[:-1]  # the failed reply is not carried over
+    summary = Turn(Role.SYSTEM, "", provider=model.provider, model=model.model)
+    yield ReplyStarted(summary)
+    pieces: list[str] = []
+    try:
+        provider = session.pool.get(model.provider)
+        request = summary_request(session, model, earlier)
+        async with aclosing(provider.stream(request)) as events:
+            async for event in events:
+                if isinstance(event, TextDelta):
+                    pieces.append(event.text)
+                    yield event
+    except ChatError as error:
+        summary.status, summary.error = MessageStatus.ERROR, str(error)
+        yield ReplyEnded(summary, error)
+        return
+    summary.content = SUMMARY_PREFIX.format(model=model) + "".join(pieces).strip()
+    yield ReplyEnded(summary)
+    await _new_branch(session, summary, kept)
+    answer = session.retry() if prompt is None else session.send(prompt, attachments)
+    yield Compacted()  # the question is on the new branch already: drawn with it
+    async for step in answer:
+        yield step
+
+
+async def _new_branch(session: ChatSession, summary: Turn, kept: Sequence[Turn]) -> None:
+    """The summary as a first turn beside the conversation's first, then the turns kept,
+    copied after it (without their token counts: those counted another prompt); saved."""
+    branch: list[Turn] = []
+    parent: Turn | None = None
+    for turn in [summary, *kept]:
+        copy = summary if turn is summary else replace(turn, id=None, usage=None, cost=None)
+        copy.parent, copy.window = parent, None
+        session.tree.add(copy)
+        branch.append(copy)
+        store, conversation = session.store, session.conversation_id
+        if store is not None and conversation is not None:
+            record = await session.recorder.call(
+                store.add_message, conversation, copy.role.value, copy.content,
+                parent_id=parent.id if parent else None, provider=copy.provider,
+                model=copy.model, status=copy.status, reasoning=copy.reasoning,
+                error=copy.error, attachments=copy.attachments,
+            )  # fmt: skip
+            copy.id = record.id if record else None
+        parent = copy
+    session.turns = branch
