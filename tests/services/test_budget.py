@@ -71,6 +71,7 @@ def test_a_failed_reply_is_neither_an_anchor_nor_sent() -> None:
 
 def test_fits_warning_and_share() -> None:
     assert Budget(1000, 2048, 512, True).fits and not Budget(1000, 2048, 512, True).warning
+    assert Budget(1300, 2048, 512, True).warning and Budget(1300, 2048, 512, True).fits
     assert Budget(1700, 2048, 512, True).warning and not Budget(1700, 2048, 512, True).fits
     assert Budget(1700, 2048, 100, True).warning and Budget(1700, 2048, 100, True).fits
     unknown = Budget(10**9, None, 4096, True)

@@ -13,7 +13,7 @@ from chatui.services.session.turns import SENDABLE, Turn
 Count = Callable[[str], int]  # an estimate of the tokens of a text
 MESSAGE_OVERHEAD = 4  # tokens each message costs beyond its text (role, delimiters)
 PRIMING = 3  # tokens the reply's start costs
-WARNING_SHARE = 0.8  # the meter's warning from 80% of the window on
+WARNING_SHARE = 0.8  # the meter's warning from 80% of what the prompt may take on
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +48,10 @@ class Budget:
 
     @property
     def warning(self) -> bool:
-        return not self.fits or (self.share or 0.0) >= WARNING_SHARE
+        """Near full: 80% of what the prompt may take (a small window keeps a quarter for the
+        reply: 80% of the window itself would already be too long)."""
+        limit = self.limit
+        return not self.fits or (limit is not None and self.used >= WARNING_SHARE * limit)
 
 
 def reply_reserve(options: GenerationOptions, caps: Capabilities) -> int:

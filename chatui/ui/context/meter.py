@@ -9,7 +9,8 @@ from chatui.services.context.budget import Budget
 
 
 def meter(budget: Budget | None, warning: str = "yellow", error: str = "red") -> Text:
-    """`ctx 12.3k/128k` (`~` while any of it is estimated), in the warning colour from 80% on
+    """`ctx 12.3k/128k` (`~` while any of it is estimated), in the warning colour from 80% of
+    what the prompt may take on
     and `won't fit` past the window less the reply's room; `ctx ~1.2k/?` when the window is
     unknown; nothing before there is a model. `warning`, `error`: the theme's colours."""
     if budget is None:
