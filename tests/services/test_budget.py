@@ -105,3 +105,20 @@ def test_the_window_is_the_newest_turns_that_fit_from_a_question() -> None:
     assert window_start(turns, "", draft, counts, "draft") == 20  # the draft alone
     assert window_start(turns[:-1], "", 10_000, counts) == 0  # asking again: all fits
     assert window_start(turns[:-1], "", PRIMING + 50, counts) is None  # not the question
+
+
+def test_the_sum_of_the_same_turns_is_kept_and_follows_a_growing_reply() -> None:
+    calls: list[str] = []
+
+    def counting(text: str) -> int:
+        calls.append(text)
+        return len(text)
+
+    counts, turns = TurnCounts(counting), conversation(3)
+    assert counts.total(turns) == 6 * (100 + MESSAGE_OVERHEAD) and len(calls) == 6
+    assert counts.total(turns) == 6 * (100 + MESSAGE_OVERHEAD) and len(calls) == 6
+    turns.append(Turn(Role.ASSISTANT, "", provider="oai", model="gpt-4o"))
+    turns[-1].content = "grown"  # a reply streaming in
+    assert counts.total(turns) == 6 * (100 + MESSAGE_OVERHEAD) + 5 + MESSAGE_OVERHEAD
+    turns[-1].status = MessageStatus.ERROR  # failed: no longer sent
+    assert counts.total(turns) == 6 * (100 + MESSAGE_OVERHEAD)

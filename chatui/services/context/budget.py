@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar, cast
 
 from chatui.core import Attachment, Capabilities, GenerationOptions, MessageStatus, ModelRef, Role
 from chatui.core.attachments import with_attachments
 from chatui.services.session.turns import SENDABLE, Turn
 
 Count = Callable[[str], int]  # an estimate of the tokens of a text
+T = TypeVar("T")
 MESSAGE_OVERHEAD = 4  # tokens each message costs beyond its text (role, delimiters)
 PRIMING = 3  # tokens the reply's start costs
 WARNING_SHARE = 0.8  # the meter's warning from 80% of what the prompt may take on
@@ -72,6 +74,24 @@ class TurnCounts:
     def __init__(self, count: Count) -> None:
         self.count = count
         self._counted: dict[Turn, tuple[int, int]] = {}  # turn -> (its length, tokens)
+        self._kept: dict[tuple[object, ...], object] = {}  # what was worked out of turns
+
+    def keep(self, what: str, turns: Sequence[Turn], extra: object, make: Callable[[], T]) -> T:
+        """`make()`, worked out once for the same turns (and `extra`): a keystroke in a
+        1,000-message conversation walks none of them again, only the draft is counted."""
+        first, last = (turns[0], turns[-1]) if turns else (None, None)
+        key: tuple[object, ...] = (what, extra, len(turns), first, last)
+        if last is not None:
+            key += (len(last.content), last.status)
+        if key not in self._kept:
+            if len(self._kept) > 16:
+                self._kept.clear()
+            self._kept[key] = make()
+        return cast(T, self._kept[key])
+
+    def total(self, turns: Sequence[Turn]) -> int:
+        """The tokens of the turns sent among `turns`."""
+        return self.keep("total", turns, None, lambda: sum(map(self.of, filter(sent, turns))))
 
     def of(self, turn: Turn) -> int:
         size = len(turn.content) + sum(len(a.content) for a in turn.attachments)
@@ -123,14 +143,14 @@ def measure(
     """The budget of sending `turns` (a branch, or the part of it sent) then the draft; the
     estimated part through `scale` (a model's calibration and the safety margin). `exact`:
     what the newest reply of the model counted is taken as counted (else all is estimated)."""
-    start = anchor(turns, model) if exact else None
+    start = counts.keep("anchor", turns, model, lambda: anchor(turns, model)) if exact else None
     if start is not None:
         usage = turns[start].usage
         assert usage is not None
         counted, guessed, after = usage.input_tokens + usage.output_tokens, 0, turns[start + 1 :]
     else:
         counted, guessed, after = 0, PRIMING + counts.text(system), turns
-    guessed += sum(counts.of(turn) for turn in after if sent(turn))
+    guessed += counts.total(after)
     guessed += counts.text(with_attachments(draft, attachments))
     estimated = start is None or any(sent(turn) for turn in after) or bool(draft or attachments)
     used = counted + (scale(guessed) if estimated else guessed)

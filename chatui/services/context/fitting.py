@@ -77,12 +77,18 @@ class Fitting:
     ) -> Budget:
         """The next request's budget: the turns from `start` on, then the draft."""
         caps = self.capabilities(chat.model)
-        system = instructions(chat.system, list(chat.turns))
         counts, scale = self.counts(chat.model), self.calibration(chat.model).apply
+        system = self.system(chat, counts)
         turns = chat.turns[start:]
         return measure(
             turns, system, chat.model, caps, chat.options, counts, draft, attachments, scale
         )
+
+    @staticmethod
+    def system(chat: Conversation, counts: TurnCounts) -> str:
+        """The system prompt sent: the conversation's and the branch's system messages."""
+        turns = chat.turns
+        return counts.keep("system", turns, chat.system, lambda: instructions(chat.system, turns))
 
     def calibration(self, model: ModelRef) -> Calibration:
         return self.calibrations.setdefault(model, Calibration())

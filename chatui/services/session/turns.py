@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from chatui.core import ChatMessage, MessageStatus, Role, Usage
@@ -82,7 +83,7 @@ def history(turns: list[Turn]) -> tuple[ChatMessage, ...]:
     )
 
 
-def instructions(system_prompt: str, turns: list[Turn]) -> str:
+def instructions(system_prompt: str, turns: Sequence[Turn]) -> str:
     """The system prompt sent: the conversation's, then the system messages on the branch, in
     order (an imported conversation's instructions: meant for the model, not said by the user;
     every protocol takes them there, Anthropic's nowhere else)."""
