@@ -9,7 +9,7 @@ import pytest
 from textual.pilot import Pilot
 
 from chatui.core import ModelRef
-from tests.pilot import press, session_of, settle_for_snapshot, wait_until
+from tests.pilot import chat, press, session_of, settle_for_snapshot, wait_until
 from tests.ui.conftest import AppFactory
 from tests.ui.test_context_fit import WORDS, long_conversation, small_models
 
@@ -21,7 +21,7 @@ def typing(text: str) -> Any:
 
     async def run(pilot: Pilot[Any]) -> None:
         await settle_for_snapshot(pilot)
-        pilot.app.screen.prompt.insert(text)
+        chat(pilot.app).prompt.insert(text)
         await settle_for_snapshot(pilot)
 
     return run
