@@ -23,6 +23,7 @@ from chatui.core import (
 )
 from chatui.providers.base import SDKProvider, from_table, plain_json
 from chatui.providers.models import catalog
+from chatui.providers.models.servers import server_capabilities
 from chatui.providers.models.shapes import anthropic_models
 from chatui.providers.sse import StreamFailed, server_sent_events
 
@@ -135,6 +136,14 @@ class AnthropicProvider(SDKProvider["AsyncAnthropic"]):
 
     def supports_thinking(self, model: str) -> bool:
         return supports_thinking(model)
+
+    async def fetch_capabilities(self, models: list[str]) -> None:
+        """Another server speaking Messages (llama-server, a proxy) may say its models' windows
+        the OpenAI-compatible way; Anthropic's own API says them in its model list."""
+        if self.config.base_url is None or self.served_by(OFFICIAL_HOST):
+            return
+        info = await server_capabilities(self.config.base_url, self.config.api_key(), models)
+        self.served.update(info.models)
 
     def listed(self, models: list[Any]) -> None:
         """The API's model list says each model's window, longest reply, images, thinking."""

@@ -124,8 +124,13 @@ class Fitting:
         system = instructions(chat.system, list(chat.turns))
         return ChatRequest(chat.model.model, history(list(chat.turns[start:])), system, options)
 
-    def learn(self, model: ModelRef, error: ContextOverflow) -> None:
-        """A server said the window (its rejection named it): the next check uses it."""
+    def learn(self, chat: Conversation, start: int, error: ContextOverflow) -> None:
+        """A server rejected the request of `chat`'s turns from `start` on as too long: the
+        window it named is used from now on, and the prompt's size it named corrects the
+        model's estimates."""
+        model = chat.model
+        if error.prompt_tokens:
+            self.calibrate(chat, start, error.prompt_tokens)
         if error.window:
             learned = Capabilities(context=error.window, source=Source.LEARNED)
             with suppress(ChatError):  # its provider can't be made: nothing to learn into

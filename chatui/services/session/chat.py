@@ -314,7 +314,8 @@ class ChatSession:
         except ChatError as exc:
             error = exc
             if isinstance(exc, ContextOverflow):
-                self.fitting.learn(model, exc)
+                sent = Conversation(self.turns[:-1], self.system, model, self.options)
+                self.fitting.learn(sent, start, exc)
         except Exception as exc:  # a bug here: the reply still ends (and is saved) as failed
             error = internal_error(exc, f"streaming the reply of {model}")
         except asyncio.CancelledError:
