@@ -191,6 +191,12 @@ def test_compact_falls_back_to_window_until_it_exists(
     assert result.returncode == 0, result.stderr
     assert "compacting is not available yet" in result.stderr
     assert re.search(r"sent the last \d+ of 41 messages", result.stderr)
+    with TranscriptStore.open(database(tmp_path)) as store:  # chosen in the app: over the config
+        store.update_conversation(seed(tmp_path, "tiny"), settings={"on_overflow": "window"})
+    wire_server.enqueue(Reply(pieces=["ok"]))
+    result = chatui(env, "ask", "-c", "What now?")
+    assert result.returncode == 0 and "compacting" not in result.stderr, result.stderr
+    assert re.search(r"sent the last \d+ of 41 messages", result.stderr)
 
 
 def test_compact_uses_the_compaction_module_once_it_exists(

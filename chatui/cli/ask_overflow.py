@@ -24,8 +24,13 @@ def say(text: str) -> None:
     print(f"chatui: {text}", file=sys.stderr)
 
 
+def plural(count: int, word: str) -> str:
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
+
+
 def policy_for(chosen: str | None, session: ChatSession) -> Overflow:
-    """`--on-overflow`, else the conversation's (or the config's) policy, "ask" being "window"."""
+    """`--on-overflow`, else the conversation's own policy, else the config's; "ask" (nothing
+    can be asked here) is "window"."""
     if chosen:
         return Overflow(chosen)
     return Overflow.WINDOW if session.on_overflow is Overflow.ASK else session.on_overflow
@@ -46,15 +51,15 @@ def compactor() -> Callable[..., Any] | None:
 async def first_sent(
     session: ChatSession, policy: Overflow, prompt: str, attachments: Sequence[Attachment]
 ) -> int | None:
-    """The index of the first turn sent with the prompt (0: all of them; a window or unknown
-    window sends all); None when nothing is to be sent (said on stderr)."""
+    """The index of the first turn sent with the prompt (0: all of them, as when the window
+    is unknown); None when nothing is to be sent (said on stderr)."""
     budget = session.fitting.budget(session.conversation, prompt, attachments)
     if budget.fits:
         return 0
     total = len(session.turns) + 1
     if policy is Overflow.FAIL:
         say(
-            f"the conversation ({total} messages, about {budget.used:,} tokens with the "
+            f"the conversation ({plural(total, 'message')}, about {budget.used:,} tokens with the "
             f"question) does not fit {session.model}'s window of {budget.window or 0:,} tokens: "
             "not sent (--on-overflow window sends the newest messages that fit)"
         )
@@ -101,7 +106,7 @@ def window_start(
     if start is None:
         say(f"{why}{window}: not even the question fits, nothing was sent")
         return None
-    say(f"{why}sent the last {total - start} of {total} messages: {window}")
+    say(f"{why}sent the last {total - start} of {plural(total, 'message')}: {window}")
     return start
 
 

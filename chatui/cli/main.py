@@ -62,7 +62,8 @@ Errors and notes go to stderr, so stdout holds only the reply.
 
 -c or --conversation adds the question to a saved conversation (its history is sent with it,
 on its last model unless -m). When the conversation is too long for the model's window,
---on-overflow says what to do (default: the config's on_overflow; its "ask" means window):
+--on-overflow says what to do (default: what the conversation chose in the app, else the
+config's on_overflow; "ask" means window, as nothing can be asked here):
   window    send the newest messages that fit, and say on stderr how many went
   fail      send nothing and exit 1
   compact   summarise the earlier messages first (not available yet: window)
@@ -157,7 +158,8 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument(
         "--on-overflow", choices=ON_OVERFLOW,
         help="when the conversation does not fit the model: send the newest messages that fit, "
-        "send nothing (exit 1), or compact (default: the config's on_overflow)",
+        "send nothing (exit 1), or compact (default: the conversation's choice, else the config's "
+        "on_overflow)",
     )  # fmt: skip
 
     models = add(commands, "models", "list the models of every provider", MODELS_DESCRIPTION,
