@@ -14,6 +14,9 @@ from chatui.core import Capabilities, ConfigError, ModelRef
 from chatui.paths import config_path
 
 MIN_TEMPERATURE, MAX_TEMPERATURE = 0.0, 2.0
+#: `on_overflow`: what a send that won't fit the model's window does (ask the user, send the
+#: newest messages that fit, or summarise the earlier ones first).
+OVERFLOW_POLICIES = ("ask", "window", "compact")
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +92,7 @@ class Config:
     keymap: tuple[KeyOverride, ...] = ()
     presets: dict[str, Preset] = field(default_factory=dict)
     thinking_budget: int = 0  # extended thinking tokens for models that support it; 0 = off
+    on_overflow: str = "ask"  # one of OVERFLOW_POLICIES
 
     def provider(self, name: str) -> ProviderConfig:
         try:
@@ -151,7 +155,7 @@ def parse_config(path: Path, text: str, data: dict[str, Any]) -> Config:
     """Turn a parsed TOML document into a Config, checking every value."""
     reader = ConfigReader(path, text)
     known = {"default_model", "system_prompt", "max_tokens", "temperature", "timeouts", "theme"}
-    known.add("thinking_budget")
+    known |= {"thinking_budget", "on_overflow"}
     for key in data:
         if key not in known | {"providers", "keymap", "presets"}:
             raise reader.fail(key, "unknown setting")
@@ -171,6 +175,10 @@ def parse_config(path: Path, text: str, data: dict[str, Any]) -> Config:
     thinking_budget = reader.get(data, "thinking_budget", "", int, 0)
     if thinking_budget != 0 and thinking_budget < 1024:
         raise reader.fail("thinking_budget", "must be 0 (off) or at least 1024 tokens")
+    on_overflow = reader.get(data, "on_overflow", "", str, "ask")
+    if on_overflow not in OVERFLOW_POLICIES:
+        choices = ", ".join(f'"{policy}"' for policy in OVERFLOW_POLICIES)
+        raise reader.fail("on_overflow", f"must be one of {choices}, got {on_overflow!r}")
     return Config(
         path=path,
         providers=providers,
@@ -182,6 +190,7 @@ def parse_config(path: Path, text: str, data: dict[str, Any]) -> Config:
         theme=reader.get(data, "theme", "", str, None),
         keymap=_keymap(reader, reader.get(data, "keymap", "", dict, {})),
         thinking_budget=thinking_budget,
+        on_overflow=on_overflow,
     )
 
 

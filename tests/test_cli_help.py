@@ -14,6 +14,7 @@ import pytest
 
 from chatui import __version__
 from chatui.cli import main as cli
+from chatui.services.context.fitting import Overflow
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 
@@ -61,6 +62,18 @@ def test_every_command_has_a_description_helped_options_and_exit_codes() -> None
             assert action.help and action.help != argparse.SUPPRESS, (name, action.dest)
     assert "examples:" in found["chatui ask"].epilog  # type: ignore[operator]
     assert "ChatGPT" in found["chatui history import"].format_help()
+
+
+def test_ask_help_says_how_to_continue_and_what_a_history_too_long_does() -> None:
+    ask = dict(parsers(cli.build_parser()))["chatui ask"]
+    text = ask.format_help()
+    for option in ("-c, --continue", "--conversation ID", "--on-overflow {window,fail,compact}"):
+        assert option in text, option
+    assert "prefix" in text and "on_overflow" in text and "exit 1" in text
+    choices = {a.dest: a.choices for a in ask._actions}["on_overflow"]
+    assert set(choices or ()) == {p.value for p in Overflow} - {"ask"}  # nothing can be asked
+    readme = README.read_text(encoding="utf-8").split("## Command line", 1)[1]
+    assert "chatui ask -c" in readme and "--conversation" in readme and "--on-overflow" in readme
 
 
 def test_help_exits_zero_and_bad_usage_two(capsys: pytest.CaptureFixture[str]) -> None:

@@ -73,6 +73,8 @@ def test_key_comes_from_named_env_var(tmp_path: Path, monkeypatch: pytest.Monkey
         ("presets = 1\n", "line 1", "expected dict"),
         ("[presets]\na = 1\n", "line 2", "presets.a: expected a table"),
         ("temperature = -1\n", "line 1", "between 0 and 2"),
+        ("theme = 'x'\non_overflow = 'shrink'\n", "line 2", 'on_overflow: must be one of "ask"'),
+        ("on_overflow = 1\n", "line 1", "on_overflow: expected str"),
     ],
 )
 def test_bad_config_names_file_line_and_problem(
@@ -83,6 +85,12 @@ def test_bad_config_names_file_line_and_problem(
         load_config(path)
     message = str(info.value)
     assert str(path) in message and line in message and problem in message
+
+
+def test_on_overflow_defaults_to_ask_and_takes_each_policy(tmp_path: Path) -> None:
+    assert load_config(tmp_path / "absent.toml").on_overflow == "ask"
+    for policy in ("ask", "window", "compact"):
+        assert load_config(write(tmp_path, f'on_overflow = "{policy}"\n')).on_overflow == policy
 
 
 PRESETS = """\

@@ -18,6 +18,7 @@ from chatui.services.session.files_to_attach import AttachmentError, decode_text
 from chatui.services.session.settings import parse_max_tokens, parse_temperature
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+ON_OVERFLOW = ("window", "fail", "compact")  # `ask --on-overflow`: nothing can be asked there
 T = TypeVar("T")
 
 USAGE = (
@@ -57,10 +58,21 @@ ASK_DESCRIPTION = """Stream one reply to stdout and save the exchange to the his
 The prompt is the words given. Text piped to stdin goes with them as a file named `stdin`
 (the words say what to do with it); with no words, or the word '-', stdin is the prompt.
 Stdin is read whenever it is not a terminal: give `< /dev/null` to leave it out.
-Errors and notes go to stderr, so stdout holds only the reply."""
+Errors and notes go to stderr, so stdout holds only the reply.
+
+-c or --conversation adds the question to a saved conversation (its history is sent with it,
+on its last model unless -m). When the conversation is too long for the model's window,
+--on-overflow says what to do (default: what the conversation chose in the app, else the
+config's on_overflow; "ask" means window, as nothing can be asked here):
+  window    send the newest messages that fit, and say on stderr how many went
+  fail      send nothing and exit 1
+  compact   summarise the earlier messages first (not available yet: window)
+A server that rejects the request as too long anyway is asked once more with what fits."""
 ASK_EPILOG = f"""examples:
   chatui ask "Explain WAL mode in SQLite"
   chatui ask -m anthropic/claude-haiku-4-5 -s "Be terse" "Why is the sky blue?"
+  chatui ask -c "And in PostgreSQL?"                  # continue the last conversation
+  chatui ask --conversation 01JB3K2Q -m local/smollm2 "Sum it up"
   git diff | chatui ask -m ollama/llama3.2 "Review this diff"   # the words, then the diff
   chatui ask --no-save - < question.txt
 
@@ -107,9 +119,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ask.add_argument(
         "-m", "--model", metavar="PROVIDER/MODEL",
-        help="e.g. openai/gpt-4o (default: default_model from the config)",
+        help="e.g. openai/gpt-4o (default: a continued conversation's last model, else "
+        "default_model from the config)",
     )  # fmt: skip
-    ask.add_argument("-s", "--system", metavar="TEXT", help="system prompt (default: the config's)")
+    ask.add_argument(
+        "-s", "--system", metavar="TEXT",
+        help="system prompt (default: the continued conversation's, else the config's)",
+    )  # fmt: skip
     ask.add_argument(
         "-p", "--preset", metavar="NAME",
         help="start from a preset in the config ([presets.NAME]); -m, -s, -t and --max-tokens "
@@ -129,6 +145,22 @@ def build_parser() -> argparse.ArgumentParser:
         help="sampling temperature, e.g. 0.7 (default: the config's, else the model's)",
     )
     ask.add_argument("--no-save", action="store_true", help="do not save to the history")
+    continued = ask.add_mutually_exclusive_group()
+    continued.add_argument(
+        "-c", "--continue", dest="continue_", action="store_true",
+        help="continue the most recently updated conversation",
+    )  # fmt: skip
+    continued.add_argument(
+        "--conversation", metavar="ID",
+        help="continue this conversation (a unique prefix of its id will do, as `chatui "
+        "history` shows it)",
+    )  # fmt: skip
+    ask.add_argument(
+        "--on-overflow", choices=ON_OVERFLOW,
+        help="when the conversation does not fit the model: send the newest messages that fit, "
+        "send nothing (exit 1), or compact (default: the conversation's choice, else the config's "
+        "on_overflow)",
+    )  # fmt: skip
 
     models = add(commands, "models", "list the models of every provider", MODELS_DESCRIPTION,
                  MODELS_EPILOG)  # fmt: skip

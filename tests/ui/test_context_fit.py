@@ -95,6 +95,9 @@ async def test_a_long_conversation_switched_to_a_small_model_sends_what_fits(
         await settle(pilot)
         assert not isinstance(app.screen, OverflowChoice)
         assert wire_server.generation_requests[-1].body["messages"][-1]["content"] == "more"
+        assert session.store is not None and session.conversation_id is not None
+        saved = session.store.get_conversation(session.conversation_id).conversation.settings
+        assert saved["on_overflow"] == "window"  # and when it is opened again
 
 
 async def test_escape_goes_back_to_the_prompt_with_the_text(

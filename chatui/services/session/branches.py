@@ -42,6 +42,20 @@ class MessageTree:
         chosen = siblings[(siblings.index(turn) + step) % len(siblings)]
         return branch[:index] + self.newest_path(chosen)
 
+    def branch_through(self, message_id: str) -> list[Turn] | None:
+        """The branch through the stored message `message_id` (its newest descendants after
+        it); None when the tree has no such message."""
+        for siblings in self.children.values():
+            for turn in siblings:
+                if turn.id == message_id:
+                    path: list[Turn] = []
+                    node: Turn | None = turn.parent
+                    while node is not None:
+                        path.append(node)
+                        node = node.parent
+                    return path[::-1] + self.newest_path(turn)
+        return None
+
 
 def build_tree(records: Iterable[MessageRecord]) -> tuple[MessageTree, list[Turn]]:
     """The tree of a stored conversation and its active branch (ending at the newest message).

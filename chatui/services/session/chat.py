@@ -34,17 +34,15 @@ from chatui.services.session.recorder import Recorder
 from chatui.services.session.reply_writer import ReplyWriter
 from chatui.services.session.rescue import SavedAsNew, save_again_if_deleted
 from chatui.services.session.saved import SavedConversation
-from chatui.services.session.settings import ConversationSettings, with_thinking_budget
-from chatui.services.session.turns import ReplyStats, Turn
+from chatui.services.session.settings import (
+    ConversationSettings,
+    saved_on_overflow,
+    with_on_overflow,
+    with_thinking_budget,
+)
+from chatui.services.session.turns import ReplyStats, Turn, make_title
 from chatui.store import TranscriptStore
 from chatui.store.records import Transcript
-
-TITLE_LENGTH = 80
-
-
-def make_title(prompt: str) -> str:
-    line = " ".join(prompt.split())
-    return line if len(line) <= TITLE_LENGTH else line[: TITLE_LENGTH - 1].rstrip() + "…"
 
 
 class ChatSession:
@@ -59,6 +57,7 @@ class ChatSession:
         system: str = "",
         options: GenerationOptions | None = None,
         preset: str | None = None,
+        on_overflow: Overflow | None = None,
     ) -> None:
         self.pool = pool
         self.recorder = Recorder(store)
@@ -74,7 +73,8 @@ class ChatSession:
         self.stats: ReplyStats | None = None
         self.busy = False
         self.fitting = Fitting(pool)
-        self.on_overflow = Overflow.ASK  # a send that won't fit: ask (or send what fits)
+        # a send that won't fit: ask (or send what fits, or compact); the config's by default
+        self._on_overflow = on_overflow or Overflow(pool.config.on_overflow)
         self.sent_from = 0  # the index of the first turn the next request sends
         self._reported_failure = False
         self._saved_as_new = False
@@ -90,6 +90,7 @@ class ChatSession:
         defaults = ConversationSettings.from_config(self.pool.config)
         self.use_settings(ConversationSettings.from_record(record, defaults))
         self.options = thinking.restored(self.options, record.settings)
+        self._on_overflow = saved_on_overflow(record.settings) or self._on_overflow
         self.tree, self.turns = saved.tree, saved.turns
         last = next((t for t in reversed(self.turns) if t.provider and t.model), None)
         # ChatGPT/Claude imports name app models ("chatgpt", "claude"), not API ones: keep ours.
@@ -201,7 +202,22 @@ class ChatSession:
         """Extended thinking for the next replies (`budget` tokens, 0: off), saved with the
         conversation (from its first message on, if it has none yet)."""
         self.options = replace(self.options, thinking_budget=budget)
-        self.saved_settings = with_thinking_budget(self.saved_settings, budget)
+        self._save_settings(with_thinking_budget(self.saved_settings, budget))
+
+    @property
+    def on_overflow(self) -> Overflow:
+        """What a send that won't fit does: ask, send what fits, or compact."""
+        return self._on_overflow
+
+    @on_overflow.setter
+    def on_overflow(self, policy: Overflow) -> None:
+        """From now on in this conversation, saved with it (from its first message on)."""
+        self._on_overflow = policy
+        self._save_settings(with_on_overflow(self.saved_settings, policy))
+
+    def _save_settings(self, saved: dict[str, Any]) -> None:
+        """Keep `saved` as the conversation's settings JSON, and store it if it exists."""
+        self.saved_settings = saved
         store = self.store
         if store is not None and self.conversation_id is not None:
             self.recorder.later(
@@ -219,17 +235,10 @@ class ChatSession:
 
     def show_message(self, message_id: str) -> bool:
         """Make the branch through the stored message `message_id` the current one."""
-        for siblings in self.tree.children.values():
-            for turn in siblings:
-                if turn.id == message_id:
-                    path: list[Turn] = []
-                    node: Turn | None = turn.parent
-                    while node is not None:
-                        path.append(node)
-                        node = node.parent
-                    self.turns = path[::-1] + self.tree.newest_path(turn)
-                    return True
-        return False
+        branch = self.tree.branch_through(message_id)
+        if branch is not None:
+            self.turns = branch
+        return branch is not None
 
     def branch_position(self, turn: Turn) -> tuple[int, int]:
         return self.tree.position(turn)
@@ -262,14 +271,11 @@ class ChatSession:
                 self.conversation_id,
                 "user",
                 user.content,
-                parent_id=self._parent_id(user),
+                parent_id=user.parent.id if user.parent is not None else None,
                 attachments=user.attachments,
             )
             user.id = saved.id if saved else None
             self._saved_as_new |= await save_again_if_deleted(self)
-
-    def _parent_id(self, turn: Turn) -> str | None:
-        return turn.parent.id if turn.parent is not None else None
 
     def _not_saved(self) -> NotSaved | SavedAsNew | None:
         if self._saved_as_new and self.conversation_id is not None:
@@ -326,7 +332,7 @@ class ChatSession:
             self.busy = False
         if error is not None:
             if isinstance(error, InternalError):
-                error.noting_saved(self._kept())
+                error.noting_saved(self.recorder.kept(self.conversation_id))
             reply.status, reply.error = MessageStatus.ERROR, str(error)
         await self._finish(writer, stats)
         if (note := self._not_saved()) is not None:
@@ -337,9 +343,3 @@ class ChatSession:
         await writer.finish(stats)
         if self.store is not None and self.conversation_id is not None:
             self._saved_as_new |= await save_again_if_deleted(self)
-
-    def _kept(self) -> str:
-        """What of the conversation is saved, said with an internal error."""
-        if self.store is None or self.conversation_id is None or not self.recorder.saving:
-            return "the conversation is not saved"
-        return "your message and the reply so far are saved"

@@ -33,6 +33,12 @@ class Recorder:
     def saving(self) -> bool:
         return self.store is not None and self.failure is None
 
+    def kept(self, conversation_id: str | None) -> str:
+        """What of the conversation is saved, said with an internal error."""
+        if conversation_id is None or not self.saving:
+            return "the conversation is not saved"
+        return "your message and the reply so far are saved"
+
     async def call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """Run one store method in a thread, after every earlier write; None if it failed."""
         if not self.saving:

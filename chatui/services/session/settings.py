@@ -8,15 +8,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from chatui.config import MAX_TEMPERATURE, MIN_TEMPERATURE, Config, Preset
+from chatui.config import MAX_TEMPERATURE, MIN_TEMPERATURE, OVERFLOW_POLICIES, Config, Preset
 from chatui.core import GenerationOptions
+from chatui.services.context.fitting import Overflow
 from chatui.store.records import ConversationRecord
 
 #: The keys of a conversation's `settings` JSON, all read and written here: those
 #: `ConversationSettings` writes, and the thinking budget (tokens, 0 = off; absent: the config's
-#: default applies), switched on its own. Other keys (an import's `imported_from`) are kept.
+#: default applies), switched on its own, and what a send that won't fit does (absent: the
+#: config's `on_overflow`). Other keys (an import's `imported_from`) are kept.
 SETTINGS_KEYS = ("temperature", "max_tokens", "preset")
 THINKING_BUDGET = "thinking_budget"
+ON_OVERFLOW = "on_overflow"
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +105,17 @@ def saved_thinking_budget(saved: Mapping[str, Any]) -> int | None:
 def with_thinking_budget(saved: Mapping[str, Any], budget: int | None) -> dict[str, Any]:
     """`saved` with the thinking budget set (None: left as it is)."""
     return {**saved, THINKING_BUDGET: budget} if budget is not None else dict(saved)
+
+
+def saved_on_overflow(saved: Mapping[str, Any]) -> Overflow | None:
+    """What a send that won't fit does in a conversation, if its settings say (validly)."""
+    policy = saved.get(ON_OVERFLOW)
+    return Overflow(policy) if policy in OVERFLOW_POLICIES else None
+
+
+def with_on_overflow(saved: Mapping[str, Any], policy: Overflow) -> dict[str, Any]:
+    """`saved` with what a send that won't fit does."""
+    return {**saved, ON_OVERFLOW: policy.value}
 
 
 def _valid_temperature(value: Any) -> bool:

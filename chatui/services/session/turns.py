@@ -13,6 +13,7 @@ from chatui.store.records import MessageRecord
 SENDABLE = (MessageStatus.COMPLETE, MessageStatus.STOPPED, MessageStatus.INTERRUPTED)
 CUT_SHORT = frozenset({"length", "max_tokens", "max_output_tokens"})  # stop reasons: token limit
 # by stored value: a dict lookup, where calling the enum costs a microsecond (x 10,000 messages)
+TITLE_LENGTH = 80
 _ROLES = {role.value: role for role in Role}
 _STATUSES = {status.value: status for status in MessageStatus}
 
@@ -50,6 +51,12 @@ class Turn:
     @property
     def model_label(self) -> str:
         return f"{self.provider}/{self.model}" if self.provider else ""
+
+
+def make_title(prompt: str) -> str:
+    """A conversation's title from its first message: one line, at most TITLE_LENGTH long."""
+    line = " ".join(prompt.split())
+    return line if len(line) <= TITLE_LENGTH else line[: TITLE_LENGTH - 1].rstrip() + "…"
 
 
 def turn_from_record(record: MessageRecord) -> Turn:

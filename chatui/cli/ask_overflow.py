@@ -1,0 +1,123 @@
+"""`chatui ask` on a conversation too long for the model: send the newest messages that fit,
+compact the earlier ones first (once that exists), or send nothing; said on stderr."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from typing import Any
+
+from chatui.core import Attachment, ChatError, ContextOverflow, Role
+from chatui.services.context.fitting import Conversation, Overflow
+from chatui.services.session.chat import ChatSession
+
+#: Where compaction lives once it is built: its `compact_session(session, prompt, attachments)`
+#: summarises the earlier part of the session's conversation (an async generator of session
+#: events, or a coroutine); the question is sent after it.
+COMPACT_MODULE = "chatui.services.context.compact"
+
+
+def say(text: str) -> None:
+    print(f"chatui: {text}", file=sys.stderr)
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
+
+
+def policy_for(chosen: str | None, session: ChatSession) -> Overflow:
+    """`--on-overflow`, else the conversation's own policy, else the config's; "ask" (nothing
+    can be asked here) is "window"."""
+    if chosen:
+        return Overflow(chosen)
+    return Overflow.WINDOW if session.on_overflow is Overflow.ASK else session.on_overflow
+
+
+def compactor() -> Callable[..., Any] | None:
+    """`compact_session` of the compaction module, or None while there is none."""
+    try:
+        module = importlib.import_module(COMPACT_MODULE)
+    except ModuleNotFoundError as exc:
+        if exc.name != COMPACT_MODULE:
+            raise  # the module is there, something it needs is not: a bug to show
+        return None
+    found = getattr(module, "compact_session", None)
+    return found if callable(found) else None
+
+
+async def first_sent(
+    session: ChatSession, policy: Overflow, prompt: str, attachments: Sequence[Attachment]
+) -> int | None:
+    """The index of the first turn sent with the prompt (0: all of them, as when the window
+    is unknown); None when nothing is to be sent (said on stderr)."""
+    budget = session.fitting.budget(session.conversation, prompt, attachments)
+    if budget.fits:
+        return 0
+    total = len(session.turns) + 1
+    if policy is Overflow.FAIL:
+        say(
+            f"the conversation ({plural(total, 'message')}, about {budget.used:,} tokens with the "
+            f"question) does not fit {session.model}'s window of {budget.window or 0:,} tokens: "
+            "not sent (--on-overflow window sends the newest messages that fit)"
+        )
+        return None
+    if policy is Overflow.COMPACT and await compacted(session, prompt, attachments):
+        if session.fitting.budget(session.conversation, prompt, attachments).fits:
+            return 0
+        total = len(session.turns) + 1
+    return window_start(session, session.conversation, prompt, attachments, total)
+
+
+async def compacted(session: ChatSession, prompt: str, attachments: Sequence[Attachment]) -> bool:
+    """Compact the session's conversation; False (said) when that is not available or failed."""
+    compact = compactor()
+    if compact is None:
+        say("compacting is not available yet: sending the newest messages that fit instead")
+        return False
+    try:
+        result = compact(session, prompt, attachments)
+        if inspect.isasyncgen(result):
+            async for _ in result:  # the summary streams into the history, not to stdout
+                pass
+        elif inspect.isawaitable(result):
+            await result
+    except ChatError as exc:
+        say(f"compacting failed ({exc}): sending the newest messages that fit instead")
+        return False
+    return True
+
+
+def window_start(
+    session: ChatSession,
+    chat: Conversation,
+    prompt: str,
+    attachments: Sequence[Attachment],
+    total: int,
+    why: str = "",
+) -> int | None:
+    """The first of the newest turns of `chat` that fit with the prompt, said on stderr with
+    how many of the `total` messages go; None (said) when not even the question fits."""
+    start = session.fitting.newest_that_fit(chat, prompt, attachments)
+    budget = session.fitting.budget(chat, prompt, attachments)
+    window = f"{session.model}'s window is {budget.window or budget.limit or 0:,} tokens"
+    if start is None:
+        say(f"{why}{window}: not even the question fits, nothing was sent")
+        return None
+    say(f"{why}sent the last {total - start} of {plural(total, 'message')}: {window}")
+    return start
+
+
+def retry_start(session: ChatSession, error: ContextOverflow) -> int | None:
+    """After the server rejected the request as too long (its window learned when it named
+    one): the first of the newest turns that fit, to ask again with; None when none do."""
+    chat = session.conversation
+    if chat.turns and chat.turns[-1].role is Role.ASSISTANT:
+        chat = replace(chat, turns=chat.turns[:-1])  # the failed reply is not sent again
+    if session.fitting.budget(chat).window is None:
+        say(f"{error}")  # nothing says how much would fit
+        return None
+    why = f"{session.model} rejected the request as too long; "
+    return window_start(session, chat, "", (), len(chat.turns), why)
