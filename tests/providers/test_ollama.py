@@ -13,12 +13,14 @@ import pytest
 
 from chatui.config import ProviderConfig, Timeouts, load_config
 from chatui.core import (
+    Capabilities,
     ConnectionFailed,
     ContextOverflow,
     Finished,
     ModelNotFound,
     ReasoningDelta,
     ServerError,
+    Source,
     TextDelta,
     Usage,
     UsageReport,
@@ -132,6 +134,7 @@ async def test_the_window_stops_at_the_models_maximum(
 async def test_a_configured_window_caps_it_below_the_servers(
     ollama: WireServer, make: Callable[..., Provider], tmp_path: Path
 ) -> None:
+    """As written in a config file (`[providers.NAME.models."ID"] context`)."""
     path = tmp_path / "config.toml"
     path.write_text(
         f'[providers.box]\nkind = "ollama"\nbase_url = "{ollama.base_url}"\n'
@@ -172,13 +175,37 @@ async def test_models_come_from_tags_with_what_show_says(
 # ---- errors
 
 
-async def test_a_prompt_too_long_is_a_context_overflow(
+def capped(window: int) -> dict[str, Any]:
+    """The config's word on `MODEL`'s window (over what `/api/show` says)."""
+    return {"model_overrides": ((MODEL, Capabilities(context=window, source=Source.CONFIG)),)}
+
+
+async def test_a_refused_window_is_grown_while_the_model_has_room(
     ollama: WireServer, make: Callable[..., Provider]
 ) -> None:
-    ollama.enqueue(Reply(status=400, error_message=OVERFLOW))
-    with pytest.raises(ContextOverflow, match="context length"):
-        await collect(make(ollama.base_url, max_retries=2), request("hello"))
-    assert len(chats(ollama)) == 1  # never retried
+    """The estimate fell short: one step bigger, before anything was shown."""
+    ollama.enqueue(Reply(status=400, error_message=OVERFLOW), Reply(pieces=["ok"]))
+    provider = make(ollama.base_url, **capped(20_000))
+    events = await collect(provider, request("hello"))
+    assert events[0] == TextDelta("ok") and events[-1] == Finished("stop")
+    assert [r.body["options"]["num_ctx"] for r in chats(ollama)] == [8192, 16_384]
+    ollama.enqueue(
+        Reply(status=400, error_message=OVERFLOW), Reply(status=400, error_message=OVERFLOW)
+    )
+    with pytest.raises(ContextOverflow, match="context length") as caught:
+        await collect(provider, request("hello"))
+    assert [r.body["options"]["num_ctx"] for r in chats(ollama)][2:] == [16_384, 20_000]
+    assert caught.value.window == 20_000  # the model's whole window was refused
+
+
+async def test_a_prompt_too_long_for_a_model_of_unknown_size_is_a_context_overflow(
+    make: Callable[..., Provider],
+) -> None:
+    with WireServer() as server:  # no /api/show: how big the model can go is unknown
+        server.enqueue(Reply(status=400, error_message=OVERFLOW))
+        with pytest.raises(ContextOverflow) as caught:
+            await collect(make(server.base_url, max_retries=2), request("hello"))
+        assert len(chats(server)) == 1 and caught.value.window is None  # never retried
 
 
 async def test_an_error_line_mid_stream_fails_the_reply(

@@ -12,7 +12,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from chatui.config import ProviderConfig
-from chatui.core import ChatRequest, StreamEvent
+from chatui.core import ChatRequest, ContextOverflow, StreamEvent
 from chatui.providers.base import Provider, merge_models
 from chatui.providers.errors import map_exception, status_error
 from chatui.providers.models import shapes
@@ -81,12 +81,24 @@ class OllamaProvider(Provider):
             messages = chat_messages(request)
             needed = prompt_estimate(messages) + request.options.max_tokens
             limit = self.capabilities(request.model).context
-            num_ctx = SENT.size((self.root, request.model), needed, limit)
+            key = (self.root, request.model)
+            num_ctx = SENT.size(key, needed, limit)
             think = bool(request.options.thinking_budget) and self.supports_thinking(request.model)
-            body = chat_body(request, messages, num_ctx, think)
-            async with aclosing(stream_chat(client, body, self.endpoint)) as events:
-                async for event in events:
-                    yield event
+            while True:
+                body = chat_body(request, messages, num_ctx, think)
+                try:
+                    async with aclosing(stream_chat(client, body, self.endpoint)) as events:
+                        async for event in events:
+                            yield event
+                    return
+                except ContextOverflow as rejected:  # a 400: nothing was yielded
+                    # The estimate was short: a bigger window, while the model has one.
+                    bigger = SENT.size(key, num_ctx + 1, limit) if limit else num_ctx
+                    if bigger <= num_ctx:
+                        if num_ctx == limit and rejected.window is None:
+                            rejected.window = num_ctx  # the model's whole window, refused
+                        raise
+                    num_ctx = bigger
         except Exception as exc:
             raise map_exception(exc, self.endpoint) from exc
 
