@@ -14,9 +14,11 @@ import pytest
 from chatui.config import ProviderConfig, Timeouts, load_config
 from chatui.core import (
     Capabilities,
+    ConnectionDropped,
     ConnectionFailed,
     ContextOverflow,
     Finished,
+    MalformedStream,
     ModelNotFound,
     ReasoningDelta,
     ServerError,
@@ -235,12 +237,15 @@ async def test_an_unknown_model_is_model_not_found(
         await collect(make(ollama.base_url), request("hello"))
 
 
-async def test_a_stream_cut_before_done_is_not_a_reply(
+async def test_a_stream_cut_before_done_or_garbled_is_not_a_reply(
     ollama: WireServer, make: Callable[..., Provider]
 ) -> None:
-    ollama.enqueue(Reply(omit_done=True))
-    with pytest.raises(Exception, match="closed before the reply was complete"):
-        await collect(make(ollama.base_url), request("hello"))
+    ollama.enqueue(Reply(omit_done=True), Reply(malformed_after=1))
+    provider = make(ollama.base_url)
+    with pytest.raises(ConnectionDropped, match="closed before the reply was complete"):
+        await collect(provider, request("hello"))
+    with pytest.raises(MalformedStream, match="not valid"):
+        await collect(provider, request("hello"))
 
 
 def free_port() -> int:
