@@ -132,6 +132,7 @@ def builtin_providers(timeouts: Timeouts) -> dict[str, ProviderConfig]:
             timeouts=timeouts,
         )
         for kind in KINDS.values()
+        if kind.builtin
     }
 
 

@@ -49,6 +49,7 @@ def test_building_a_provider_does_not_import_the_sdk_until_used() -> None:
         "from chatui.config import ProviderConfig\n"
         "from chatui.providers import create_provider\n"
         "create_provider(ProviderConfig('x', 'anthropic', base_url='http://127.0.0.1:1'))\n"
-        "create_provider(ProviderConfig('y', 'openai', base_url='http://127.0.0.1:1'))"
+        "create_provider(ProviderConfig('y', 'openai', base_url='http://127.0.0.1:1'))\n"
+        "create_provider(ProviderConfig('z', 'ollama'))"
     )
-    assert not {"openai", "anthropic"} & loaded_after(code)
+    assert not {"openai", "anthropic", "httpx2"} & loaded_after(code)

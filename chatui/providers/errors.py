@@ -99,6 +99,20 @@ def from_status(
     return ServerError(f"{where} ({status or kind}): {message}")
 
 
+def status_error(response: Any, content: bytes, config: ProviderConfig) -> ChatError:
+    """The core error for an HTTP error answer read without an SDK (`response` has
+    `status_code` and `headers`): its JSON body's error object where there is one (Ollama's
+    `{"error": "text"}` too), else its text."""
+    try:
+        body: Any = json.loads(content)
+    except ValueError:
+        body = None
+    kind, message = _body_error(body)
+    status = int(response.status_code)
+    text = message or content.decode("utf-8", errors="replace").strip() or f"HTTP {status}"
+    return from_status(status, kind, text, config, _retry_after(response), _error_detail(body))
+
+
 def map_exception(exc: BaseException, config: ProviderConfig) -> ChatError:
     """Translate what an SDK stream can raise into a ChatError, with the API key masked (some
     servers quote the key they rejected; the message is shown and saved).
@@ -135,6 +149,8 @@ def _translate(exc: BaseException, config: ProviderConfig) -> ChatError | None:
 def _sdk_error(exc: BaseException, config: ProviderConfig) -> ChatError | None:
     """An error of the provider's SDK (both SDKs have the same classes), else None."""
     sdk: tuple[type[Exception], ...]
+    if config.kind not in ("openai", "anthropic"):  # spoken without an SDK (ollama)
+        return None
     if config.kind == "anthropic":
         import anthropic
 

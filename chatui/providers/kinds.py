@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from chatui.providers import anthropic, openai
 from chatui.providers.base import Provider
 from chatui.providers.local import LocalProvider
+from chatui.providers.ollama import OllamaProvider
 
 
 @dataclass(frozen=True, slots=True)
@@ -15,13 +16,15 @@ class ProviderKind:
 
     `key_env` holds the built-in provider's API key (None: it needs none); `base_url_env`, when
     set, moves it to another address (the SDK's own variable); `models` are offered before a
-    live list is fetched."""
+    live list is fetched; `builtin`: a provider of this kind exists without configuration
+    (else one is configured, or discovered running)."""
 
     name: str
     provider_class: type[Provider]
     key_env: str | None = None
     base_url_env: str | None = None
     models: tuple[str, ...] = ()
+    builtin: bool = True
 
 
 KINDS: dict[str, ProviderKind] = {
@@ -39,6 +42,8 @@ KINDS: dict[str, ProviderKind] = {
         ),
         # the embedded offline model (the `chatui[local]` extra); `model_path` picks any GGUF
         ProviderKind("local", LocalProvider, models=("smollm2",)),
+        # Ollama's own API (`/api/chat`, which takes a window); found by discovery when it runs
+        ProviderKind("ollama", OllamaProvider, builtin=False),
     )
 }
 ALIASES = {"openai-compatible": "openai"}  # what a config file may also write as `kind`

@@ -13,10 +13,16 @@ from chatui.providers.kinds import KINDS
 
 
 @pytest.mark.parametrize("kind", list(KINDS))
-def test_every_kind_is_built_in_and_builds_its_class(kind: str, tmp_path: Path) -> None:
-    config = load_config(tmp_path / "none.toml").providers[kind]
+def test_every_kind_builds_its_class_and_the_built_in_ones_exist(kind: str, tmp_path: Path) -> None:
+    built_in = load_config(tmp_path / "none.toml").providers
+    assert (kind in built_in) == KINDS[kind].builtin
+    config = built_in.get(kind) or ProviderConfig(kind, kind)
     assert config.kind == kind and config.models == KINDS[kind].models
     assert isinstance(provider_for(config), KINDS[kind].provider_class)
+
+
+def test_ollama_is_found_or_configured_rather_than_built_in() -> None:
+    assert [name for name, kind in KINDS.items() if not kind.builtin] == ["ollama"]
 
 
 def test_an_unknown_kind_is_a_config_error() -> None:

@@ -8,8 +8,11 @@ from pathlib import Path
 import pytest
 
 from chatui.config import load_config
+from chatui.providers import provider_for
+from chatui.providers.ollama import OllamaProvider
 from chatui.services import discovery
 from tests.wireserver import WireServer
+from tests.wireserver import personas as p
 
 
 def free_port() -> int:
@@ -49,3 +52,40 @@ async def test_configured_endpoint_is_not_added_twice(
     config = load_config(path)
     assert await discovery.discover(config) == []
     assert "ollama" not in config.providers
+
+
+@pytest.mark.parametrize("persona", [p.OLLAMA, p.OPENAI])
+async def test_ollama_is_found_as_its_own_kind(
+    persona: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """By its port (11434), or anywhere by its `/api/version`: then spoken natively, the base
+    URL without `/v1`; any other server stays OpenAI-compatible."""
+    with WireServer(persona=persona) as server:
+        monkeypatch.setattr(
+            discovery, "KNOWN_ENDPOINTS", (discovery.KnownEndpoint("ollama", server.port),)
+        )
+        if persona == p.OPENAI:  # answers no /api/version: only the port tells
+            config = load_config(tmp_path / "none.toml")
+            assert [f.kind for f in await discovery.discover(config, timeout=1.0)] == ["openai"]
+            monkeypatch.setattr(discovery, "OLLAMA_PORT", server.port)
+        config = load_config(tmp_path / "none.toml")
+        found = await discovery.discover(config, timeout=1.0)
+        root = f"http://127.0.0.1:{server.port}"
+    assert [(f.name, f.kind, f.base_url) for f in found] == [("ollama", "ollama", root)]
+    assert found[0].models == ("test-model", "test-model-large")
+    assert isinstance(provider_for(found[0]), OllamaProvider)
+
+
+async def test_a_configured_ollama_at_the_default_address_is_not_added_twice(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with WireServer(persona=p.OLLAMA) as server:
+        monkeypatch.setattr(
+            discovery, "KNOWN_ENDPOINTS", (discovery.KnownEndpoint("box", server.port),)
+        )
+        monkeypatch.setattr(discovery, "DEFAULT_BASE_URL", f"http://127.0.0.1:{server.port}")
+        path = tmp_path / "config.toml"
+        path.write_text('[providers.mine]\nkind = "ollama"\n')  # no base_url: the default one
+        assert await discovery.discover(load_config(path), timeout=1.0) == []
+        path.write_text("")
+        assert [f.name for f in await discovery.discover(load_config(path), timeout=1.0)] == ["box"]

@@ -11,6 +11,8 @@ from tests.wireserver.replies import Kind, Reply, dumps
 class Emitter:
     """Builds one protocol's SSE bytes and non-stream body for a reply; subclasses per API."""
 
+    content_type = "text/event-stream; charset=utf-8"
+
     def __init__(self, reply: Reply, body: dict[str, Any]) -> None:
         self.reply = reply
         self.body = body

@@ -18,11 +18,13 @@ from tests.wireserver.emitter import Emitter
 from tests.wireserver.error_bodies import anthropic_error, openai_error
 from tests.wireserver.messages_stream import MessagesEmitter
 from tests.wireserver.models import model_body, models_body
+from tests.wireserver.ollama_chat import OllamaEmitter, ollama_error
 from tests.wireserver.replies import (
     CHAT_PATH,
     GENERATION_PATHS,
     MESSAGES_PATH,
     MODELS_PATH,
+    OLLAMA_CHAT_PATH,
     RESPONSES_PATH,
     Kind,
     Problem,
@@ -42,6 +44,7 @@ EMITTERS: dict[str, type[Emitter]] = {
     CHAT_PATH: ChatEmitter,
     RESPONSES_PATH: ResponsesEmitter,
     MESSAGES_PATH: MessagesEmitter,
+    OLLAMA_CHAT_PATH: OllamaEmitter,
 }
 
 
@@ -139,6 +142,8 @@ class Handler(BaseHTTPRequestHandler):
             first = problems[0]
             if anthropic:
                 return self._json(400, anthropic_error(400, first.message))
+            if path == OLLAMA_CHAT_PATH:
+                return self._json(400, ollama_error(400, first.message))
             return self._json(
                 400, openai_error(400, first.message, code=first.code, param=first.param)
             )
@@ -247,6 +252,8 @@ class Handler(BaseHTTPRequestHandler):
                 data = reply.error_body
             elif self.anthropic:
                 data = anthropic_error(reply.status, reply.error_message, reply.error_type)
+            elif path == OLLAMA_CHAT_PATH:
+                data = ollama_error(reply.status, reply.error_message)
             else:
                 data = openai_error(
                     reply.status, reply.error_message, reply.error_type, reply.error_code
@@ -267,7 +274,7 @@ class Handler(BaseHTTPRequestHandler):
     def _stream(self, emitter: Emitter, reply: Reply, extra: dict[str, str]) -> None:
         self.close_connection = True
         self.send_response(200)
-        self.send_header("Content-Type", "text/event-stream; charset=utf-8")
+        self.send_header("Content-Type", emitter.content_type)
         self.send_header("Transfer-Encoding", "chunked")
         self.send_header("Cache-Control", "no-cache")
         self.send_header("Connection", "close")

@@ -165,6 +165,20 @@ def ollama_show(body: Any, models: list[str]) -> Any:
     }  # fmt: skip
 
 
+def ollama_tags(_body: Any, models: list[str]) -> Any:
+    """`GET /api/tags`: the models pulled, newest first."""
+    return {
+        "models": [
+            {"name": m, "model": m, "modified_at": "2025-10-01T12:00:00.000000000Z",
+             "size": 2_019_393_189, "digest": f"{i:012x}a80c4f17acd5",
+             "details": {"parent_model": "", "format": "gguf", "family": "llama",
+                         "families": ["llama"], "parameter_size": "3.2B",
+                         "quantization_level": "Q4_K_M"}}
+            for i, m in enumerate(models)
+        ]
+    }  # fmt: skip
+
+
 def ollama_ps(_body: Any, models: list[str]) -> Any:
     return {
         "models": [
@@ -289,6 +303,7 @@ ROUTES = {
     (OLLAMA, "GET", "/api/version"): ollama_version,
     (OLLAMA, "POST", "/api/show"): ollama_show,
     (OLLAMA, "GET", "/api/ps"): ollama_ps,
+    (OLLAMA, "GET", "/api/tags"): ollama_tags,
     (LMSTUDIO, "GET", "/v1/models"): lmstudio_models,
     (LMSTUDIO, "GET", "/api/v0/models"): lmstudio_v0,
     (LMSTUDIO, "GET", "/api/v1/models"): lmstudio_v1,

@@ -12,7 +12,8 @@ CHAT_PATH = "/v1/chat/completions"
 RESPONSES_PATH = "/v1/responses"
 MESSAGES_PATH = "/v1/messages"
 MODELS_PATH = "/v1/models"
-GENERATION_PATHS = frozenset({CHAT_PATH, RESPONSES_PATH, MESSAGES_PATH})
+OLLAMA_CHAT_PATH = "/api/chat"  # Ollama's own API: NDJSON
+GENERATION_PATHS = frozenset({CHAT_PATH, RESPONSES_PATH, MESSAGES_PATH, OLLAMA_CHAT_PATH})
 DEFAULT_MODELS = ("test-model", "test-model-large")
 TRUNCATION = frozenset({"length", "max_tokens", "max_output_tokens"})
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from tests.wireserver.ollama_chat import validate_ollama_chat
 from tests.wireserver.replies import (
     CHAT_PATH,
     MESSAGES_PATH,
+    OLLAMA_CHAT_PATH,
     RESPONSES_PATH,
     Problem,
     is_int,
@@ -240,4 +242,5 @@ VALIDATORS = {
     CHAT_PATH: validate_chat,
     RESPONSES_PATH: validate_responses,
     MESSAGES_PATH: validate_messages,
+    OLLAMA_CHAT_PATH: validate_ollama_chat,
 }
