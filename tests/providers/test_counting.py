@@ -91,7 +91,7 @@ async def test_llama_server_counts_the_chat_body_and_is_probed_once(
     probes = [r.path for r in persona_server.requests if r.method == "GET"]
     assert probes == ["/v1/models", "/props"]
     assert posts(persona_server) == [c.CHAT_COUNT, c.CHAT_COUNT]
-    system = persona_server.requests[2].body["messages"][0]  # type: ignore[index]
+    system = persona_server.requests[2].body["messages"][0]
     assert system == {"role": "system", "content": "be brief"}
 
 
