@@ -4,6 +4,7 @@ where a server can't, fails, garbles or is late, and the kind of server asked on
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Iterator
 
@@ -93,6 +94,17 @@ async def test_llama_server_counts_the_chat_body_and_is_probed_once(
     assert posts(persona_server) == [c.CHAT_COUNT, c.CHAT_COUNT]
     system = persona_server.requests[2].body["messages"][0]
     assert system == {"role": "system", "content": "be brief"}
+
+
+@pytest.mark.parametrize("persona_server", [p.VLLM], indirect=True)
+async def test_counts_asked_together_wait_for_one_probe(persona_server: WireServer) -> None:
+    provider = create_provider(provider_config(persona_server, "chat"))
+    try:
+        both = await asyncio.gather(*(provider.count_tokens(ASKED) for _ in range(2)))
+    finally:
+        await provider.aclose()
+    assert both == [6 + c.TEMPLATE_TOKENS] * 2
+    assert [r.path for r in persona_server.requests if r.method == "GET"] == ["/v1/models"]
 
 
 @pytest.mark.parametrize("persona_server", [p.LLAMA_SERVER_OLD], indirect=True)
