@@ -22,7 +22,7 @@ from chatui.core import (
     UsageReport,
 )
 from chatui.providers.base import SDKProvider, from_table, plain_json
-from chatui.providers.models import catalog
+from chatui.providers.models import catalog, counting
 from chatui.providers.models.servers import server_capabilities
 from chatui.providers.models.shapes import anthropic_models
 from chatui.providers.sse import StreamFailed, server_sent_events
@@ -162,3 +162,9 @@ class AnthropicProvider(SDKProvider["AsyncAnthropic"]):
 
     def _run(self, request: ChatRequest) -> AsyncGenerator[StreamEvent, None]:
         return stream_messages(self.client(), request)
+
+    async def _count(self, request: ChatRequest) -> int | None:
+        messages = anthropic_messages(request.messages)
+        return await counting.anthropic_count(
+            self.client(), request.model, messages, request.system, self.count_timeout
+        )

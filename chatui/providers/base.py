@@ -21,6 +21,7 @@ from chatui.core import (
 )
 from chatui.providers.errors import map_exception
 from chatui.providers.models.catalog import by_prefix
+from chatui.providers.models.counting import COUNT_TIMEOUT, Uncountable
 
 MAX_RETRY_WAIT = 8.0
 ClientT = TypeVar("ClientT")
@@ -36,6 +37,7 @@ class Provider(ABC):
         self.config = config
         self.served: dict[str, Capabilities] = {}  # what the server said of its models
         self.learned: dict[str, Capabilities] = {}  # what its rejections said (the window)
+        self.uncountable: set[str] = set()  # models the server has no route to count
 
     @property
     def name(self) -> str:
@@ -70,6 +72,12 @@ class Provider(ABC):
         """What chatui's own table says of `model` on this endpoint (prices only on the
         vendor's own: a compatible server's are unknown)."""
         return UNKNOWN
+
+    async def count_tokens(self, request: ChatRequest) -> int | None:
+        """The prompt tokens of `request` as the server counts them (its chat template
+        included), or None where it can't count, fails or is late. Never raises for the
+        network or the answer's shape."""
+        return None
 
     def client_options(self) -> dict[str, Any]:
         """What both SDK clients are built with: key, address, timeouts; no SDK retries (the
@@ -139,6 +147,7 @@ class SDKProvider(Provider, Generic[ClientT]):
     use), its exceptions mapped to core errors, and the live model list, written once here."""
 
     _client: ClientT | None = None
+    count_timeout = COUNT_TIMEOUT  # seconds each request of a count may take
 
     @abstractmethod
     def _new_client(self) -> ClientT:
@@ -156,6 +165,22 @@ class SDKProvider(Provider, Generic[ClientT]):
 
     def build_client(self) -> None:
         _ = self.sdk_client().models
+
+    async def count_tokens(self, request: ChatRequest) -> int | None:
+        if request.model in self.uncountable:
+            return None
+        if self._client is None:  # importing the SDK blocks: not on the event loop
+            await asyncio.to_thread(self.client)
+        try:
+            return await self._count(request)
+        except Uncountable:  # no route to count with here: not asked again
+            self.uncountable.add(request.model)
+            return None
+
+    async def _count(self, request: ChatRequest) -> int | None:
+        """The server's count of `request` with the SDK client (built); None where the
+        endpoint can't count. May raise Uncountable."""
+        return None
 
     def sdk_client(self) -> Any:
         """The client, untyped: both SDKs have `models.list()` and an async `close()`."""

@@ -35,6 +35,11 @@ def _usage(response: dict[str, Any]) -> Usage | None:
     return Usage(int(usage.get("input_tokens") or 0), int(usage.get("output_tokens") or 0))
 
 
+def response_items(request: ChatRequest) -> list[dict[str, str]]:
+    """The conversation as the Responses API's `input` (the system prompt goes apart)."""
+    return [{"role": m.role.value, "content": m.content} for m in request.messages if m.content]
+
+
 def _request_args(request: ChatRequest) -> dict[str, Any]:
     # the Responses API rejects a limit under 16 tokens
     args: dict[str, Any] = {"max_output_tokens": max(16, request.options.max_tokens)}
@@ -50,7 +55,7 @@ async def stream_responses(
     client: AsyncOpenAI, request: ChatRequest, official: bool
 ) -> AsyncGenerator[StreamEvent, None]:
     """Yield events from one Responses stream; `error`/`response.failed` become exceptions."""
-    items = [{"role": m.role.value, "content": m.content} for m in request.messages if m.content]
+    items = response_items(request)
     create: Any = client.responses.with_streaming_response.create
     async with create(
         model=request.model, input=[], stream=True, store=False, **_request_args(request),

@@ -12,7 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from tests.wireserver import personas
+from tests.wireserver import counting, personas
 from tests.wireserver.chat_stream import ChatEmitter
 from tests.wireserver.emitter import Emitter
 from tests.wireserver.error_bodies import anthropic_error, openai_error
@@ -100,7 +100,7 @@ class Handler(BaseHTTPRequestHandler):
         rec = RecordedRequest(self.command, path, url.query, headers, body)
         self.rec = rec
         self.wire._record(rec)
-        anthropic = path == MESSAGES_PATH or (
+        anthropic = path in (MESSAGES_PATH, counting.MESSAGES_COUNT) or (
             path.startswith(MODELS_PATH) and "anthropic-version" in headers
         )
         self.anthropic = anthropic
@@ -119,6 +119,9 @@ class Handler(BaseHTTPRequestHandler):
             said = personas.answer(persona, self.command, path, body, self.wire.models)
         except personas.NotFound as missing:
             return self._json(404, missing.data)
+        if said is None and (said := counting.answer(persona, self.command, path, body, [])):
+            self._wait_until(time.monotonic() + self.wire.count_delay)
+            said = said if self.wire.count_answer is None else self.wire.count_answer
         if said is not None:
             return self._json(200, said)
         detailed = persona == personas.ANTHROPIC

@@ -10,6 +10,7 @@ from typing import Any
 
 OPENAI = "openai"  # the plain OpenAI-compatible API: /v1/models, nothing more
 LLAMA_SERVER = "llama-server"
+LLAMA_SERVER_OLD = "llama-server-old"  # a build without the count routes (/tokenize only)
 OLLAMA = "ollama"
 LMSTUDIO = "lmstudio"
 LMSTUDIO_V1 = "lmstudio-v1"  # a build that no longer serves the deprecated /api/v0
@@ -19,7 +20,17 @@ ANTHROPIC = "anthropic"  # /v1/models with the window and capabilities (anthropi
 HANG = "hang"  # accepts every request and never answers
 STALL_METADATA = "stall-metadata"  # lists its models, never answers anything else
 GARBAGE = "garbage"  # answers every request 200 with a body that is not JSON
-SERVERS = (OPENAI, LLAMA_SERVER, OLLAMA, LMSTUDIO, LMSTUDIO_V1, OPENROUTER, VLLM, ANTHROPIC)
+SERVERS = (
+    OPENAI,
+    LLAMA_SERVER,
+    LLAMA_SERVER_OLD,
+    OLLAMA,
+    LMSTUDIO,
+    LMSTUDIO_V1,
+    OPENROUTER,
+    VLLM,
+    ANTHROPIC,
+)
 PERSONAS = (*SERVERS, HANG, STALL_METADATA, GARBAGE)
 
 GARBAGE_BODY = b'{"object": "list", "data": [{"id": "x", "meta": {"n_ctx": 20<html>'
@@ -299,6 +310,8 @@ def anthropic_model(model: str) -> dict[str, Any]:
 ROUTES = {
     (LLAMA_SERVER, "GET", "/v1/models"): llama_models,
     (LLAMA_SERVER, "GET", "/props"): llama_props,
+    (LLAMA_SERVER_OLD, "GET", "/v1/models"): llama_models,
+    (LLAMA_SERVER_OLD, "GET", "/props"): llama_props,
     (OLLAMA, "GET", "/v1/models"): ollama_models,
     (OLLAMA, "GET", "/api/version"): ollama_version,
     (OLLAMA, "POST", "/api/show"): ollama_show,

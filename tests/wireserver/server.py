@@ -42,6 +42,8 @@ class WireServer:
         self.models: list[str] = list(models or DEFAULT_MODELS)
         self.known_models = known_models
         self.models_delay = 0.0  # seconds before GET /v1/models answers (a busy endpoint)
+        self.count_delay = 0.0  # seconds before a count endpoint answers (`counting.py`)
+        self.count_answer: object = None  # what count endpoints answer instead of the count
         self.default_reply = default_reply or Reply()
         self.requests: list[RecordedRequest] = []
         self.validation_errors: list[str] = []

@@ -10,12 +10,16 @@ from chatui.services.context.estimate import (
     text_tokens,
     with_margin,
 )
+from chatui.services.context.exact import CountCache, exact_prompt_tokens, near_limit
 
 __all__ = [
     "DEFAULT_PROFILE",
     "PROFILES",
     "Calibration",
+    "CountCache",
     "Profile",
+    "exact_prompt_tokens",
+    "near_limit",
     "profile_for",
     "request_tokens",
     "text_tokens",

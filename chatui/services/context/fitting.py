@@ -14,14 +14,18 @@ from chatui.core import (
     Attachment,
     Capabilities,
     ChatError,
+    ChatMessage,
     ChatRequest,
     ContextOverflow,
     GenerationOptions,
     ModelRef,
+    Role,
     Source,
 )
+from chatui.core.attachments import with_attachments
 from chatui.services.context.budget import Budget, TurnCounts, measure, reply_reserve
 from chatui.services.context.estimate import Calibration, Profile, profile_for, text_tokens
+from chatui.services.context.exact import CountCache, counted, near_limit
 from chatui.services.context.plan import window_start
 from chatui.services.pool import ProviderPool
 from chatui.services.session.turns import Turn, history, instructions
@@ -56,6 +60,7 @@ class Fitting:
         self.pool = pool
         self._counts: dict[Profile, TurnCounts] = {}
         self.calibrations: dict[ModelRef, Calibration] = {}
+        self.exact_counts = CountCache()  # the servers' counts of requests, by request
 
     def capabilities(self, model: ModelRef) -> Capabilities:
         return self.pool.capabilities(model)
@@ -96,12 +101,59 @@ class Fitting:
     def calibrate(self, chat: Conversation, start: int, prompt_tokens: int) -> None:
         """A reply's usage came: the server's count of the request sent (the turns from
         `start` on, the reply excluded) corrects the model's later estimates."""
+        self.calibration(chat.model).update(prompt_tokens, self._raw_estimate(chat, start))
+
+    def _raw_estimate(
+        self,
+        chat: Conversation,
+        start: int,
+        draft: str = "",
+        attachments: Sequence[Attachment] = (),
+    ) -> int:
+        """The estimate of the request's whole prompt, uncorrected (no calibration, no
+        margin, no server's count): what a real count is compared with."""
         caps = self.capabilities(chat.model)
         system = instructions(chat.system, list(chat.turns))
-        counts = self.counts(chat.model)
-        turns = chat.turns[start:]
-        guess = measure(turns, system, chat.model, caps, chat.options, counts, exact=False)
-        self.calibration(chat.model).update(prompt_tokens, guess.used)
+        counts, turns = self.counts(chat.model), chat.turns[start:]
+        guess = measure(
+            turns, system, chat.model, caps, chat.options, counts, draft, attachments, exact=False
+        )
+        return guess.used
+
+    async def corrected(
+        self,
+        chat: Conversation,
+        budget: Budget,
+        draft: str = "",
+        attachments: Sequence[Attachment] = (),
+        start: int = 0,
+    ) -> Budget:
+        """`budget` (of the turns from `start` on, then the draft) counted by the model's
+        server when its estimate is within 15% of the limit and the server can count
+        (`estimated=False` then); else `budget` as it is. A new count also calibrates the
+        model's later estimates. Awaits the server (2 s at most a request): call it from a
+        task, never in a keystroke's handler."""
+        if not near_limit(budget):
+            return budget
+        request = self.sendable(chat, draft, attachments, start)
+        count, fresh = await counted(self.pool, chat.model, request, self.exact_counts)
+        if count is None:
+            return budget
+        if fresh:
+            raw = self._raw_estimate(chat, start, draft, attachments)
+            self.calibration(chat.model).update(count, raw)
+        return replace(budget, used=count, estimated=False)
+
+    async def counted_budget(
+        self,
+        chat: Conversation,
+        draft: str = "",
+        attachments: Sequence[Attachment] = (),
+        start: int = 0,
+    ) -> Budget:
+        """`budget(...)`, then `corrected`: exact where it matters and the server can count."""
+        budget = self.budget(chat, draft, attachments, start)
+        return await self.corrected(chat, budget, draft, attachments, start)
 
     def newest_that_fit(
         self, chat: Conversation, draft: str = "", attachments: Sequence[Attachment] = ()
@@ -123,6 +175,21 @@ class Fitting:
         options = replace(chat.options, max_tokens=reply_reserve(chat.options, caps))
         system = instructions(chat.system, list(chat.turns))
         return ChatRequest(chat.model.model, history(list(chat.turns[start:])), system, options)
+
+    def sendable(
+        self,
+        chat: Conversation,
+        draft: str = "",
+        attachments: Sequence[Attachment] = (),
+        start: int = 0,
+    ) -> ChatRequest:
+        """`request(chat, start)` with the draft (and its files) as the newest user message:
+        the request that sending it makes."""
+        request = self.request(chat, start)
+        text = with_attachments(draft, attachments)
+        if not text:
+            return request
+        return replace(request, messages=(*request.messages, ChatMessage(Role.USER, text)))
 
     def learn(self, chat: Conversation, start: int, error: ContextOverflow) -> None:
         """A server rejected the request of `chat`'s turns from `start` on as too long: the
