@@ -5,8 +5,6 @@ server, in this process; a history too long for the model sends what fits, or fa
 from __future__ import annotations
 
 import re
-import sys
-import types
 from pathlib import Path
 from typing import Any
 
@@ -181,40 +179,31 @@ def test_a_rejection_as_too_long_is_asked_again_with_what_fits(
     assert len(wire_server.generation_requests) == 3  # fail: rejected, not asked again
 
 
-def test_compact_falls_back_to_window_until_it_exists(
+def test_compact_summarises_the_earlier_messages_then_sends(
     tmp_path: Path, wire_server: WireServer
 ) -> None:
     seed(tmp_path, "tiny")
     env = small_window_env(tmp_path, wire_server, 'on_overflow = "compact"\n')
-    wire_server.enqueue(Reply(pieces=["ok"]))
+    wire_server.enqueue(Reply(pieces=["They counted ", "things."]), Reply(pieces=["ok"]))
     result = chatui(env, "ask", "-c", "What now?")
     assert result.returncode == 0, result.stderr
-    assert "compacting is not available yet" in result.stderr
-    assert re.search(r"sent the last \d+ of 41 messages", result.stderr)
-    with TranscriptStore.open(database(tmp_path)) as store:  # chosen in the app: over the config
-        store.update_conversation(seed(tmp_path, "tiny"), settings={"on_overflow": "window"})
-    wire_server.enqueue(Reply(pieces=["ok"]))
-    result = chatui(env, "ask", "-c", "What now?")
-    assert result.returncode == 0 and "compacting" not in result.stderr, result.stderr
-    assert re.search(r"sent the last \d+ of 41 messages", result.stderr)
+    assert "compacting: local/tiny summarises" in result.stderr  # no bigger window is known
+    assert re.search(r"compacted: [\d,]+ earlier messages summarised", result.stderr)
+    summarise, answer = wire_server.generation_requests
+    assert "Summarise the conversation" in summarise.body["messages"][-1]["content"]
+    system, *rest = answer.body["messages"]
+    assert system["role"] == "system" and "They counted things." in system["content"]
+    assert rest[-1] == {"role": "user", "content": "What now?"}
+    assert result.stdout.strip() == "ok"
 
 
-def test_compact_uses_the_compaction_module_once_it_exists(
-    tmp_path: Path, wire_server: WireServer, monkeypatch: pytest.MonkeyPatch
+def test_compact_that_fails_falls_back_to_the_newest_messages(
+    tmp_path: Path, wire_server: WireServer
 ) -> None:
     seed(tmp_path, "tiny")
-    called: list[str] = []
-
-    async def compact_session(session: Any, prompt: str, attachments: Any) -> None:
-        called.append(prompt)
-        session.turns = session.turns[-2:]  # stands in for a summary of the earlier part
-
-    module = types.ModuleType("chatui.services.context.compact")
-    module.compact_session = compact_session  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, module.__name__, module)
-    wire_server.enqueue(Reply(pieces=["ok"]))
     env = small_window_env(tmp_path, wire_server)
+    wire_server.enqueue(Reply(status=400), Reply(pieces=["ok"]))
     result = chatui(env, "ask", "-c", "--on-overflow", "compact", "What now?")
     assert result.returncode == 0, result.stderr
-    assert called == ["What now?"] and "not available" not in result.stderr
-    assert len(sent(wire_server)) == 3 and "sent the last" not in result.stderr
+    assert "compacting failed" in result.stderr
+    assert re.search(r"sent the last \d+ of 41 messages", result.stderr)

@@ -1,23 +1,17 @@
 """`chatui ask` on a conversation too long for the model: send the newest messages that fit,
-compact the earlier ones first (once that exists), or send nothing; said on stderr."""
+compact the earlier ones first, or send nothing; said on stderr."""
 
 from __future__ import annotations
 
-import importlib
-import inspect
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
-from typing import Any
 
 from chatui.core import Attachment, ChatError, ContextOverflow, Role
+from chatui.services.context.compact import compact_session
 from chatui.services.context.fitting import Conversation, Overflow
 from chatui.services.session.chat import ChatSession
-
-#: Where compaction lives once it is built: its `compact_session(session, prompt, attachments)`
-#: summarises the earlier part of the session's conversation (an async generator of session
-#: events, or a coroutine); the question is sent after it.
-COMPACT_MODULE = "chatui.services.context.compact"
+from chatui.services.session.events import ReplyStarted
 
 
 def say(text: str) -> None:
@@ -34,18 +28,6 @@ def policy_for(chosen: str | None, session: ChatSession) -> Overflow:
     if chosen:
         return Overflow(chosen)
     return Overflow.WINDOW if session.on_overflow is Overflow.ASK else session.on_overflow
-
-
-def compactor() -> Callable[..., Any] | None:
-    """`compact_session` of the compaction module, or None while there is none."""
-    try:
-        module = importlib.import_module(COMPACT_MODULE)
-    except ModuleNotFoundError as exc:
-        if exc.name != COMPACT_MODULE:
-            raise  # the module is there, something it needs is not: a bug to show
-        return None
-    found = getattr(module, "compact_session", None)
-    return found if callable(found) else None
 
 
 async def first_sent(
@@ -72,21 +54,18 @@ async def first_sent(
 
 
 async def compacted(session: ChatSession, prompt: str, attachments: Sequence[Attachment]) -> bool:
-    """Compact the session's conversation; False (said) when that is not available or failed."""
-    compact = compactor()
-    if compact is None:
-        say("compacting is not available yet: sending the newest messages that fit instead")
-        return False
+    """Compact the session's conversation (the summary goes into the history, not to stdout);
+    False (said) when it failed."""
+    before = len(session.turns)
     try:
-        result = compact(session, prompt, attachments)
-        if inspect.isasyncgen(result):
-            async for _ in result:  # the summary streams into the history, not to stdout
-                pass
-        elif inspect.isawaitable(result):
-            await result
+        async for event in compact_session(session, prompt, attachments):
+            if isinstance(event, ReplyStarted):
+                say(f"compacting: {event.turn.model_label} summarises the earlier messages")
     except ChatError as exc:
         say(f"compacting failed ({exc}): sending the newest messages that fit instead")
         return False
+    kept = len(session.turns) - 1
+    say(f"compacted: {before - kept:,} earlier messages summarised, {kept:,} kept")
     return True
 
 

@@ -97,20 +97,16 @@ def keep_from(
     return start if start else None  # 0: nothing to summarise
 
 
-async def compact_and_send(
-    session: ChatSession,
-    prompt: str | None,
-    attachments: Sequence[Attachment],
-    keep: int,
-    by: tuple[ModelRef, int],
+async def compact(
+    session: ChatSession, keep: int, by: tuple[ModelRef, int], *, asking_again: bool = False
 ) -> AsyncGenerator[SessionEvent, None]:
     """Summarise the turns before `keep` with `by` (a model, the first turn it reads),
-    streamed as a reply; then the new branch (the summary, copies of the turns kept) is the
-    conversation's, and `prompt` is sent on it (None: the last question is asked again). A
-    failed or stopped summary changes nothing."""
+    streamed as a reply (its start, text and end); then the new branch (the summary, copies
+    of the turns kept: without a failed last reply when `asking_again`) is the conversation's.
+    A failed or stopped summary changes nothing."""
     model, reads_from = by
     earlier, kept = session.turns[reads_from:keep], session.turns[keep:]
-    if prompt is None and kept and kept[-1].role is Role.ASSISTANT:
+    if asking_again and kept and kept[-1].role is Role.ASSISTANT:
         kept = kept[:-1]  # the failed reply is not carried over
     summary = Turn(Role.SYSTEM, "", provider=model.provider, model=model.model)
     yield ReplyStarted(summary)
@@ -128,12 +124,44 @@ async def compact_and_send(
         yield ReplyEnded(summary, error)
         return
     summary.content = SUMMARY_PREFIX.format(model=model) + "".join(pieces).strip()
-    yield ReplyEnded(summary)
     await _new_branch(session, summary, kept)
+    yield ReplyEnded(summary)
+
+
+async def compact_and_send(
+    session: ChatSession,
+    prompt: str | None,
+    attachments: Sequence[Attachment],
+    keep: int,
+    by: tuple[ModelRef, int],
+) -> AsyncGenerator[SessionEvent, None]:
+    """`compact`, then `prompt` sent on the new branch (None: the last question asked
+    again); nothing is sent when the summary failed or was stopped."""
+    done = False
+    async for event in compact(session, keep, by, asking_again=prompt is None):
+        done = isinstance(event, ReplyEnded) and event.error is None
+        yield event
+    if not done:
+        return
     answer = session.retry() if prompt is None else session.send(prompt, attachments)
     yield Compacted()  # the question is on the new branch already: drawn with it
     async for step in answer:
         yield step
+
+
+async def compact_session(
+    session: ChatSession, prompt: str, attachments: Sequence[Attachment] = ()
+) -> AsyncGenerator[SessionEvent, None]:
+    """Compact the session's conversation so that `prompt` fits after the summary (for the
+    command line, which then sends it); raises the ChatError that stopped it."""
+    keep = keep_from(session, prompt, attachments)
+    by = compactor(session, keep) if keep else None
+    if not keep or by is None:
+        raise ChatError("no model with a known window can read enough of it to summarise")
+    async for event in compact(session, keep, by):
+        if isinstance(event, ReplyEnded) and event.error is not None:
+            raise event.error
+        yield event
 
 
 async def _new_branch(session: ChatSession, summary: Turn, kept: Sequence[Turn]) -> None:
