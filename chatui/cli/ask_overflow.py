@@ -36,6 +36,8 @@ async def first_sent(
     """The index of the first turn sent with the prompt (0: all of them, as when the window
     is unknown); None when nothing is to be sent (said on stderr)."""
     budget = session.fitting.budget(session.conversation, prompt, attachments)
+    # near the limit, the server counts where it can
+    budget = await session.fitting.corrected(session.conversation, budget, prompt, attachments)
     if budget.fits:
         return 0
     total = len(session.turns) + 1

@@ -196,3 +196,25 @@ async def test_compacting_summarises_the_earlier_part_on_a_new_branch(
         await press(pilot, "alt+left")  # back to the original turns
         await settle(pilot)
         assert session.turns[0] is original_first and len(session.turns) == 20
+
+
+async def test_an_estimate_near_the_limit_is_counted_by_the_server_first(
+    make_app: AppFactory, wire_server: WireServer, small_models: None
+) -> None:
+    wire_server.persona = "llama-server"  # counts: the words of the request, plus 7
+    app = make_app("oai/tiny")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        session = session_of(app)
+        size = 100
+        while not (budget := session.fitting.budget(session.conversation, "x" * size)).warning:
+            size += 100
+        while budget.fits:  # one long word: estimated just past the limit, counted as one
+            size += 100
+            budget = session.fitting.budget(session.conversation, "x" * size)
+        assert budget.limit is not None and budget.used <= budget.limit * 1.15
+        chat(app).prompt.insert("x" * size)
+        await press(pilot, "enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, OverflowChoice)  # the server's count: it fits
+        assert wire_server.generation_requests[-1].body["messages"][-1]["content"] == "x" * size

@@ -7,8 +7,10 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from chatui.core import ContextOverflow, ModelRef, Role
+from chatui.core import Attachment, ContextOverflow, ModelRef, Role
+from chatui.services.context.budget import Budget
 from chatui.services.context.compact import compact_and_send, compactor, keep_from
+from chatui.services.context.exact import near_limit
 from chatui.services.context.fitting import Overflow
 from chatui.ui.context.overflow_choice import PICK, OverflowChoice, Situation
 
@@ -31,13 +33,34 @@ class SendCheck:
 
     def submit(self, text: str) -> None:
         """Send `text` (with the files attached) when it fits, or the conversation sends what
-        fits; else ask, the prompt and its files kept until the choice."""
+        fits; else ask, the prompt and its files kept until the choice. An estimate near the
+        limit is counted by the model's server first, where it can count (in a worker)."""
         files = tuple(self.screen.attachments.files)
-        start = self.session.start_for(text, files)
+        session = self.session
+        budget = session.fitting.budget(session.conversation, text, files)
+        if near_limit(budget):
+            self.screen.run_worker(
+                self._counted(text, files, budget), group="send-check", exclusive=True
+            )
+            return
+        self._decide(text, files, budget.fits)
+
+    async def _counted(self, text: str, files: tuple[Attachment, ...], budget: Budget) -> None:
+        counted = await self.session.fitting.corrected(
+            self.session.conversation, budget, text, files
+        )
+        if self.screen.prompt.text == text:  # (else it was edited meanwhile: Enter again)
+            self._decide(text, files, counted.fits)
+
+    def _decide(self, text: str, files: tuple[Attachment, ...], fits: bool) -> None:
+        session = self.session
+        start = 0 if fits else None
+        if start is None and session.on_overflow is Overflow.WINDOW:
+            start = session.fitting.newest_that_fit(session.conversation, text, files)
         if start is not None:
             self._send_prompt(text, start)
-            return
-        self._ask(text, retry=False)
+        else:
+            self._ask(text, retry=False)
 
     def _send_prompt(self, text: str, start: int) -> None:
         self.screen.prompt.remember(text, sent=True)
