@@ -29,7 +29,8 @@ from chatui.providers.base import Provider
 
 DEFAULT_MODEL_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
 CONTEXT = 0  # the window the model was trained for (SmolLM2: 8,192 tokens)
-DEFAULT_CONTEXT = 8192  # the default model's, known before it is loaded
+DEFAULT_CONTEXT = 8192
+TEMPLATE_TOKENS = 5  # ChatML's <|im_start|>role\n ... <|im_end|>\n around each message  # the default model's, known before it is loaded
 TOO_LONG = re.compile(r"Requested tokens \((\d+)\) exceed context window of (\d+)")
 INSTALL_HINT = "install the extra: pip install 'chatui[local]' (builds llama-cpp-python, ~11 min)"
 
@@ -109,6 +110,7 @@ class LocalProvider(Provider):
             put = loop.call_soon_threadsafe
             try:
                 with self._lock:
+                    put(queue.put_nowait, ("prompt", self._prompt_tokens(request)))
                     chunks = self._chunks(request)
                     for chunk in chunks:
                         if stop.is_set():
@@ -121,7 +123,7 @@ class LocalProvider(Provider):
 
         thread = threading.Thread(target=generate, name="chatui-local", daemon=True)
         thread.start()
-        finish, pieces = None, 0
+        finish, pieces, prompt = None, 0, 0
         try:
             while True:
                 kind, item = await queue.get()
@@ -129,6 +131,9 @@ class LocalProvider(Provider):
                     raise local_error(item)
                 if kind == "end":
                     break
+                if kind == "prompt":
+                    prompt = item
+                    continue
                 choice = (item.get("choices") or [{}])[0]
                 text = (choice.get("delta") or {}).get("content")
                 if text:
@@ -137,9 +142,16 @@ class LocalProvider(Provider):
                 finish = choice.get("finish_reason") or finish
         finally:
             stop.set()  # the thread stops at its next token
-        prompt = sum(len(m.content) for m in request.messages) // 4
         yield UsageReport(Usage(prompt, pieces))
         yield Finished(finish)
+
+    def _prompt_tokens(self, request: ChatRequest) -> int:
+        """The prompt's tokens as the model's own tokenizer counts them: its messages' text,
+        and the template's few tokens a message (run in the generating thread)."""
+        texts = [request.system, *(m.content for m in request.messages)]
+        llama = self._model()
+        tokens = sum(len(llama.tokenize(t.encode(), add_bos=False)) for t in texts if t)
+        return tokens + TEMPLATE_TOKENS * (len(request.messages) + bool(request.system))
 
     async def list_models(self) -> list[str]:
         return list(self.config.models) or ["smollm2"]

