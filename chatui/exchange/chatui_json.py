@@ -57,7 +57,7 @@ _MESSAGE_TYPES: Final[dict[str, tuple[type | None, ...]]] = {
     "updated_at": (float, int),
     "writer_pid": (int, None),
 }
-_OPTIONAL_MESSAGE_COLUMNS: Final = ("attachments",)  # checked on their own
+_OPTIONAL_MESSAGE_COLUMNS: Final = ("attachments", "window_start")  # checked on their own
 _MESSAGE_DEFAULTS: Final[dict[str, Any]] = {"reasoning": ""}  # may be absent (left out)
 assert tuple(_CONVERSATION_TYPES) == CONVERSATION_COLUMNS
 assert (*_MESSAGE_TYPES, *_OPTIONAL_MESSAGE_COLUMNS) == MESSAGE_COLUMNS
@@ -142,7 +142,10 @@ def parse_json(data: Any) -> Transcript:
                 f"not a chatui export: messages[{index}].attachments is not a list of"
                 " {name, content, size}"
             )
-        message = MessageRecord(**fields, attachments=attachments)
+        window_start = raw.get("window_start")
+        if window_start is not None and not isinstance(window_start, str):
+            raise BadExport(f"not a chatui export: messages[{index}].window_start is not an id")
+        message = MessageRecord(**fields, attachments=attachments, window_start=window_start)
         if message.conversation_id != conversation.id:
             raise BadExport(f"messages[{index}] belongs to another conversation")
         if message.role not in ROLES or message.status not in STATUSES:

@@ -29,8 +29,8 @@ from chatui.providers.base import Provider
 
 DEFAULT_MODEL_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
 CONTEXT = 0  # the window the model was trained for (SmolLM2: 8,192 tokens)
-DEFAULT_CONTEXT = 8192
-TEMPLATE_TOKENS = 5  # ChatML's <|im_start|>role\n ... <|im_end|>\n around each message  # the default model's, known before it is loaded
+DEFAULT_CONTEXT = 8192  # the default model's, known before it is loaded
+TEMPLATE_TOKENS = 5  # ChatML's <|im_start|>role\n ... <|im_end|>\n around each message
 TOO_LONG = re.compile(r"Requested tokens \((\d+)\) exceed context window of (\d+)")
 INSTALL_HINT = "install the extra: pip install 'chatui[local]' (builds llama-cpp-python, ~11 min)"
 

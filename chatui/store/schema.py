@@ -123,9 +123,18 @@ V3_ATTACHMENTS: tuple[str, ...] = (
     "ALTER TABLE messages ADD COLUMN attachments TEXT NOT NULL DEFAULT '[]'",
 )
 
+# v4: where a reply's model started reading: the id of the first message its request sent,
+# when the conversation did not fit the model's window (NULL: all of its branch was sent).
+V4_WINDOW_START: tuple[str, ...] = ("ALTER TABLE messages ADD COLUMN window_start TEXT",)
+
 #: Migration N (1-based) brings a database from user_version N-1 to N. Append only; never edit
 #: a released migration.
-MIGRATIONS: tuple[Migration, ...] = (V1_BASE_TABLES, V2_REASONING_AND_SEARCH, V3_ATTACHMENTS)
+MIGRATIONS: tuple[Migration, ...] = (
+    V1_BASE_TABLES,
+    V2_REASONING_AND_SEARCH,
+    V3_ATTACHMENTS,
+    V4_WINDOW_START,
+)
 LATEST_VERSION = len(MIGRATIONS)
 
 

@@ -191,8 +191,10 @@ class TranscriptStore:
         ttft: float | None = None,
         duration: float | None = None,
         attachments: Sequence[Attachment] = (),
+        window_start: str | None = None,
     ) -> MessageRecord:
-        """Store a message, committed before returning, and bump the conversation's updated_at."""
+        """Store a message, committed before returning, and bump the conversation's updated_at.
+        `window_start`: a reply's first message sent, when not all of its branch was."""
         role, status = str(role), str(status)
         if role not in ROLES:
             raise ValueError(f"role must be one of {ROLES}, not {role!r}")
@@ -204,7 +206,7 @@ class TranscriptStore:
         record = MessageRecord(
             new_id(), conversation_id, parent_id, role, content, reasoning, provider, model,
             status, error, input_tokens, output_tokens, cost, ttft, duration, now, now,
-            os.getpid(), tuple(attachments),
+            os.getpid(), tuple(attachments), window_start,
         )  # fmt: skip
 
         def body(conn: sqlite3.Connection) -> None:

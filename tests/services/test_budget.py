@@ -122,3 +122,17 @@ def test_the_sum_of_the_same_turns_is_kept_and_follows_a_growing_reply() -> None
     assert counts.total(turns) == 6 * (100 + MESSAGE_OVERHEAD) + 5 + MESSAGE_OVERHEAD
     turns[-1].status = MessageStatus.ERROR  # failed: no longer sent
     assert counts.total(turns) == 6 * (100 + MESSAGE_OVERHEAD)
+
+
+def test_a_reply_sent_the_newest_turns_counts_only_those_exactly() -> None:
+    turns = conversation(4)  # 8 turns of 104 tokens
+    reply = turns[-1]
+    reply.provider, reply.model, reply.usage = "llama", "smollm2", Usage(300, 50)
+    reply.window = turns[4]  # it was sent turns 4.. only
+    counts = TurnCounts(chars)
+    whole = measure(turns, "", MODEL, WINDOW, GenerationOptions(), counts)
+    assert whole.used == 4 * (100 + MESSAGE_OVERHEAD) + 350 and whole.estimated
+    window = measure(turns[4:], "", MODEL, WINDOW, GenerationOptions(), counts)
+    assert (window.used, window.estimated) == (350, False)
+    later = measure(turns[6:], "", MODEL, WINDOW, GenerationOptions(), counts)
+    assert later.used == PRIMING + 2 * (100 + MESSAGE_OVERHEAD)  # its start is not there

@@ -218,3 +218,33 @@ async def test_an_estimate_near_the_limit_is_counted_by_the_server_first(
         await settle(pilot)
         assert not isinstance(app.screen, OverflowChoice)  # the server's count: it fits
         assert wire_server.generation_requests[-1].body["messages"][-1]["content"] == "x" * size
+
+
+async def test_where_the_model_started_reading_is_saved_and_shown_again(
+    make_app: AppFactory, wire_server: WireServer, small_models: None
+) -> None:
+    conversation = long_conversation()
+    app = make_app("oai/tiny", resume_id=conversation)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        session_of(app).model = ModelRef("oai", "tiny")
+        await press(pilot, *"and now?", "enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, OverflowChoice), "the choice")
+        await press(pilot, "1")
+        await settle(pilot)
+        first_sent = session_of(app).turns[-1].window
+        meter_then = meter(app)
+    reopened = make_app("oai/tiny", resume_id=conversation)
+    async with reopened.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        session = session_of(reopened)
+        assert first_sent is not None and session.turns[-1].window is not None
+        assert session.turns[-1].window.id == first_sent.id
+        assert "Earlier messages were not sent to oai/tiny" in notices(reopened)
+        session.model = ModelRef("oai", "tiny")
+        chat(reopened).status.refresh()
+        assert meter(reopened) == meter_then  # the newest turns that fit, as before
+        # the last reply's count covers only the turns it was sent: for the whole branch the
+        # turns before them are estimated on top of it
+        whole = session.fitting.budget(session.conversation)
+        assert whole.estimated and not whole.fits

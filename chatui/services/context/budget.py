@@ -128,6 +128,11 @@ def anchor(turns: Sequence[Turn], model: ModelRef) -> int | None:
     return None
 
 
+def index_of(turns: Sequence[Turn], turn: Turn) -> int | None:
+    """Where `turn` itself is in `turns` (None: not there)."""
+    return next((i for i, candidate in enumerate(turns) if candidate is turn), None)
+
+
 def measure(
     turns: Sequence[Turn],
     system: str,
@@ -144,14 +149,19 @@ def measure(
     estimated part through `scale` (a model's calibration and the safety margin). `exact`:
     what the newest reply of the model counted is taken as counted (else all is estimated)."""
     start = counts.keep("anchor", turns, model, lambda: anchor(turns, model)) if exact else None
+    read_from = 0  # the first turn the anchored reply was sent (its count covers from there)
+    if start is not None and (window := turns[start].window) is not None:
+        found = counts.keep("window", turns, window, lambda: index_of(turns, window))
+        start, read_from = (None, 0) if found is None else (start, found)
     if start is not None:
         usage = turns[start].usage
         assert usage is not None
-        counted, guessed, after = usage.input_tokens + usage.output_tokens, 0, turns[start + 1 :]
+        counted, after = usage.input_tokens + usage.output_tokens, turns[start + 1 :]
+        guessed = counts.total(turns[:read_from])  # sent now, not then
     else:
         counted, guessed, after = 0, PRIMING + counts.text(system), turns
     guessed += counts.total(after)
     guessed += counts.text(with_attachments(draft, attachments))
-    estimated = start is None or any(sent(turn) for turn in after) or bool(draft or attachments)
+    estimated = start is None or guessed > 0
     used = counted + (scale(guessed) if estimated else guessed)
     return Budget(used, caps.context, reply_reserve(options, caps), estimated, caps.max_input)

@@ -70,6 +70,7 @@ def build_tree(records: Iterable[MessageRecord]) -> tuple[MessageTree, list[Turn
         turn = turn_from_record(record)
         turn.parent = by_id.get(record.parent_id or "") if linked else previous
         by_id[record.id] = turn
+        turn.window = by_id.get(record.window_start or "")  # stored before the reply: found
         tree.add(turn)
         previous = turn
     if previous is None:

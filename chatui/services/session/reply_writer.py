@@ -47,6 +47,7 @@ class ReplyWriter:
                 provider=reply.provider,
                 model=reply.model,
                 status=MessageStatus.STREAMING,
+                window_start=reply.window.id if reply.window is not None else None,
             )
             reply.id = record.id
 
