@@ -119,7 +119,7 @@ class Transcript(ConversationView):
     def show_turn(self, turn: Turn) -> None:
         """Add `turn`, with the notices that belong to it."""
         if turn.role is Role.SYSTEM:
-            self.entry_for[turn] = self.add_system(turn.content)
+            self.entry_for[turn] = self.add_system(turn.content + self.branch_label(turn))
             return
         if turn.role is Role.USER:
             if self.window_mark is not None and turn is self.window_mark[0]:
