@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 
 from chatui.core import ModelRef, Source
+from chatui.services.context.fitting import Overflow
 from chatui.ui.app import ChatApp
 from chatui.ui.context.overflow_choice import OverflowChoice
 from chatui.ui.screens.picker import ModelPicker
-from tests.pilot import chat, notices, press, session_of, settle, wait_until
+from tests.pilot import chat, notices, press, run_from_palette, session_of, settle, wait_until
 from tests.transcripts import seed
 from tests.ui.conftest import AppFactory
 from tests.wireserver import Reply, WireServer
@@ -248,3 +249,19 @@ async def test_where_the_model_started_reading_is_saved_and_shown_again(
         # turns before them are estimated on top of it
         whole = session.fitting.budget(session.conversation)
         assert whole.estimated and not whole.fits
+
+
+async def test_the_palette_sets_what_this_conversation_does_when_too_long(
+    make_app: AppFactory, wire_server: WireServer, small_models: None
+) -> None:
+    app = make_app("oai/tiny", resume_id=long_conversation())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        session = session_of(app)
+        session.model = ModelRef("oai", "tiny")
+        await run_from_palette(pilot, "When too long: send what fits")
+        assert session.on_overflow is Overflow.WINDOW
+        await press(pilot, *"go", "enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, OverflowChoice)  # sent what fits without asking
+        assert len(wire_server.generation_requests[-1].body["messages"]) < 21

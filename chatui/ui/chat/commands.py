@@ -10,6 +10,7 @@ from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from chatui.services.context.fitting import Overflow
 from chatui.ui.chat import thinking
 from chatui.ui.chat.message_cursor import MESSAGE_BINDINGS
 from chatui.ui.exporting import export_here
@@ -172,6 +173,26 @@ def chat_entries(screen: ChatScreen) -> Iterator[SystemCommand]:
     yield from screen.settings_actions.commands()
     yield SystemCommand("Toggle thinking", "Show or hide thinking", screen.action_toggle_thinking)
     yield thinking.extended_thinking_command(screen)
+    yield from overflow_commands(screen)
+
+
+POLICIES = {
+    Overflow.ASK: ("ask", "Ask each time: send what fits, compact, or another model"),
+    Overflow.WINDOW: ("send what fits", "Send the newest messages that fit, without asking"),
+    Overflow.COMPACT: ("compact", "Summarise the earlier part, without asking"),
+}
+
+
+def overflow_commands(screen: ChatScreen) -> Iterator[SystemCommand]:
+    """What this conversation does when a request won't fit its model (saved with it)."""
+    for policy, (name, help_text) in POLICIES.items():
+
+        def choose(policy: Overflow = policy, name: str = name) -> None:
+            if screen.session is not None:
+                screen.session.on_overflow = policy
+                screen.notify(f"When too long for the model, this conversation will {name}.")
+
+        yield SystemCommand(f"When too long: {name}", help_text, choose)
 
 
 def export_open_conversation(screen: ChatScreen, kind: str) -> None:
