@@ -23,7 +23,7 @@ from chatui.core import (
 )
 from chatui.providers.base import SDKProvider, from_table, plain_json
 from chatui.providers.models import catalog, counting
-from chatui.providers.models.servers import server_capabilities
+from chatui.providers.models.servers import server_capabilities, tls
 from chatui.providers.models.shapes import anthropic_models
 from chatui.providers.sse import StreamFailed, server_sent_events
 
@@ -155,7 +155,8 @@ class AnthropicProvider(SDKProvider["AsyncAnthropic"]):
     def _new_client(self) -> AsyncAnthropic:
         import anthropic
 
-        return anthropic.AsyncAnthropic(**self.client_options())
+        http = anthropic.DefaultAsyncHttpxClient(verify=tls())
+        return anthropic.AsyncAnthropic(**self.client_options(), http_client=http)
 
     def warm(self) -> None:
         _ = self.client().messages.with_streaming_response  # imports them off the event loop

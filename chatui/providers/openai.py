@@ -11,6 +11,7 @@ from chatui.config import ProviderConfig
 from chatui.core import Capabilities, ChatRequest, StreamEvent
 from chatui.providers.base import SDKProvider, from_table
 from chatui.providers.models import ServerKind, catalog, counting, server_capabilities
+from chatui.providers.models.servers import tls
 
 if TYPE_CHECKING:
     from openai import AsyncOpenAI
@@ -55,7 +56,8 @@ class OpenAIProvider(SDKProvider["AsyncOpenAI"]):
     def _new_client(self) -> AsyncOpenAI:
         import openai
 
-        return openai.AsyncOpenAI(**self.client_options())
+        http = openai.DefaultAsyncHttpxClient(verify=tls())
+        return openai.AsyncOpenAI(**self.client_options(), http_client=http)
 
     def warm(self) -> None:
         client = self.client()

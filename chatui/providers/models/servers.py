@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
+import ssl
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -46,6 +48,16 @@ class ServerInfo:
 
 
 Fetch = Callable[..., Awaitable[Any]]
+
+
+@functools.cache
+def tls() -> ssl.SSLContext:
+    """The TLS context every HTTP client of the process shares: the CA bundle is read once
+    (reading it is what building a client costs: ~35 ms each, and the model picker builds one
+    a provider, besides the pool's and the server probes')."""
+    import httpx2
+
+    return httpx2.create_ssl_context()
 
 
 class Unanswered(Exception):
@@ -105,7 +117,7 @@ async def server_capabilities(
 def _client(headers: dict[str, str], timeout: float) -> httpx2.AsyncClient:
     import httpx2
 
-    return httpx2.AsyncClient(headers=headers, timeout=timeout)
+    return httpx2.AsyncClient(headers=headers, timeout=timeout, verify=tls())
 
 
 async def _probe(fetch: Fetch, root: str, listing: Any, wanted: list[str]) -> ServerInfo:

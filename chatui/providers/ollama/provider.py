@@ -16,6 +16,7 @@ from chatui.core import ChatRequest, ContextOverflow, StreamEvent
 from chatui.providers.base import Provider, merge_models
 from chatui.providers.errors import map_exception, status_error
 from chatui.providers.models import shapes
+from chatui.providers.models.servers import tls
 from chatui.providers.ollama.chat import chat_body, stream_chat
 from chatui.providers.ollama.window import SENT, prompt_estimate
 from chatui.providers.openai_chat import chat_messages
@@ -57,6 +58,7 @@ class OllamaProvider(Provider):
                 base_url=self.root,
                 headers={"Authorization": f"Bearer {key}"} if key else {},
                 timeout=httpx2.Timeout(times.read, connect=times.connect),
+                verify=tls(),
             )
         return self._client
 
