@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 
 from chatui.core import ModelRef, Source
 from chatui.services.context.fitting import Overflow
@@ -47,6 +48,17 @@ def long_conversation() -> str:
     return seed("Long", [(f"question {n}", f"{n} {WORDS}") for n in range(10)])
 
 
+TINY = ModelRef("oai", "tiny")
+
+
+async def asked(pilot: Pilot[None], text: str) -> None:
+    """Settled, the conversation on `tiny`, `text` sent: the choice is up, nothing sent yet."""
+    await settle(pilot)
+    session_of(pilot.app).model = TINY  # (the conversation's own model is test-model)
+    await press(pilot, *text, "enter")
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, OverflowChoice), "the choice")
+
+
 def meter(app: ChatApp) -> str:
     text = chat(app).status.render().plain
     return text[text.index("ctx ") :].split("  ")[0]
@@ -75,11 +87,8 @@ async def test_a_long_conversation_switched_to_a_small_model_sends_what_fits(
 ) -> None:
     app = make_app("oai/tiny", resume_id=long_conversation())
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
         session = session_of(app)
-        session.model = session.model.__class__("oai", "tiny")  # the conversation's was 16k
-        await press(pilot, *"and now?", "enter")
-        await wait_until(pilot, lambda: isinstance(app.screen, OverflowChoice), "the choice")
+        await asked(pilot, "and now?")
         assert not wire_server.generation_requests  # nothing sent before the choice
         await press(pilot, "1")
         await settle(pilot)
@@ -106,10 +115,7 @@ async def test_escape_goes_back_to_the_prompt_with_the_text(
 ) -> None:
     app = make_app("oai/tiny", resume_id=long_conversation())
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        session_of(app).model = session_of(app).model.__class__("oai", "tiny")
-        await press(pilot, *"keep me", "enter")
-        await wait_until(pilot, lambda: isinstance(app.screen, OverflowChoice), "the choice")
+        await asked(pilot, "keep me")
         await press(pilot, "escape")
         assert chat(app).prompt.text == "keep me" and not wire_server.generation_requests
 
@@ -119,10 +125,7 @@ async def test_another_model_is_picked_among_those_whose_window_fits(
 ) -> None:
     app = make_app("oai/tiny", resume_id=long_conversation())
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        session_of(app).model = session_of(app).model.__class__("oai", "tiny")
-        await press(pilot, *"bigger?", "enter")
-        await wait_until(pilot, lambda: isinstance(app.screen, OverflowChoice), "the choice")
+        await asked(pilot, "bigger?")
         await press(pilot, "3")
         await wait_until(pilot, lambda: isinstance(app.screen, ModelPicker), "the picker")
         offered = [o.id for o in app.screen.query_one("#picker-options").options]  # type: ignore[attr-defined]
@@ -174,9 +177,7 @@ async def test_compacting_summarises_the_earlier_part_on_a_new_branch(
         await settle(pilot)
         session = session_of(app)
         original_first = session.turns[0]
-        session.model = session.model.__class__("oai", "tiny")
-        await press(pilot, *"so?", "enter")
-        await wait_until(pilot, lambda: isinstance(app.screen, OverflowChoice), "the choice")
+        await asked(pilot, "so?")
         await press(pilot, "2")
         await settle(pilot)
         summarise, answer = wire_server.generation_requests
@@ -227,10 +228,7 @@ async def test_where_the_model_started_reading_is_saved_and_shown_again(
     conversation = long_conversation()
     app = make_app("oai/tiny", resume_id=conversation)
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        session_of(app).model = ModelRef("oai", "tiny")
-        await press(pilot, *"and now?", "enter")
-        await wait_until(pilot, lambda: isinstance(app.screen, OverflowChoice), "the choice")
+        await asked(pilot, "and now?")
         await press(pilot, "1")
         await settle(pilot)
         first_sent = session_of(app).turns[-1].window
@@ -242,7 +240,7 @@ async def test_where_the_model_started_reading_is_saved_and_shown_again(
         assert first_sent is not None and session.turns[-1].window is not None
         assert session.turns[-1].window.id == first_sent.id
         assert "Earlier messages were not sent to oai/tiny" in notices(reopened)
-        session.model = ModelRef("oai", "tiny")
+        session.model = TINY
         chat(reopened).status.refresh()
         assert meter(reopened) == meter_then  # the newest turns that fit, as before
         # the last reply's count covers only the turns it was sent: for the whole branch the
@@ -258,7 +256,7 @@ async def test_the_palette_sets_what_this_conversation_does_when_too_long(
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         session = session_of(app)
-        session.model = ModelRef("oai", "tiny")
+        session.model = TINY
         await run_from_palette(pilot, "When too long: send what fits")
         assert session.on_overflow is Overflow.WINDOW
         await press(pilot, *"go", "enter")
