@@ -207,3 +207,20 @@ def test_compact_that_fails_falls_back_to_the_newest_messages(
     assert result.returncode == 0, result.stderr
     assert "compacting failed" in result.stderr
     assert re.search(r"sent the last \d+ of 41 messages", result.stderr)
+
+
+def test_the_window_the_server_says_is_asked_before_sending(
+    tmp_path: Path, wire_server: WireServer
+) -> None:
+    """Nobody has said `local/big`'s window, but its server does (llama-server's /props:
+    2,048): the first request already holds only what fits, and none is rejected."""
+    wire_server.persona = "llama-server"
+    seed(tmp_path, "big")
+    wire_server.enqueue(Reply(pieces=["fits"]))
+    result = chatui(small_window_env(tmp_path, wire_server), "ask", "-c", "What now?")
+    assert (result.returncode, result.stdout) == (0, "fits\n"), result.stderr
+    (request,) = wire_server.generation_requests
+    messages = request.body["messages"]
+    assert 1 < len(messages) < LONG and messages[-1]["content"] == "What now?"
+    note = f"sent the last {len(messages)} of {LONG + 1} messages: local/big's window is 2,048"
+    assert note in result.stderr and "rejected" not in result.stderr

@@ -9,7 +9,7 @@ from contextlib import aclosing
 from dataclasses import replace
 from typing import TextIO
 
-from chatui.cli.ask_overflow import first_sent, policy_for, retry_start
+from chatui.cli.ask_overflow import fetch_window, first_sent, policy_for, retry_start
 from chatui.cli.main import EXIT_ERROR, EXIT_OK, EXIT_USAGE
 from chatui.config import Preset, load_config
 from chatui.core import (
@@ -150,6 +150,7 @@ async def answer(
     """Send the prompt with what of the conversation fits, stream the reply to stdout; ask
     again once with what fits when the server rejects the request as too long."""
     policy = policy_for(on_overflow, session)
+    await fetch_window(session)
     start = await first_sent(session, policy, prompt, attachments)
     if start is None:
         return EXIT_ERROR

@@ -3,8 +3,10 @@ compact the earlier ones first, or send nothing; said on stderr."""
 
 from __future__ import annotations
 
+import asyncio
 import sys
 from collections.abc import Sequence
+from contextlib import suppress
 from dataclasses import replace
 
 from chatui.core import Attachment, ChatError, ContextOverflow, Role
@@ -12,6 +14,9 @@ from chatui.services.context.compact import compact_session
 from chatui.services.context.fitting import Conversation, Overflow
 from chatui.services.session.chat import ChatSession
 from chatui.services.session.events import ReplyStarted
+
+#: seconds the model's server may take to say its window (its probe ends sooner: 3 x 2 s)
+FETCH_TIMEOUT = 10.0
 
 
 def say(text: str) -> None:
@@ -28,6 +33,18 @@ def policy_for(chosen: str | None, session: ChatSession) -> Overflow:
     if chosen:
         return Overflow(chosen)
     return Overflow.WINDOW if session.on_overflow is Overflow.ASK else session.on_overflow
+
+
+async def fetch_window(session: ChatSession) -> None:
+    """A conversation continued on a model whose window nobody has said yet: ask its server
+    (llama-server's `/props`, ...) as the TUI does when a model is picked, so the history
+    is fitted before it is sent rather than after a rejection. Nothing is learned when the
+    server can't say, fails or is late."""
+    if not session.turns or session.fitting.capabilities(session.model).context is not None:
+        return
+    with suppress(ChatError, TimeoutError):
+        provider = session.pool.get(session.model.provider)
+        await asyncio.wait_for(provider.fetch_capabilities([session.model.model]), FETCH_TIMEOUT)
 
 
 async def first_sent(

@@ -30,15 +30,18 @@ OPENAI, ANTHROPIC = "llama", "llamaclaude"  # provider names: one per protocol
 PROTOCOLS = (OPENAI, ANTHROPIC)
 MODEL = "smollm2"
 MAX_TOKENS = 48
+SMALL_WINDOW = 2048  # the context of `small_llama_server`
 SYSTEM_PROMPT = "You are a helpful assistant. Answer briefly."
 ROOT = Path(__file__).resolve().parents[2]
 PATHS = {OPENAI: "/v1/chat/completions", ANTHROPIC: "/v1/messages"}
 
 
-@pytest.fixture(scope="session")
-def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LlamaServer]:
-    """llama-server built (or found in the cache) by the build script, serving SmolLM2.
-    A failed build fails every test with the script's output: nothing is skipped."""
+def serve(
+    factory: pytest.TempPathFactory, context: int = 4096, parallel: int = 2
+) -> Iterator[LlamaServer]:
+    """llama-server built (or found in the cache) by the build script, serving SmolLM2 with
+    `context` tokens shared by `parallel` slots. A failed build fails every test with the
+    script's output: nothing is skipped."""
     try:
         binary, model = build_server()
     except BuildFailed as exc:
@@ -47,29 +50,63 @@ def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LlamaServ
         failure = ""
     if failure:
         pytest.fail(failure, pytrace=False)
-    log = tmp_path_factory.mktemp("llama") / "llama-server.log"
-    server = LlamaServer(binary, model, log).start()
+    log = factory.mktemp("llama") / "llama-server.log"
+    server = LlamaServer(binary, model, log, context, parallel).start()
     try:
         yield server
     finally:
         server.stop()
 
 
-@pytest.fixture(scope="session")
-def proxy_server(llama_server: LlamaServer) -> Iterator[RecordingProxy]:
-    proxy = RecordingProxy(llama_server.port).start()
+def recording(server: LlamaServer) -> Iterator[RecordingProxy]:
+    proxy = RecordingProxy(server.port).start()
     try:
         yield proxy
     finally:
         proxy.stop()
 
 
+def emptied(proxy: RecordingProxy, server: LlamaServer) -> RecordingProxy:
+    """`proxy`, emptied for this test; its server must still be up."""
+    assert server.alive, f"llama-server died:\n{server.log_tail()}"
+    proxy.reset()
+    return proxy
+
+
+@pytest.fixture(scope="session")
+def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LlamaServer]:
+    """The shared server: two slots of 2,048 tokens."""
+    yield from serve(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def proxy_server(llama_server: LlamaServer) -> Iterator[RecordingProxy]:
+    yield from recording(llama_server)
+
+
 @pytest.fixture
 def proxy(proxy_server: RecordingProxy, llama_server: LlamaServer) -> RecordingProxy:
     """The recording proxy, emptied for this test; the server must still be up."""
-    assert llama_server.alive, f"llama-server died:\n{llama_server.log_tail()}"
-    proxy_server.reset()
-    return proxy_server
+    return emptied(proxy_server, llama_server)
+
+
+@pytest.fixture(scope="session")
+def small_llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LlamaServer]:
+    """A second server as `llama-server -c 2048`: one slot, a 2,048-token window."""
+    yield from serve(tmp_path_factory, context=SMALL_WINDOW, parallel=1)
+
+
+@pytest.fixture(scope="session")
+def small_proxy_server(small_llama_server: LlamaServer) -> Iterator[RecordingProxy]:
+    yield from recording(small_llama_server)
+
+
+@pytest.fixture
+def small_proxy(
+    small_proxy_server: RecordingProxy, small_llama_server: LlamaServer
+) -> RecordingProxy:
+    """The 2,048-token server's recording proxy, emptied for this test."""
+    return emptied(small_proxy_server, small_llama_server)
 
 
 @dataclass
@@ -89,8 +126,9 @@ class E2E:
         return self.root / "data"
 
     def write_config(
-        self, *, max_tokens: int = MAX_TOKENS, default: str = f"{OPENAI}/{MODEL}"
+        self, *, max_tokens: int = MAX_TOKENS, default: str = f"{OPENAI}/{MODEL}", extra: str = ""
     ) -> None:
+        """Both providers on this setup's server; `extra` (more TOML) after them."""
         self.config_path.write_text(
             f'default_model = "{default}"\n'
             f'system_prompt = "{SYSTEM_PROMPT}"\n'
@@ -106,7 +144,7 @@ class E2E:
             'kind = "anthropic"\n'
             f'base_url = "{self.url}"\n'
             f'api_key_env = "{KEY_ENV}"\n'
-            f'models = ["{MODEL}"]\n',
+            f'models = ["{MODEL}"]\n' + extra,
             encoding="utf-8",
         )
 
@@ -141,19 +179,24 @@ class E2E:
         )
 
 
-@pytest.fixture
-def e2e(tmp_path: Path, proxy: RecordingProxy, monkeypatch: pytest.MonkeyPatch) -> Iterator[E2E]:
-    setup = E2E(tmp_path, proxy.url)
+def setup_e2e(root: Path, url: str, monkeypatch: pytest.MonkeyPatch) -> E2E:
+    """A setup in `root` on the server at `url`, its config written, the environment its own."""
+    setup = E2E(root, url)
     setup.write_config()
     for name in list(os.environ):
         if name.endswith(("_API_KEY", "_BASE_URL")) or name.startswith("CHATUI_"):
             monkeypatch.delenv(name)
     monkeypatch.setenv("CHATUI_CONFIG", str(setup.config_path))
     monkeypatch.setenv("CHATUI_DATA_DIR", str(setup.data_dir))
-    monkeypatch.setenv("CHATUI_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("CHATUI_CACHE_DIR", str(root / "cache"))
     monkeypatch.setenv(KEY_ENV, API_KEY)
     setup.env = dict(os.environ)
-    yield setup
+    return setup
+
+
+@pytest.fixture
+def e2e(tmp_path: Path, proxy: RecordingProxy, monkeypatch: pytest.MonkeyPatch) -> E2E:
+    return setup_e2e(tmp_path, proxy.url, monkeypatch)
 
 
 def sent_key(request: Recorded) -> str:

@@ -93,6 +93,8 @@ class LlamaServer:
     binary: Path
     model: Path
     log_path: Path
+    context: int = 4096  # --ctx-size: the tokens of all slots together
+    parallel: int = 2  # --parallel: slots, each with context // parallel tokens
     port: int = 0
     process: subprocess.Popen[bytes] | None = None
 
@@ -107,8 +109,8 @@ class LlamaServer:
             "--alias", MODEL_ALIAS,
             "--offline",
             "--threads", "1",
-            "--ctx-size", "4096",
-            "--parallel", "2",
+            "--ctx-size", str(self.context),
+            "--parallel", str(self.parallel),
             "--n-predict", "512",  # a ceiling on any reply, whatever a request asks for
             "--seed", "42",
             "--no-webui",

@@ -107,6 +107,16 @@ def test_the_window_is_the_newest_turns_that_fit_from_a_question() -> None:
     assert window_start(turns[:-1], "", PRIMING + 50, counts) is None  # not the question
 
 
+def test_the_window_counts_through_the_scale_the_budget_uses() -> None:
+    """A model whose estimates its calibration doubles: half as many turns fit."""
+    turns = conversation(10)  # 20 turns of 104 tokens each
+    counts = TurnCounts(chars)
+    draft = PRIMING + 5 + MESSAGE_OVERHEAD
+    limit = 2 * (4 * 104 + draft)
+    assert window_start(turns, "", limit, counts, "draft") == 12
+    assert window_start(turns, "", limit, counts, "draft", scale=lambda tokens: 2 * tokens) == 16
+
+
 def test_the_sum_of_the_same_turns_is_kept_and_follows_a_growing_reply() -> None:
     calls: list[str] = []
 

@@ -10,7 +10,15 @@ from pathlib import Path
 import pytest
 
 from chatui.config import Config
-from chatui.core import Capabilities, ChatMessage, ChatRequest, GenerationOptions, ModelRef, Role
+from chatui.core import (
+    Capabilities,
+    ChatMessage,
+    ChatRequest,
+    ContextOverflow,
+    GenerationOptions,
+    ModelRef,
+    Role,
+)
 from chatui.services.context.budget import Budget
 from chatui.services.context.exact import (
     CountCache,
@@ -121,6 +129,22 @@ async def test_an_estimate_near_the_limit_is_counted_and_calibrates(
     assert calibration.samples == 1
     body = next(r.body for r in server.requests if r.path == c.CHAT_COUNT)
     assert body is not None and body["messages"][-1] == {"role": "user", "content": "one more"}
+
+
+async def test_a_rejection_that_names_the_prompt_size_shrinks_what_is_sent(
+    pool: ProviderPool, server: WireServer
+) -> None:
+    """The server said the request was twice what chatui estimated: the newest turns that
+    fit are counted with what it taught, so sending them again is not rejected again."""
+    fitting = Fitting(pool)
+    turns = [*chat(300).turns, *chat(300).turns, *chat(300).turns]
+    conversation = Conversation(turns, "", MODEL, GenerationOptions())
+    before = fitting.newest_that_fit(conversation, "and?")
+    told = 2 * fitting.budget(conversation).used
+    fitting.learn(conversation, 0, ContextOverflow("too long", prompt_tokens=told, window=WINDOW))
+    after = fitting.newest_that_fit(conversation, "and?")
+    assert before is not None and after is not None
+    assert before < after < len(turns), (before, after)
 
 
 async def test_an_estimate_far_from_the_limit_is_not_counted(

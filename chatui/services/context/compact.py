@@ -70,7 +70,8 @@ def compactor(session: ChatSession, keep_from: int) -> tuple[ModelRef, int] | No
         limit = fitting.budget(chat, INSTRUCTION).limit
         system = instructions(session.system, list(earlier))
         start = None if limit is None else window_start(
-            earlier, system, limit, fitting.counts(model), INSTRUCTION
+            earlier, system, limit, fitting.counts(model), INSTRUCTION,
+            scale=fitting.calibration(model).apply,
         )  # fmt: skip
         if start == 0 and model == session.model:
             return model, 0
@@ -93,7 +94,8 @@ def keep_from(
     system = instructions(session.system, list(chat.turns))
     counts = session.fitting.counts(session.model)
     room = limit - SUMMARY_MAX_TOKENS
-    start = window_start(chat.turns, system, room, counts, draft, attachments)
+    scale = session.fitting.calibration(session.model).apply
+    start = window_start(chat.turns, system, room, counts, draft, attachments, scale)
     return start if start else None  # 0: nothing to summarise
 
 

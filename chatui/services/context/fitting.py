@@ -166,7 +166,8 @@ class Fitting:
             return None
         system = instructions(chat.system, list(chat.turns))
         counts = self.counts(chat.model)
-        return window_start(chat.turns, system, budget.limit, counts, draft, attachments)
+        scale = self.calibration(chat.model).apply
+        return window_start(chat.turns, system, budget.limit, counts, draft, attachments, scale)
 
     def request(self, chat: Conversation, start: int = 0) -> ChatRequest:
         """The request for the turns from `start` on: the system prompt and the branch's system

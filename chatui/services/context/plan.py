@@ -3,7 +3,7 @@ to be sent; it starts at a user message (a question and its reply are never spli
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from chatui.core import Attachment, Role
 from chatui.core.attachments import with_attachments
@@ -18,19 +18,21 @@ def window_start(
     counts: TurnCounts,
     draft: str = "",
     attachments: Sequence[Attachment] = (),
+    scale: Callable[[int], int] = lambda tokens: tokens,
 ) -> int | None:
     """The index of the first turn sent so that the request stays within `limit` prompt
     tokens (`len(turns)`: only the new message fits); None when not even that fits. The
-    system prompt is always sent."""
+    system prompt is always sent. `scale`: the estimates corrected as the budget's are (the
+    model's calibration and the safety margin), so what the plan sends is what fits."""
     total = PRIMING + counts.text(system) + counts.text(with_attachments(draft, attachments))
-    if total > limit:
+    if scale(total) > limit:
         return None
     start = len(turns)
     for index in range(len(turns) - 1, -1, -1):
         turn = turns[index]
         if sent(turn):
             total += counts.of(turn)
-        if total > limit:
+        if scale(total) > limit:
             break
         if turn.role is Role.USER:
             start = index
