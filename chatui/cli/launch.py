@@ -58,6 +58,7 @@ def run_tui(args: argparse.Namespace) -> int:
         notice="\n".join(notes) or None,
         settings=ConversationSettings.from_config(config, preset),
         keymap=keymap,
+        chosen=bool(wanted),
     )
     app.run()
     if app.return_code:

@@ -39,6 +39,7 @@ class Start:
     prompt: str | None = None
     resume_id: str | None = None
     notice: str | None = None
+    chosen: bool = False  # the model was asked for (-m, a preset): it answers the resumed one
 
 
 class ChatApp(App[None]):
@@ -70,8 +71,10 @@ class ChatApp(App[None]):
         notice: str | None = None,
         keymap: dict[str, str] | None = None,
         settings: ConversationSettings | None = None,
+        chosen: bool = False,
     ) -> None:
-        """`settings` start every new conversation (default: the config's; `chatui -p`)."""
+        """`settings` start every new conversation (default: the config's; `chatui -p`);
+        `chosen`: `model` was asked for, and answers the conversation resumed too."""
         super().__init__()
         self.config = config
         self.keymap = keymap or {}
@@ -81,7 +84,7 @@ class ChatApp(App[None]):
         use_colors(not self.no_color)
         self.store = store
         self.pool = ProviderPool(config)
-        self.start = Start(model, prompt, resume_id, notice)
+        self.start = Start(model, prompt, resume_id, notice, chosen)
         self.model_lists: dict[str, list[str]] = {}
         #: The saved conversations, and those deleted since start for "Undo delete" anywhere.
         self.history = History(store) if store is not None else None

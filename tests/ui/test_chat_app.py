@@ -211,6 +211,18 @@ async def test_continue_reopens_last_conversation(
     assert [m["content"] for m in body["messages"]] == ["first", "Hello world", "s"]
 
 
+@pytest.mark.parametrize("chosen", [False, True], ids=["its-own-model", "the-model-asked-for"])
+async def test_continue_with_a_model_asked_for_answers_with_it(
+    make_app: AppFactory, chosen: bool
+) -> None:
+    conversation = seed("Earlier", [("q", "a")], provider="oai", model="test-model")
+    app = make_app("claude/claude-test", resume_id=conversation, chosen=chosen)
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        expected = "claude/claude-test" if chosen else "oai/test-model"  # (chatui -c [-m])
+        assert str(session_of(app).model) == expected
+
+
 def held_loading(app: ChatApp, monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
     """Conversations the app opens are read in a thread that waits until the returned release
     is called (a slow disk); fails if one is read on the event loop (it would wait forever)."""

@@ -160,6 +160,9 @@ class ChatScreen(Screen[None]):
             saved = await asyncio.to_thread(read_saved, history, conversation_id, newest)
             if still_opening():
                 session.load(saved)
+                start = self.start
+                if start.chosen and start.model and conversation_id == start.resume_id:
+                    session.model = start.model  # `chatui -c -m MODEL`: that model answers
                 self.show_opened(session, message_id, saved.complete)
             if not saved.complete and still_opening():
                 shown = [(turn.id, session.branch_position(turn)) for turn in session.turns]
