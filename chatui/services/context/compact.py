@@ -48,11 +48,13 @@ def candidates(session: ChatSession) -> list[ModelRef]:
     return list(dict.fromkeys(found))
 
 
-def summary_request(session: ChatSession, model: ModelRef, earlier: Sequence[Turn]) -> ChatRequest:
+def summary_request(
+    session: ChatSession, model: ModelRef, earlier: Sequence[Turn], tokens: int = SUMMARY_MAX_TOKENS
+) -> ChatRequest:
     """What `model` is asked: the earlier turns, then the instruction, with little room."""
     messages = (*history(list(earlier)), ChatMessage(Role.USER, INSTRUCTION))
     system = instructions(session.system, list(earlier))
-    options = GenerationOptions(max_tokens=SUMMARY_MAX_TOKENS)
+    options = GenerationOptions(max_tokens=tokens)
     return ChatRequest(model.model, messages, system, options)
 
 
@@ -89,14 +91,20 @@ def keep_from(
     if draft == "" and chat.turns and chat.turns[-1].role is Role.ASSISTANT:
         chat = replace(chat, turns=chat.turns[:-1])  # asking again: the failed reply goes
     limit = session.fitting.budget(chat, draft, attachments).limit
-    if limit is None or limit <= SUMMARY_MAX_TOKENS:
+    if limit is None:
         return None
-    system = instructions(session.system, list(chat.turns))
     counts = session.fitting.counts(session.model)
-    room = limit - SUMMARY_MAX_TOKENS
+    room = limit - summary_tokens(limit)
     scale = session.fitting.calibration(session.model).apply
-    start = window_start(chat.turns, system, room, counts, draft, attachments, scale)
+    # an earlier summary (a system message of the branch) is summarised again: not counted
+    start = window_start(chat.turns, session.system, room, counts, draft, attachments, scale)
     return start if start else None  # 0: nothing to summarise
+
+
+def summary_tokens(limit: int) -> int:
+    """The summary's room: at most SUMMARY_MAX_TOKENS, and a third of what the prompt may
+    take (a 2k window keeps the rest for the turns kept and the question)."""
+    return min(SUMMARY_MAX_TOKENS, limit // 3)
 
 
 async def compact(
@@ -115,7 +123,9 @@ async def compact(
     pieces: list[str] = []
     try:
         provider = session.pool.get(model.provider)
-        request = summary_request(session, model, earlier)
+        limit = session.fitting.budget(session.conversation).limit
+        tokens = summary_tokens(limit) if limit else SUMMARY_MAX_TOKENS
+        request = summary_request(session, model, earlier, tokens)
         async with aclosing(provider.stream(request)) as events:
             async for event in events:
                 if isinstance(event, TextDelta):
