@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import pytest
 
@@ -24,7 +24,7 @@ from tests.wireserver import Reply, WireServer
 REFUSAL = ["I'm sorry, ", "I can't help ", "with that."]
 
 
-def reasoning_of(events: list[object]) -> str:
+def reasoning_of(events: Sequence[object]) -> str:
     return "".join(e.text for e in events if isinstance(e, ReasoningDelta))
 
 
