@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from chatui.store import TranscriptStore
 from chatui.ui.chat.reply import EMPTY_REPLY
 from tests.pilot import notices, press, screen_text, settle
+from tests.transcripts import seed
 from tests.ui.conftest import AppFactory
 from tests.wireserver import Reply, WireServer
 
@@ -29,6 +31,27 @@ async def test_a_refusal_is_the_reply_marked_as_refused(
         await settle(pilot)
         assert "I'm sorry, I can't help with that." in screen_text(app)
         assert notices(app) == ["The model refused."]
+    with TranscriptStore.open() as store:
+        (summary,) = store.list_conversations()
+        saved = store.get_conversation(summary.id).messages[-1]
+    assert (saved.content, saved.stop_reason) == ("".join(REFUSAL), "refusal")
+
+
+@pytest.mark.parametrize(
+    ("stop_reason", "notice"),
+    [
+        ("refusal", "The model refused."),
+        ("content_filter", "Stopped by the provider's content filter."),
+    ],
+)
+async def test_the_notice_is_shown_again_when_the_conversation_is_reopened(
+    make_app: AppFactory, stop_reason: str, notice: str
+) -> None:
+    conversation = seed("Refused", [("hi", "".join(REFUSAL))], stop_reason=stop_reason)
+    app = make_app(resume_id=conversation)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert notices(app) == [notice]
 
 
 @pytest.mark.parametrize("pieces", [["Partly ", "said"], []], ids=["text", "none"])

@@ -97,6 +97,7 @@ def turn_from_record(record: MessageRecord) -> Turn:
         usage=usage,
         cost=record.cost,
         attachments=record.attachments,
+        stop_reason=record.stop_reason,
     )
 
 
