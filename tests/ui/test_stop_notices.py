@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from chatui.store import TranscriptStore
 from chatui.ui.chat.reply import EMPTY_REPLY
-from tests.pilot import notices, press, screen_text, settle
+from tests.pilot import notices, press, screen_text, settle, settle_for_snapshot
 from tests.transcripts import seed
 from tests.ui.conftest import AppFactory
 from tests.wireserver import Reply, WireServer
@@ -78,3 +80,14 @@ async def test_an_unknown_stop_reason_is_shown(
         await settle(pilot)
         (notice,) = notices(app)
         assert "guardrail_intervened" in notice
+
+
+@pytest.mark.parametrize(
+    ("stop_reason", "answer"),
+    [("refusal", "".join(REFUSAL)), ("content_filter", "Here is the first half of the st")],
+    ids=["refusal", "content_filter"],
+)
+def test_snapshot(snap_compare: Any, make_app: AppFactory, stop_reason: str, answer: str) -> None:
+    conversation = seed("Marked", [("Tell me a story", answer)], stop_reason=stop_reason)
+    app = make_app(resume_id=conversation)
+    assert snap_compare(app, terminal_size=(90, 16), run_before=settle_for_snapshot)
