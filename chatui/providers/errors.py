@@ -100,6 +100,8 @@ def from_status(
     if status >= 500 or kind in ("api_error", "server_error"):
         # an error event inside a stream arrives with the stream's status, 200: name its type
         return ServerError(f"{where} failed ({status if status >= 400 else kind}): {message}")
+    if kind == "content_filter":  # Azure's filter refused the prompt (HTTP 400)
+        return BadRequest(f"Stopped by the provider's content filter ({where}): {message}")
     if status in (400, 413, 422) or kind == "invalid_request_error":
         return BadRequest(
             f"{where}: {message} (the request was refused as sent: check the model and the "

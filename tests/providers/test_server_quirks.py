@@ -128,3 +128,22 @@ async def test_an_unknown_stop_reason_is_passed_on(
     events = await collect(make_provider(protocol), request("hi"))
     assert text_of(events) == "ok"
     assert events[-1] == Finished("eos_token_guarded")
+
+
+@pytest.mark.parametrize("protocol", ["chat", "responses"])
+async def test_azures_prompt_filter_is_told_as_the_content_filter(
+    wire_server: WireServer, make_provider: Callable[..., Provider], protocol: str
+) -> None:
+    error = {
+        "message": "The response was filtered due to the prompt triggering the content policy.",
+        "type": None,
+        "param": "prompt",
+        "code": "content_filter",
+        "status": 400,
+        "innererror": {"code": "ResponsibleAIPolicyViolation"},
+    }
+    wire_server.enqueue(Reply(status=400, error_body={"error": error}))
+    with pytest.raises(BadRequest) as info:
+        await collect(make_provider(protocol), request("hi"))
+    assert info.value.message.startswith("Stopped by the provider's content filter")
+    assert "prompt triggering" in info.value.message and not info.value.retryable
