@@ -21,7 +21,7 @@ from chatui.core import (
     Usage,
     UsageReport,
 )
-from chatui.providers.base import plain_json
+from chatui.providers.base import plain_json, stop_word
 from chatui.providers.openai import sampling_args
 from chatui.providers.sse import StreamFailed, server_sent_events
 
@@ -118,7 +118,7 @@ async def stream_chat(
                 refused = refused or bool(delta.get("refusal"))
                 for event in _delta_events(delta):
                     yield event
-            finish = choice.get("finish_reason") or finish
+            finish = stop_word(choice.get("finish_reason")) or finish
     if finish is None and not done:
         raise ConnectionDropped("the connection closed before the reply was complete")
     if usage is not None:

@@ -20,7 +20,7 @@ from chatui.core import (
     Usage,
     UsageReport,
 )
-from chatui.providers.base import plain_json
+from chatui.providers.base import plain_json, stop_word
 from chatui.providers.openai import REASONING_MODELS, sampling_args
 from chatui.providers.sse import StreamFailed, server_sent_events
 
@@ -79,7 +79,7 @@ async def stream_responses(
                 if (usage := _usage(body)) is not None:
                     yield UsageReport(usage)
                 details = body.get("incomplete_details") or {}
-                reason = details.get("reason") or body.get("status")
+                reason = stop_word(details.get("reason")) or stop_word(body.get("status"))
                 yield Finished("refusal" if refused and reason == "completed" else reason)
                 return
             elif kind == "error":  # the fields at the top, or (some servers) in `error`

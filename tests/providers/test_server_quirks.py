@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import cast
 
 import pytest
 
@@ -120,14 +121,19 @@ async def test_a_content_filter_stop_keeps_what_arrived(
     assert events[-1] == Finished(stop)
 
 
+@pytest.mark.parametrize(("sent", "read"), [("eos_token_guarded", "eos_token_guarded"), (7, "7")])
 @pytest.mark.parametrize("protocol", ["chat", "anthropic"])
-async def test_an_unknown_stop_reason_is_passed_on(
-    wire_server: WireServer, make_provider: Callable[..., Provider], protocol: str
+async def test_an_unknown_stop_reason_is_passed_on_as_text(
+    wire_server: WireServer,
+    make_provider: Callable[..., Provider],
+    protocol: str,
+    sent: object,
+    read: str,
 ) -> None:
-    wire_server.enqueue(Reply(pieces=["ok"], stop_reason="eos_token_guarded"))
+    wire_server.enqueue(Reply(pieces=["ok"], stop_reason=cast(str, sent)))  # 7: not even text
     events = await collect(make_provider(protocol), request("hi"))
     assert text_of(events) == "ok"
-    assert events[-1] == Finished("eos_token_guarded")
+    assert events[-1] == Finished(read)
 
 
 @pytest.mark.parametrize("protocol", ["chat", "responses"])
