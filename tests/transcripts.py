@@ -22,12 +22,13 @@ def seed(
     status: str = "complete",
     error: str | None = None,
     reasoning: str = "",
+    stop_reason: str | None = None,
     provider: str = "oai",
     model: str = "test-model",
     db: Path | None = None,
 ) -> str:
     """A conversation of (question, answer) pairs in the store at `db` (default: CHATUI_DATA_DIR's);
-    every answer gets `status`, `error` and `reasoning`. Returns the conversation's id."""
+    every answer gets `status`, `error`, `reasoning` and `stop_reason`. Returns its id."""
     with TranscriptStore.open(db) as store:
         conversation = store.create_conversation(title)
         parent = None
@@ -36,6 +37,7 @@ def seed(
             reply = store.add_message(
                 conversation.id, "assistant", answer, parent_id=user.id, provider=provider,
                 model=model, status=status, error=error, reasoning=reasoning,
+                stop_reason=stop_reason,
             )  # fmt: skip
             parent = reply.id
         return conversation.id

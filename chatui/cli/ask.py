@@ -33,7 +33,7 @@ from chatui.services.session.chat import ChatSession
 from chatui.services.session.events import NotSaved, ReplyEnded, SessionEvent
 from chatui.services.session.saved import read_saved
 from chatui.services.session.settings import ConversationSettings
-from chatui.services.session.turns import CUT_SHORT
+from chatui.services.session.turns import CUT_SHORT, stop_note
 from chatui.store import TranscriptStore
 
 NO_MODEL = ModelRef("", "")  # a session's model until the conversation's or the chosen one
@@ -187,6 +187,9 @@ async def stream(
             elif isinstance(event, Finished) and event.stop_reason in CUT_SHORT:
                 printer.finish()
                 print(f"chatui: the reply was cut at {max_tokens} tokens", file=sys.stderr)
+            elif isinstance(event, Finished) and (note := stop_note(event.stop_reason)):
+                printer.finish()  # a refusal's text is the reply: printed, exit 0
+                print(f"chatui: {note}", file=sys.stderr)
             elif isinstance(event, NotSaved) and isinstance(event.error, InternalError):
                 printer.finish()
                 print(f"chatui: {event.error}", file=sys.stderr)
@@ -196,6 +199,7 @@ async def stream(
             elif isinstance(event, ReplyEnded) and event.error is not None:
                 error = event.error
             elif isinstance(event, ReplyEnded) and event.turn.empty:
-                print(EMPTY_REPLY, file=sys.stderr)
+                if event.turn.stop_note is None:  # else said above (the filter took it all)
+                    print(EMPTY_REPLY, file=sys.stderr)
                 code = EXIT_ERROR
     return code, error

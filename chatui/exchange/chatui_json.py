@@ -57,7 +57,8 @@ _MESSAGE_TYPES: Final[dict[str, tuple[type | None, ...]]] = {
     "updated_at": (float, int),
     "writer_pid": (int, None),
 }
-_OPTIONAL_MESSAGE_COLUMNS: Final = ("attachments", "window_start")  # checked on their own
+# checked on their own (absent from older exports)
+_OPTIONAL_MESSAGE_COLUMNS: Final = ("attachments", "window_start", "stop_reason")
 _MESSAGE_DEFAULTS: Final[dict[str, Any]] = {"reasoning": ""}  # may be absent (left out)
 assert tuple(_CONVERSATION_TYPES) == CONVERSATION_COLUMNS
 assert (*_MESSAGE_TYPES, *_OPTIONAL_MESSAGE_COLUMNS) == MESSAGE_COLUMNS
@@ -145,7 +146,12 @@ def parse_json(data: Any) -> Transcript:
         window_start = raw.get("window_start")
         if window_start is not None and not isinstance(window_start, str):
             raise BadExport(f"not a chatui export: messages[{index}].window_start is not an id")
-        message = MessageRecord(**fields, attachments=attachments, window_start=window_start)
+        stop_reason = raw.get("stop_reason")
+        if stop_reason is not None and not isinstance(stop_reason, str):
+            raise BadExport(f"not a chatui export: messages[{index}].stop_reason is not text")
+        message = MessageRecord(
+            **fields, attachments=attachments, window_start=window_start, stop_reason=stop_reason
+        )
         if message.conversation_id != conversation.id:
             raise BadExport(f"messages[{index}] belongs to another conversation")
         if message.role not in ROLES or message.status not in STATUSES:

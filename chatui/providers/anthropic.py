@@ -21,7 +21,7 @@ from chatui.core import (
     Usage,
     UsageReport,
 )
-from chatui.providers.base import SDKProvider, from_table, plain_json
+from chatui.providers.base import SDKProvider, from_table, plain_json, stop_word
 from chatui.providers.models import catalog, counting
 from chatui.providers.models.servers import server_capabilities, tls
 from chatui.providers.models.shapes import anthropic_models
@@ -118,7 +118,9 @@ async def stream_messages(
                 usage.update(_token_counts((event.get("message") or {}).get("usage")))
             elif kind == "message_delta":  # the final counts (output, and input on some)
                 usage.update(_token_counts(event.get("usage")))
-                stop_reason = (event.get("delta") or {}).get("stop_reason") or stop_reason
+                stop_reason = (
+                    stop_word((event.get("delta") or {}).get("stop_reason")) or stop_reason
+                )
             elif kind == "message_stop":
                 stopped = True
             elif kind == "error":

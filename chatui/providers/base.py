@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from abc import ABC, abstractmethod
 from collections.abc import AsyncGenerator, Mapping
 from contextlib import aclosing
@@ -236,3 +237,11 @@ def plain_json(**fields: object) -> dict[str, object]:
     same name). Passed as typed arguments, the SDKs walk every message against their
     TypedDicts: half a second for a 1,000-message conversation, before anything is sent."""
     return fields
+
+
+def stop_word(value: object) -> str | None:
+    """A stop reason as the server wrote it, as text: a value of another type (a number, an
+    object) is shown as written rather than crashing what reads it; empty or null: None."""
+    if value is None or value == "":
+        return None
+    return value if isinstance(value, str) else json.dumps(value)

@@ -45,6 +45,15 @@ def _body_error(body: Any) -> tuple[str | None, str | None]:
     return (str(kind) if kind else None, str(message) if message else None)
 
 
+def _numeric_kind(kind: str | None) -> tuple[int, str | None]:
+    """(status, type) of an in-stream error: an HTTP status as its only type or code
+    (OpenRouter's `{"code": 400, ...}`) is read as that status, so a rejected request is not
+    taken for a server fault; any other type is kept, with status 0."""
+    if kind is not None and kind.isdigit() and 400 <= int(kind) < 600:
+        return int(kind), None
+    return 0, kind
+
+
 def _retry_after(response: Any) -> float | None:
     headers = getattr(response, "headers", None)
     if headers is None:
@@ -91,6 +100,8 @@ def from_status(
     if status >= 500 or kind in ("api_error", "server_error"):
         # an error event inside a stream arrives with the stream's status, 200: name its type
         return ServerError(f"{where} failed ({status if status >= 400 else kind}): {message}")
+    if kind == "content_filter":  # Azure's filter refused the prompt (HTTP 400)
+        return BadRequest(f"Stopped by the provider's content filter ({where}): {message}")
     if status in (400, 413, 422) or kind == "invalid_request_error":
         return BadRequest(
             f"{where}: {message} (the request was refused as sent: check the model and the "
@@ -138,7 +149,9 @@ def _translate(exc: BaseException, config: ProviderConfig) -> ChatError | None:
         return exc
     if isinstance(exc, StreamFailed):  # an error event inside a stream we read ourselves
         kind, message = _body_error(exc.body)
-        return from_status(0, kind, message or str(exc), config, None, _error_detail(exc.body))
+        status, kind = _numeric_kind(kind)
+        text = message or str(exc)
+        return from_status(status, kind, text, config, None, _error_detail(exc.body))
     if isinstance(exc, json.JSONDecodeError | UnicodeDecodeError):
         return _malformed(exc, config)
     if isinstance(exc, httpx2.HTTPError):  # raised while the body is read: the SDK wraps none

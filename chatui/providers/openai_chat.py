@@ -8,7 +8,7 @@ a 6,000-chunk reply), several times everything else the app does per chunk.
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Iterator
 from typing import TYPE_CHECKING, Any
 
 from chatui.core import (
@@ -21,7 +21,7 @@ from chatui.core import (
     Usage,
     UsageReport,
 )
-from chatui.providers.base import plain_json
+from chatui.providers.base import plain_json, stop_word
 from chatui.providers.openai import sampling_args
 from chatui.providers.sse import StreamFailed, server_sent_events
 
@@ -37,10 +37,48 @@ def chat_messages(request: ChatRequest) -> list[dict[str, str]]:
 
 
 def _usage(chunk: dict[str, Any]) -> Usage | None:
+    """The chunk's token counts: in `usage`, or (Groq) only in `x_groq.usage`."""
     usage = chunk.get("usage")
+    if not isinstance(usage, dict):
+        groq = chunk.get("x_groq")
+        usage = groq.get("usage") if isinstance(groq, dict) else None
     if not isinstance(usage, dict):
         return None
     return Usage(int(usage.get("prompt_tokens") or 0), int(usage.get("completion_tokens") or 0))
+
+
+def _part_text(value: Any) -> str:
+    """The text of a content part's value: a string, or (Mistral's thinking) a list of parts."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        return "".join(_part_text(part.get("text")) for part in value if isinstance(part, dict))
+    return ""
+
+
+def _content_events(content: Any) -> Iterator[StreamEvent]:
+    """`delta.content`: a string, or (Mistral) a list of `text` and `thinking` parts."""
+    if isinstance(content, str):
+        if content:
+            yield TextDelta(content)
+        return
+    for part in content if isinstance(content, list) else ():
+        kind = part.get("type") if isinstance(part, dict) else None
+        if kind == "text" and (text := _part_text(part.get("text"))):
+            yield TextDelta(text)
+        elif kind == "thinking" and (thought := _part_text(part.get("thinking"))):
+            yield ReasoningDelta(thought)
+
+
+def _delta_events(delta: dict[str, Any]) -> Iterator[StreamEvent]:
+    """The reasoning and text of one chunk's delta; a refusal's text is the reply's text."""
+    reasoning = delta.get("reasoning_content") or delta.get("reasoning")
+    if isinstance(reasoning, str) and reasoning:
+        yield ReasoningDelta(reasoning)
+    yield from _content_events(delta.get("content"))
+    refusal = delta.get("refusal")
+    if isinstance(refusal, str) and refusal:
+        yield TextDelta(refusal)
 
 
 async def stream_chat(
@@ -52,7 +90,7 @@ async def stream_chat(
     create: Any = client.chat.completions.with_streaming_response.create
     finish: str | None = None
     usage: Usage | None = None
-    done = False
+    done = refused = False
     async with create(
         model=request.model,
         messages=[],  # sent as is, in extra_body (see `plain_json`)
@@ -72,19 +110,17 @@ async def stream_chat(
                 raise StreamFailed(chunk["error"])
             usage = _usage(chunk) or usage
             choices = chunk.get("choices")
-            if not choices:  # the usage chunk has an empty list
+            if not isinstance(choices, list) or not choices:  # the usage chunk: an empty list
                 continue
-            choice = choices[0]
-            delta = choice.get("delta") or {}
-            reasoning = delta.get("reasoning_content") or delta.get("reasoning")
-            if isinstance(reasoning, str) and reasoning:
-                yield ReasoningDelta(reasoning)
-            content = delta.get("content")
-            if isinstance(content, str) and content:
-                yield TextDelta(content)
-            finish = choice.get("finish_reason") or finish
+            choice = choices[0] if isinstance(choices[0], dict) else {}
+            delta = choice.get("delta")
+            if isinstance(delta, dict):
+                refused = refused or bool(delta.get("refusal"))
+                for event in _delta_events(delta):
+                    yield event
+            finish = stop_word(choice.get("finish_reason")) or finish
     if finish is None and not done:
         raise ConnectionDropped("the connection closed before the reply was complete")
     if usage is not None:
         yield UsageReport(usage)
-    yield Finished(finish)
+    yield Finished("refusal" if refused and finish in (None, "stop") else finish)

@@ -20,12 +20,16 @@ from chatui.core import (
     Usage,
     UsageReport,
 )
-from chatui.providers.base import plain_json
+from chatui.providers.base import plain_json, stop_word
 from chatui.providers.openai import REASONING_MODELS, sampling_args
 from chatui.providers.sse import StreamFailed, server_sent_events
 
 if TYPE_CHECKING:
     from openai import AsyncOpenAI
+
+
+# a summary of the reasoning (OpenAI), or the reasoning itself (DeepSeek, OpenRouter)
+REASONING_EVENTS = ("response.reasoning_summary_text.delta", "response.reasoning_text.delta")
 
 
 def _usage(response: dict[str, Any]) -> Usage | None:
@@ -56,6 +60,7 @@ async def stream_responses(
 ) -> AsyncGenerator[StreamEvent, None]:
     """Yield events from one Responses stream; `error`/`response.failed` become exceptions."""
     items = response_items(request)
+    refused = False
     create: Any = client.responses.with_streaming_response.create
     async with create(
         model=request.model, input=[], stream=True, store=False, **_request_args(request),
@@ -64,16 +69,18 @@ async def stream_responses(
         async for data in server_sent_events(response.http_response):
             event = json.loads(data)
             kind = event.get("type") if isinstance(event, dict) else None
-            if kind == "response.output_text.delta":
+            if kind in ("response.output_text.delta", "response.refusal.delta"):
+                refused = refused or kind == "response.refusal.delta"  # its text is the reply
                 yield TextDelta(str(event.get("delta", "")))
-            elif kind == "response.reasoning_summary_text.delta":
+            elif kind in REASONING_EVENTS:
                 yield ReasoningDelta(str(event.get("delta", "")))
             elif kind in ("response.completed", "response.incomplete"):
                 body = event.get("response") or {}
                 if (usage := _usage(body)) is not None:
                     yield UsageReport(usage)
                 details = body.get("incomplete_details") or {}
-                yield Finished(details.get("reason") or body.get("status"))
+                reason = stop_word(details.get("reason")) or stop_word(body.get("status"))
+                yield Finished("refusal" if refused and reason == "completed" else reason)
                 return
             elif kind == "error":  # the fields at the top, or (some servers) in `error`
                 error = event.get("error")

@@ -47,6 +47,7 @@ MESSAGE_COLUMNS: Final = (
     "writer_pid",
     "attachments",
     "window_start",
+    "stop_reason",
 )
 
 
@@ -98,13 +99,15 @@ class MessageRecord:
     writer_pid: int | None
     attachments: tuple[Attachment, ...] = ()  # files sent with a user message
     window_start: str | None = None  # a reply's: the first message sent, when not all were
+    stop_reason: str | None = None  # a finished reply's: why it ended, in the provider's word
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> MessageRecord:
         """A row selected as MESSAGE_COLUMNS, in their order (the fields' order too): read by
         position, since 10,000 messages are read when a long conversation opens."""
-        *values, attachments, window_start = tuple(row)
-        return cls(*values, attachments_from_json(attachments), window_start)  # type: ignore[call-arg]
+        *values, attachments, window_start, stop_reason = tuple(row)
+        attached = attachments_from_json(attachments)
+        return cls(*values, attached, window_start, stop_reason)  # type: ignore[call-arg]
 
     def row(self) -> dict[str, Any]:
         """The message's column values for an INSERT (attachments as JSON text)."""

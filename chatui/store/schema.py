@@ -127,6 +127,11 @@ V3_ATTACHMENTS: tuple[str, ...] = (
 # when the conversation did not fit the model's window (NULL: all of its branch was sent).
 V4_WINDOW_START: tuple[str, ...] = ("ALTER TABLE messages ADD COLUMN window_start TEXT",)
 
+# v5: why a reply ended, in the provider's word ("stop", "length", "refusal", "content_filter",
+# ...; NULL: not known, as for every reply saved before): its notices are shown again when the
+# conversation is reopened.
+V5_STOP_REASON: tuple[str, ...] = ("ALTER TABLE messages ADD COLUMN stop_reason TEXT",)
+
 #: Migration N (1-based) brings a database from user_version N-1 to N. Append only; never edit
 #: a released migration.
 MIGRATIONS: tuple[Migration, ...] = (
@@ -134,6 +139,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     V2_REASONING_AND_SEARCH,
     V3_ATTACHMENTS,
     V4_WINDOW_START,
+    V5_STOP_REASON,
 )
 LATEST_VERSION = len(MIGRATIONS)
 

@@ -192,9 +192,11 @@ class TranscriptStore:
         duration: float | None = None,
         attachments: Sequence[Attachment] = (),
         window_start: str | None = None,
+        stop_reason: str | None = None,
     ) -> MessageRecord:
         """Store a message, committed before returning, and bump the conversation's updated_at.
-        `window_start`: a reply's first message sent, when not all of its branch was."""
+        `window_start`: a reply's first message sent, when not all of its branch was;
+        `stop_reason`: why a finished reply ended."""
         role, status = str(role), str(status)
         if role not in ROLES:
             raise ValueError(f"role must be one of {ROLES}, not {role!r}")
@@ -206,7 +208,7 @@ class TranscriptStore:
         record = MessageRecord(
             new_id(), conversation_id, parent_id, role, content, reasoning, provider, model,
             status, error, input_tokens, output_tokens, cost, ttft, duration, now, now,
-            os.getpid(), tuple(attachments), window_start,
+            os.getpid(), tuple(attachments), window_start, stop_reason,
         )  # fmt: skip
 
         def body(conn: sqlite3.Connection) -> None:
@@ -249,19 +251,20 @@ class TranscriptStore:
         cost: float | None = None,
         ttft: float | None = None,
         duration: float | None = None,
+        stop_reason: str | None = None,
     ) -> MessageRecord:
-        """Store a reply's final text, status and usage; it becomes searchable."""
+        """Store a reply's final text, status, usage and stop reason; it becomes searchable."""
         status = str(status)
         if status not in STATUSES or status == MessageStatus.STREAMING:
             raise ValueError(f"a finished message's status cannot be {status!r}")
         values = (content, reasoning, status, error, input_tokens, output_tokens, cost, ttft,
-                  duration, time.time(), message_id)  # fmt: skip
+                  duration, stop_reason, time.time(), message_id)  # fmt: skip
 
         def body(conn: sqlite3.Connection) -> MessageRecord:
             cursor = conn.execute(
                 "UPDATE messages SET content = ?, reasoning = ?, status = ?, error = ?,"
                 " input_tokens = ?, output_tokens = ?, cost = ?, ttft = ?, duration = ?,"
-                " updated_at = ? WHERE id = ?",
+                " stop_reason = ?, updated_at = ? WHERE id = ?",
                 values,
             )
             if not cursor.rowcount:

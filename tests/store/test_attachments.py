@@ -41,10 +41,11 @@ def test_upgrade_from_version_2_keeps_data_and_adds_attachments(data_dir: Path) 
     _make_v2_database(path)
     with TranscriptStore.open(path) as store:
         conn = store._connection()
-        assert LATEST_VERSION == 4 and schema_version(conn) == 4
+        assert LATEST_VERSION == 5 and schema_version(conn) == 5
         (old,) = store.get_conversation("01AAAAAAAAAAAAAAAAAAAAAAAA").messages
         assert (old.content, old.reasoning, old.attachments) == ("what about walruses", "hmm", ())
         assert old.window_start is None  # v4: all of its branch was sent
+        assert old.stop_reason is None  # v5: not known
         assert [hit.message_id for hit in store.search("walruses")] == [old.id]
         added = store.add_message(old.conversation_id, "user", "and this", attachments=[NOTES])
         assert store.get_message(added.id).attachments == (NOTES,)

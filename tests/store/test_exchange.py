@@ -43,6 +43,7 @@ def _conversation(store: TranscriptStore) -> str:
         0.000123456789,
         0.123456789,
         1.987654321,
+        stop_reason="refusal",
     )
     follow = store.add_message(conversation.id, "user", "More?", parent_id=reply.id)
     failed = store.add_message(
@@ -103,6 +104,7 @@ def test_json_export_has_every_column(store: TranscriptStore) -> None:
     reply = data["messages"][1]
     assert reply["cost"] == 0.000123456789 and reply["output_tokens"] == 34
     assert reply["reasoning"] == "Consider the borrow checker"
+    assert reply["stop_reason"] == "refusal"
     conn = store._connection()
     db_columns = {row[1] for row in conn.execute("PRAGMA table_info(messages)")} - {"seq"}
     assert db_columns == set(MESSAGE_COLUMNS)  # nothing stored is left out of the export

@@ -17,6 +17,7 @@ class ChatEmitter(Emitter):
         self.id = uid("chatcmpl-")
         options = body.get("stream_options")
         self.include_usage = isinstance(options, dict) and options.get("include_usage") is True
+        self.held_thought: list[dict[str, Any]] = []  # content_parts: the last thinking part
 
     def finish_reason(self) -> str:
         reason = self.reply.stop_reason
@@ -70,12 +71,26 @@ class ChatEmitter(Emitter):
         return self.sse(data)
 
     def start(self) -> bytes:
-        return self.chunk({"role": "assistant", "content": "", "refusal": None})
+        content = None if self.reply.refusal else ""
+        return self.chunk({"role": "assistant", "content": content, "refusal": None})
 
     def reasoning_delta(self, piece: str) -> bytes:
+        if self.reply.content_parts:  # Mistral: a thinking part holding text parts
+            self.held_thought = [
+                {"type": "thinking", "thinking": [{"type": "text", "text": piece}]}
+            ]
+            if len(self.reasoning_parts) == len(self.reply.reasoning) and self.reply.pieces:
+                return b""  # the last one goes with the first text, in one chunk, as Mistral's
+            return self.chunk({"content": self.held_thought})
         return self.chunk({self.reply.reasoning_field: piece})
 
     def text_delta(self, piece: str) -> bytes:
+        if self.reply.refusal:
+            return self.chunk({"content": None, "refusal": piece})
+        if self.reply.content_parts:
+            parts = [*self.held_thought, {"type": "text", "text": piece}]
+            self.held_thought = []
+            return self.chunk({"content": parts})
         return self.chunk({"content": piece})
 
     def finish(self) -> bytes:
@@ -84,7 +99,10 @@ class ChatEmitter(Emitter):
             out += self.chunk({}, self.finish_reason())
         if self.include_usage and not self.reply.omit_usage:
             data = self.envelope([])
-            data["usage"] = self.usage()
+            if self.reply.groq_usage:
+                data["x_groq"] = {"id": self.id, "usage": self.usage()}
+            else:
+                data["usage"] = self.usage()
             if self.reply.extra_fields:
                 data["timings"] = {"prompt_ms": 1.5, "predicted_ms": 9.25, "predicted_n": 2}
             out += self.sse(data)

@@ -65,6 +65,15 @@ class Reply:
     extra_fields: bool = False
     empty: bool = False
     reasoning_field: str = "reasoning_content"  # chat delta key for reasoning
+    # real servers' quirks: the text pieces sent as a refusal (chat `delta.refusal` with
+    # content null, OpenAI; Responses `response.refusal.delta`); chat `delta.content` as a list
+    # of `thinking` and `text` parts (Mistral); Responses reasoning as
+    # `response.reasoning_text.delta` (DeepSeek, OpenRouter); chat usage only under
+    # `x_groq.usage` (Groq)
+    refusal: bool = False
+    content_parts: bool = False
+    raw_reasoning: bool = False
+    groq_usage: bool = False
     model: str | None = None  # model echoed back; None: the request's model
     # streamed bytes: each key (ASCII, e.g. "@RAW@") in a delta event is replaced by its bytes,
     # e.g. invalid UTF-8 inside the JSON string

@@ -102,6 +102,14 @@ class ResponsesEmitter(Emitter):
         )
 
     def reasoning_delta(self, piece: str) -> bytes:
+        if self.reply.raw_reasoning:  # DeepSeek, OpenRouter: the reasoning itself
+            return self.ev(
+                "response.reasoning_text.delta",
+                item_id=self.item_id,
+                output_index=len(self.output),
+                content_index=0,
+                delta=piece,
+            )
         return self.part_event("response.reasoning_summary_text.delta", delta=piece)
 
     def reasoning_end(self) -> bytes:
@@ -131,13 +139,20 @@ class ResponsesEmitter(Emitter):
         ) + self.part_event("response.content_part.added", part=part)
 
     def text_delta(self, piece: str) -> bytes:
+        if self.reply.refusal:
+            return self.part_event("response.refusal.delta", delta=piece)
         return self.part_event("response.output_text.delta", delta=piece, logprobs=[])
 
     def text_end(self) -> bytes:
         text = "".join(self.text_parts)
-        part = {"type": "output_text", "annotations": [], "logprobs": [], "text": text}
+        part: dict[str, Any]
+        if self.reply.refusal:
+            part = {"type": "refusal", "refusal": text}
+            out = self.part_event("response.refusal.done", refusal=text)
+        else:
+            part = {"type": "output_text", "annotations": [], "logprobs": [], "text": text}
+            out = self.part_event("response.output_text.done", text=text, logprobs=[])
         item = self.message_item(self.outcome()[0], [part])
-        out = self.part_event("response.output_text.done", text=text, logprobs=[])
         out += self.part_event("response.content_part.done", part=part)
         out += self.item_event("response.output_item.done", item)
         self.output.append(item)

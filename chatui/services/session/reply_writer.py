@@ -88,4 +88,5 @@ class ReplyWriter:
                 cost=stats.cost,
                 ttft=stats.ttft,
                 duration=stats.duration,
+                stop_reason=reply.stop_reason,
             )

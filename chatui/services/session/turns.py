@@ -12,6 +12,11 @@ from chatui.store.records import MessageRecord
 
 SENDABLE = (MessageStatus.COMPLETE, MessageStatus.STOPPED, MessageStatus.INTERRUPTED)
 CUT_SHORT = frozenset({"length", "max_tokens", "max_output_tokens"})  # stop reasons: token limit
+REFUSED, FILTERED = "refusal", "content_filter"  # the model refused; the provider's filter cut it
+# every other stop reason the protocols document (one outside these is shown as it is)
+USUAL_STOPS = frozenset(
+    {"stop", "end_turn", "stop_sequence", "completed", "tool_calls", "tool_use", "pause_turn"}
+)
 # by stored value: a dict lookup, where calling the enum costs a microsecond (x 10,000 messages)
 TITLE_LENGTH = 80
 _ROLES = {role.value: role for role in Role}
@@ -43,6 +48,11 @@ class Turn:
         return self.stop_reason in CUT_SHORT
 
     @property
+    def stop_note(self) -> str | None:
+        """What the user is told about how the reply ended, beyond its text and a cut."""
+        return stop_note(self.stop_reason)
+
+    @property
     def empty(self) -> bool:
         """A reply that ended normally without any visible text."""
         finished = self.role is Role.ASSISTANT and self.status == MessageStatus.COMPLETE
@@ -51,6 +61,18 @@ class Turn:
     @property
     def model_label(self) -> str:
         return f"{self.provider}/{self.model}" if self.provider else ""
+
+
+def stop_note(stop_reason: str | None) -> str | None:
+    """The sentence for a stop reason the user should hear of: a refusal, the provider's
+    content filter, or a reason chatui does not know (shown as the server said it)."""
+    if stop_reason == REFUSED:
+        return "The model refused."
+    if stop_reason == FILTERED:
+        return "Stopped by the provider's content filter."
+    if stop_reason is None or stop_reason in USUAL_STOPS or stop_reason in CUT_SHORT:
+        return None
+    return f"The reply ended for a reason chatui does not know: {stop_reason}."
 
 
 def make_title(prompt: str) -> str:
@@ -75,6 +97,7 @@ def turn_from_record(record: MessageRecord) -> Turn:
         usage=usage,
         cost=record.cost,
         attachments=record.attachments,
+        stop_reason=record.stop_reason,
     )
 
 

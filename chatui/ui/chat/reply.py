@@ -25,11 +25,14 @@ SAVED_AS_NEW = (
 
 
 def turn_notices(turn: Turn, max_tokens: int | None = None) -> list[tuple[str, NoticeKind]]:
-    """The notices shown under a reply: why it is empty, cut short, or failed (they belong to
-    the reply, so they come and go with it when the branch on screen changes)."""
+    """The notices shown under a reply: why it is empty, refused, filtered, cut short, or failed
+    (they belong to the reply, so they come and go with it when the branch on screen changes)."""
     notices: list[tuple[str, NoticeKind]] = []
-    if turn.empty:
+    note = turn.stop_note
+    if turn.empty and note is None:
         notices.append((EMPTY_REPLY, "warning"))
+    if note is not None:
+        notices.append((note, "warning"))
     if turn.cut_short:
         limit = max_tokens or "max"
         notices.append((f"The reply reached the {limit}-token limit (max_tokens).", "info"))
