@@ -102,8 +102,8 @@ def printed_problems(case: dict[str, Any], code: int, stdout: str, stderr: str) 
 
 
 def saved_problems(case: dict[str, Any], database: Path) -> list[str]:
-    """How the saved reply differed from the recording: its reasoning, and its token counts
-    where the stream reported them."""
+    """How the saved reply differed from the recording: its answer, its reasoning, and its token
+    counts where the stream reported them."""
     if not database.exists():
         return ["nothing saved"]
     with TranscriptStore.open(database) as store:
@@ -113,6 +113,10 @@ def saved_problems(case: dict[str, Any], database: Path) -> list[str]:
     if reply is None:
         return [f"no saved reply among {[message.role for message in messages]}"]
     problems = []
+    if without_last_newline(reply.content) != without_last_newline(case["expected_text"]):
+        problems.append(
+            f"answer saved {reply.content!r:.300}, expected {case['expected_text']!r:.300}"
+        )
     if reply.reasoning != case.get("expected_reasoning", ""):
         expected = case.get("expected_reasoning", "")
         problems.append(f"reasoning saved {reply.reasoning!r:.300}, expected {expected!r:.300}")
@@ -127,7 +131,8 @@ def test_recorded_stream_reads_as_the_server_meant(
     name: str, replay_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """As run_replay.py --saved checks it: `chatui ask --no-save` prints the answer and exits
-    as the recording says; asked again and saved, the reply holds its reasoning and tokens."""
+    as the recording says; asked again and saved, it exits the same and the reply holds the
+    answer, its reasoning and tokens."""
     case = json.loads((CASES / f"{name}.json").read_text(encoding="utf-8"))
     provider = "anthropic" if case["protocol"] == "anthropic" else "openai"
     ask = ("ask", "-m", f"{provider}/{name}", "hi")
@@ -138,7 +143,9 @@ def test_recorded_stream_reads_as_the_server_meant(
     unsaved = chatui(ask_environ(case["protocol"], replay_url, tmp_path), *ask, "--no-save")
     problems = printed_problems(case, unsaved.returncode, unsaved.stdout, unsaved.stderr)
     (tmp_path / "saved").mkdir()
-    chatui(ask_environ(case["protocol"], replay_url, tmp_path / "saved"), *ask)
+    saved = chatui(ask_environ(case["protocol"], replay_url, tmp_path / "saved"), *ask)
+    if saved.returncode != case["expect_exit"]:
+        problems.append(f"saved run: exit code {saved.returncode}, expected {case['expect_exit']}")
     problems += saved_problems(case, tmp_path / "saved" / "data" / "chatui.db")
 
     assert problems == [], f"{case['notes']}\n" + "\n".join(problems)
