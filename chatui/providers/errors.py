@@ -24,7 +24,7 @@ from chatui.core import (
 )
 from chatui.errorlog import internal_error, mask
 from chatui.providers.models.overflow import context_overflow, is_overflow
-from chatui.providers.sse import StreamFailed
+from chatui.providers.sse import StreamFailed, UnexpectedShape
 
 
 def _error_detail(body: Any) -> dict[str, Any]:
@@ -139,7 +139,7 @@ def _translate(exc: BaseException, config: ProviderConfig) -> ChatError | None:
     if isinstance(exc, StreamFailed):  # an error event inside a stream we read ourselves
         kind, message = _body_error(exc.body)
         return from_status(0, kind, message or str(exc), config, None, _error_detail(exc.body))
-    if isinstance(exc, json.JSONDecodeError | UnicodeDecodeError):
+    if isinstance(exc, json.JSONDecodeError | UnicodeDecodeError | UnexpectedShape):
         return _malformed(exc, config)
     if isinstance(exc, httpx2.HTTPError):  # raised while the body is read: the SDK wraps none
         return _transport(exc, config)

@@ -23,7 +23,7 @@ from chatui.core import (
 )
 from chatui.providers.base import plain_json
 from chatui.providers.openai import sampling_args
-from chatui.providers.sse import StreamFailed, server_sent_events
+from chatui.providers.sse import StreamFailed, reads_server_events, server_sent_events
 
 if TYPE_CHECKING:
     from openai import AsyncOpenAI
@@ -43,6 +43,7 @@ def _usage(chunk: dict[str, Any]) -> Usage | None:
     return Usage(int(usage.get("prompt_tokens") or 0), int(usage.get("completion_tokens") or 0))
 
 
+@reads_server_events
 async def stream_chat(
     client: AsyncOpenAI, request: ChatRequest, official: bool
 ) -> AsyncGenerator[StreamEvent, None]:

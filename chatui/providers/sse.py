@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator
-from typing import Any, NamedTuple, Protocol
+import functools
+from collections.abc import AsyncGenerator, Callable
+from typing import Any, NamedTuple, ParamSpec, Protocol, TypeVar
+
+P = ParamSpec("P")
+T = TypeVar("T")
+# what reading a field of the wrong type raises (`"text".get`, `None["k"]`, `int("x")`)
+SHAPE_ERRORS = (AttributeError, TypeError, KeyError, IndexError, ValueError)
 
 BOM = b"\xef\xbb\xbf"
 LINE_ENDS = (b"\n", b"\r")
@@ -21,6 +27,42 @@ class StreamFailed(Exception):
         super().__init__(str(message or error))
         self.body = {"error": error if isinstance(error, dict) else {"message": str(error)}}
         self.message = str(message or error)
+
+
+class UnexpectedShape(Exception):
+    """An event whose JSON is valid but not of the shape its protocol gives it."""
+
+
+def reads_server_events(
+    reader: Callable[P, AsyncGenerator[T, None]],
+) -> Callable[P, AsyncGenerator[T, None]]:
+    """`reader` (a protocol's event reader), with a wrong type in an event's field (a string for
+    an object, a list for a number) raised as `UnexpectedShape`, a malformed stream, rather than
+    as a bug of chatui: only when the error is raised in `reader`'s own module, where the events
+    are read (one raised inside the SDK or elsewhere stays a bug)."""
+    module = reader.__code__.co_filename
+
+    @functools.wraps(reader)
+    async def read(*args: P.args, **kwargs: P.kwargs) -> AsyncGenerator[T, None]:
+        events = reader(*args, **kwargs)
+        try:
+            async for event in events:
+                yield event
+        except SHAPE_ERRORS as exc:
+            if _raised_in(exc) != module:
+                raise
+            raise UnexpectedShape(f"an event of an unexpected shape ({exc})") from exc
+        finally:
+            await events.aclose()
+
+    return read
+
+
+def _raised_in(exc: BaseException) -> str:
+    trace = exc.__traceback__
+    while trace is not None and trace.tb_next is not None:
+        trace = trace.tb_next
+    return trace.tb_frame.f_code.co_filename if trace is not None else ""
 
 
 class ServerSentEvent(NamedTuple):
