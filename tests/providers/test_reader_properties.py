@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from chatui.config import ProviderConfig
-from chatui.core import ChatError, Finished, InternalError, StreamEvent, TextDelta
+from chatui.core import ChatError, Finished, InternalError, MalformedStream, StreamEvent, TextDelta
 from chatui.providers import create_provider
 from chatui.providers.sse import EventDecoder
 from tests.providers.conftest import KEY_ENV, PROTOCOLS, request
@@ -136,6 +136,18 @@ def test_a_truncated_stream_is_an_error_or_the_whole_answer(
     outcome = read(protocol, [body[: at % len(body)]])
     assert is_clear(outcome)
     assert isinstance(outcome, ChatError) or text(outcome) == reply.text
+
+
+@pytest.mark.parametrize("protocol", PROTOCOLS)
+@FAST
+@given(pieces=PIECES, which=st.integers(min_value=0), at=st.integers(min_value=0))
+def test_an_event_of_truncated_json_is_a_malformed_stream(
+    protocol: str, pieces: list[str], which: int, at: int
+) -> None:
+    lines = framed(payloads(stream_body(protocol, Reply(pieces=pieces)))).split(b"\n\n")
+    k = which % (len(lines) - 1)  # the last is the empty rest after the last event
+    lines[k] = lines[k][: len(b"data: ") + at % (len(lines[k]) - len(b"data: "))]
+    assert isinstance(read(protocol, [b"\n\n".join(lines)]), MalformedStream)
 
 
 @pytest.mark.parametrize("protocol", PROTOCOLS)
