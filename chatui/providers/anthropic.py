@@ -25,7 +25,7 @@ from chatui.providers.base import SDKProvider, from_table, plain_json, stop_word
 from chatui.providers.models import catalog, counting
 from chatui.providers.models.servers import server_capabilities, tls
 from chatui.providers.models.shapes import anthropic_models
-from chatui.providers.sse import StreamFailed, server_sent_events
+from chatui.providers.sse import StreamFailed, reads_server_events, server_sent_events
 
 if TYPE_CHECKING:
     from anthropic import AsyncAnthropic
@@ -89,6 +89,7 @@ def _token_counts(usage: Any) -> dict[str, int]:
     return {name: value for name, value in usage.items() if isinstance(value, int)}
 
 
+@reads_server_events
 async def stream_messages(
     client: AsyncAnthropic, request: ChatRequest
 ) -> AsyncGenerator[StreamEvent, None]:

@@ -24,7 +24,7 @@ from chatui.core import (
 )
 from chatui.errorlog import internal_error, mask
 from chatui.providers.models.overflow import context_overflow, is_overflow
-from chatui.providers.sse import StreamFailed
+from chatui.providers.sse import StreamFailed, UnexpectedShape
 
 
 def _error_detail(body: Any) -> dict[str, Any]:
@@ -152,7 +152,7 @@ def _translate(exc: BaseException, config: ProviderConfig) -> ChatError | None:
         status, kind = _numeric_kind(kind)
         text = message or str(exc)
         return from_status(status, kind, text, config, None, _error_detail(exc.body))
-    if isinstance(exc, json.JSONDecodeError | UnicodeDecodeError):
+    if isinstance(exc, json.JSONDecodeError | UnicodeDecodeError | UnexpectedShape):
         return _malformed(exc, config)
     if isinstance(exc, httpx2.HTTPError):  # raised while the body is read: the SDK wraps none
         return _transport(exc, config)

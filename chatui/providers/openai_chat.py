@@ -23,7 +23,7 @@ from chatui.core import (
 )
 from chatui.providers.base import plain_json, stop_word
 from chatui.providers.openai import sampling_args
-from chatui.providers.sse import StreamFailed, server_sent_events
+from chatui.providers.sse import StreamFailed, reads_server_events, server_sent_events
 
 if TYPE_CHECKING:
     from openai import AsyncOpenAI
@@ -81,6 +81,7 @@ def _delta_events(delta: dict[str, Any]) -> Iterator[StreamEvent]:
         yield TextDelta(refusal)
 
 
+@reads_server_events
 async def stream_chat(
     client: AsyncOpenAI, request: ChatRequest, official: bool
 ) -> AsyncGenerator[StreamEvent, None]:

@@ -22,7 +22,7 @@ from chatui.core import (
 )
 from chatui.providers.base import plain_json, stop_word
 from chatui.providers.openai import REASONING_MODELS, sampling_args
-from chatui.providers.sse import StreamFailed, server_sent_events
+from chatui.providers.sse import StreamFailed, reads_server_events, server_sent_events
 
 if TYPE_CHECKING:
     from openai import AsyncOpenAI
@@ -55,6 +55,7 @@ def _request_args(request: ChatRequest) -> dict[str, Any]:
     return args
 
 
+@reads_server_events
 async def stream_responses(
     client: AsyncOpenAI, request: ChatRequest, official: bool
 ) -> AsyncGenerator[StreamEvent, None]:

@@ -286,15 +286,18 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         self.end_headers()
         self.rec.status = 200
-        self._send_chunk(emitter.start())
+        held: list[bytes] = []
+        send = held.append if reply.framing is not None else self._send_chunk
+        send(emitter.start())
         deltas = reply.deltas()
         phase: Kind | None = None
         t0 = time.monotonic()
         for k in range(len(deltas) + 1):
             if reply.malformed_after == k:
-                self._send_chunk(emitter.malformed())
+                send(emitter.malformed())
             if reply.error_event_after == k:
-                self._send_chunk(emitter.error_event())
+                send(emitter.error_event())
+                self._send_held(held, reply)
                 self._send_raw(b"0\r\n\r\n")
                 self.rec.completed = True
                 return
@@ -316,12 +319,18 @@ class Handler(BaseHTTPRequestHandler):
             out += emitter.delta(kind, piece)
             for marker, raw in reply.raw_bytes.items():
                 out = out.replace(marker.encode(), raw)
-            self._send_chunk(out)
+            send(out)
         tail = emitter.end(phase) if phase is not None else b""
-        self._send_chunk(tail + emitter.finish())
+        send(tail + emitter.finish())
+        self._send_held(held, reply)
         self._send_raw(b"0\r\n\r\n")
         self.rec.finished_at = time.perf_counter()
         self.rec.completed = True
+
+    def _send_held(self, held: list[bytes], reply: Reply) -> None:
+        """The stream held back for its `framing`, reframed and cut as that says."""
+        for piece in reply.framing.cut(b"".join(held)) if reply.framing else ():
+            self._send_chunk(piece)
 
 
 class HTTPServer(ThreadingHTTPServer):

@@ -8,6 +8,8 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple, TypeGuard
 
+from tests.wireserver.framing import Framing
+
 CHAT_PATH = "/v1/chat/completions"
 RESPONSES_PATH = "/v1/responses"
 MESSAGES_PATH = "/v1/messages"
@@ -78,6 +80,9 @@ class Reply:
     # streamed bytes: each key (ASCII, e.g. "@RAW@") in a delta event is replaced by its bytes,
     # e.g. invalid UTF-8 inside the JSON string
     raw_bytes: dict[str, bytes] = field(default_factory=dict)
+    # the stream's bytes reframed and cut as a server may (see `Framing`); faults that end the
+    # stream early (a hang-up, a stall) send nothing of it
+    framing: Framing | None = None
 
     @classmethod
     def from_text(cls, text: str, size: int = 8, **kwargs: Any) -> Reply:
