@@ -46,6 +46,16 @@ async def test_a_refusal_is_the_replys_text_with_stop_reason_refusal(
     assert events[-1] == Finished("refusal")
 
 
+async def test_a_stop_reason_on_every_chunk_ends_nothing_early(
+    wire_server: WireServer, make_provider: Callable[..., Provider]
+) -> None:
+    # Gemini's OpenAI-compatible proxies send `finish_reason: "stop"` with every chunk
+    wire_server.enqueue(Reply(pieces=["one ", "two ", "three"], finish_every_chunk=True))
+    events = await collect(make_provider("chat"), request("count"))
+    assert text_of(events) == "one two three"
+    assert events[-1] == Finished("stop")
+
+
 async def test_chat_content_as_a_list_of_thinking_and_text_parts(
     wire_server: WireServer, make_provider: Callable[..., Provider]
 ) -> None:

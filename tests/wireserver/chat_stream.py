@@ -91,7 +91,7 @@ class ChatEmitter(Emitter):
             parts = [*self.held_thought, {"type": "text", "text": piece}]
             self.held_thought = []
             return self.chunk({"content": parts})
-        return self.chunk({"content": piece})
+        return self.chunk({"content": piece}, "stop" if self.reply.finish_every_chunk else None)
 
     def finish(self) -> bytes:
         out = b""

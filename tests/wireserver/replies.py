@@ -76,6 +76,7 @@ class Reply:
     content_parts: bool = False
     raw_reasoning: bool = False
     groq_usage: bool = False
+    finish_every_chunk: bool = False  # chat: `finish_reason: "stop"` on every text chunk (Gemini)
     model: str | None = None  # model echoed back; None: the request's model
     # streamed bytes: each key (ASCII, e.g. "@RAW@") in a delta event is replaced by its bytes,
     # e.g. invalid UTF-8 inside the JSON string
