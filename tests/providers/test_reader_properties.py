@@ -26,7 +26,7 @@ from tests.wireserver.replies import CHAT_PATH, MESSAGES_PATH, RESPONSES_PATH, R
 
 PATHS = {"chat": CHAT_PATH, "responses": RESPONSES_PATH, "anthropic": MESSAGES_PATH}
 FAST = settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 PIECES = st.lists(st.text(min_size=1, max_size=6), min_size=1, max_size=4)
 CUTS = st.lists(st.integers(min_value=0), max_size=30)
