@@ -25,7 +25,12 @@ from chatui.providers.base import SDKProvider, from_table, plain_json, stop_word
 from chatui.providers.models import catalog, counting
 from chatui.providers.models.servers import server_capabilities, tls
 from chatui.providers.models.shapes import anthropic_models
-from chatui.providers.sse import StreamFailed, reads_server_events, server_sent_events
+from chatui.providers.sse import (
+    StreamFailed,
+    reads_server_events,
+    server_sent_events,
+    text_field,
+)
 
 if TYPE_CHECKING:
     from anthropic import AsyncAnthropic
@@ -112,9 +117,9 @@ async def stream_messages(
             if kind == "content_block_delta":
                 delta = event.get("delta") or {}
                 if delta.get("type") == "text_delta":
-                    yield TextDelta(str(delta.get("text", "")))
+                    yield TextDelta(text_field(delta, "text"))
                 elif delta.get("type") == "thinking_delta":
-                    yield ReasoningDelta(str(delta.get("thinking", "")))
+                    yield ReasoningDelta(text_field(delta, "thinking"))
             elif kind == "message_start":
                 usage.update(_token_counts((event.get("message") or {}).get("usage")))
             elif kind == "message_delta":  # the final counts (output, and input on some)

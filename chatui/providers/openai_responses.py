@@ -22,7 +22,12 @@ from chatui.core import (
 )
 from chatui.providers.base import plain_json, stop_word
 from chatui.providers.openai import REASONING_MODELS, sampling_args
-from chatui.providers.sse import StreamFailed, reads_server_events, server_sent_events
+from chatui.providers.sse import (
+    StreamFailed,
+    reads_server_events,
+    server_sent_events,
+    text_field,
+)
 
 if TYPE_CHECKING:
     from openai import AsyncOpenAI
@@ -72,9 +77,9 @@ async def stream_responses(
             kind = event.get("type") if isinstance(event, dict) else None
             if kind in ("response.output_text.delta", "response.refusal.delta"):
                 refused = refused or kind == "response.refusal.delta"  # its text is the reply
-                yield TextDelta(str(event.get("delta", "")))
+                yield TextDelta(text_field(event, "delta"))
             elif kind in REASONING_EVENTS:
-                yield ReasoningDelta(str(event.get("delta", "")))
+                yield ReasoningDelta(text_field(event, "delta"))
             elif kind in ("response.completed", "response.incomplete"):
                 body = event.get("response") or {}
                 if (usage := _usage(body)) is not None:

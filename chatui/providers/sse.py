@@ -33,6 +33,15 @@ class UnexpectedShape(Exception):
     """An event whose JSON is valid but not of the shape its protocol gives it."""
 
 
+def text_field(event: dict[str, Any], key: str) -> str:
+    """`event[key]`: a piece of text ("" when absent); anything else is a malformed event
+    (a number read as its digits would be a silently wrong answer)."""
+    value = event.get(key, "")
+    if not isinstance(value, str):
+        raise UnexpectedShape(f"{key!r} is a {type(value).__name__}, not text")
+    return value
+
+
 def reads_server_events(
     reader: Callable[P, AsyncGenerator[T, None]],
 ) -> Callable[P, AsyncGenerator[T, None]]:

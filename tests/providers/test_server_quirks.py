@@ -12,8 +12,10 @@ from chatui.core import (
     ChatError,
     ContextOverflow,
     Finished,
+    MalformedStream,
     ReasoningDelta,
     ServerError,
+    TextDelta,
     Usage,
     UsageReport,
 )
@@ -163,3 +165,17 @@ async def test_azures_prompt_filter_is_told_as_the_content_filter(
         await collect(make_provider(protocol), request("hi"))
     assert info.value.message.startswith("Stopped by the provider's content filter")
     assert "prompt triggering" in info.value.message and not info.value.retryable
+
+
+@pytest.mark.parametrize("protocol", ["responses", "anthropic"])
+async def test_a_number_where_text_belongs_is_a_malformed_stream(
+    wire_server: WireServer, make_provider: Callable[..., Provider], protocol: str
+) -> None:
+    # `"delta": 5` (`"text": 5`) would have read as the text "5": a silently wrong answer
+    wire_server.enqueue(Reply(pieces=["ok ", "@NUMBER@"], raw_bytes={'"@NUMBER@"': b"5"}))
+    seen: list[str] = []
+    with pytest.raises(MalformedStream):
+        async for event in make_provider(protocol).stream(request("hi")):
+            if isinstance(event, TextDelta):
+                seen.append(event.text)
+    assert seen == ["ok "]
