@@ -112,9 +112,8 @@ class Fitting:
     ) -> int:
         """The estimate of the request's whole prompt, uncorrected (no calibration, no
         margin, no server's count): what a real count is compared with."""
-        caps = self.capabilities(chat.model)
-        system = instructions(chat.system, list(chat.turns))
-        counts, turns = self.counts(chat.model), chat.turns[start:]
+        caps, counts = self.capabilities(chat.model), self.counts(chat.model)
+        system, turns = self.system(chat, counts), chat.turns[start:]
         guess = measure(
             turns, system, chat.model, caps, chat.options, counts, draft, attachments, exact=False
         )
@@ -164,9 +163,8 @@ class Fitting:
         budget = self.budget(chat, draft, attachments)
         if budget.limit is None:
             return None
-        system = instructions(chat.system, list(chat.turns))
         counts = self.counts(chat.model)
-        scale = self.calibration(chat.model).apply
+        system, scale = self.system(chat, counts), self.calibration(chat.model).apply
         return window_start(chat.turns, system, budget.limit, counts, draft, attachments, scale)
 
     def request(self, chat: Conversation, start: int = 0) -> ChatRequest:
