@@ -37,7 +37,7 @@ async def test_chat_stream_exact_chunks(wire_server: WireServer, oai: openai.Asy
     assert req.path == "/v1/chat/completions"
     assert req.body["messages"] == USER
     assert req.headers["authorization"] == "Bearer k"
-    assert req.completed and not req.client_disconnected
+    assert wire_server.wait_until_sent(req) and not req.client_disconnected
 
 
 async def test_chat_raw_sse_framing(wire_server: WireServer) -> None:

@@ -6,6 +6,7 @@ import collections
 import contextlib
 import socket
 import threading
+import time
 from types import TracebackType
 
 from tests.wireserver.handler import HTTPServer
@@ -154,6 +155,14 @@ class WireServer:
             return self._cond.wait_for(
                 lambda: sum(r.client_disconnected for r in self.requests) >= count, timeout
             )
+
+    def wait_until_sent(self, rec: RecordedRequest, timeout: float = 5.0) -> bool:
+        """Whether `rec`'s whole answer was sent, waiting up to `timeout`: a client can read
+        the last byte before this server's thread marks the answer complete."""
+        deadline = time.monotonic() + timeout
+        while not rec.completed and time.monotonic() < deadline:
+            time.sleep(0.002)
+        return rec.completed
 
     def wait_for_requests(self, count: int, timeout: float = 5.0) -> bool:
         """Block until `count` requests (of any kind) were received; False on timeout."""
